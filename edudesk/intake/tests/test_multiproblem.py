@@ -1,0 +1,84 @@
+"""«Одна заявка — одна проблема»: several problems in one request are found and split."""
+
+from edudesk.intake.multiproblem import detect_problems
+
+NUMBERED = """Здравствуйте!
+У нас несколько проблем:
+1. Не открывается курс «Охрана труда» у слушателей.
+2. В тесте по пожарной безопасности неправильный ответ на вопрос 3.
+3. Не формируется удостоверение в заявке 1542.
+
+С уважением, Петров Олег"""
+
+
+def test_numbered_distinct_problems_are_detected_and_split():
+    split = detect_problems(NUMBERED)
+    assert split is not None
+    assert len(split.items) == 3
+    assert split.items[0] == "Не открывается курс «Охрана труда» у слушателей."
+    assert split.intro == "Здравствуйте!\nУ нас несколько проблем:"
+    assert split.outro == "С уважением, Петров Олег"
+
+
+def test_each_split_ticket_keeps_greeting_signature_and_one_problem():
+    texts = detect_problems(NUMBERED).ticket_texts()
+    assert len(texts) == 3
+    assert all(text.startswith("Здравствуйте!") and text.endswith("Петров Олег") for text in texts)
+    assert "заявке 1542" in texts[2] and "Охрана труда" not in texts[2]
+
+
+def test_bulleted_problems_are_detected():
+    text = "- не выставляются оценки в журнале 5А\n- пропало расписание у 7Б класса\n"
+    assert len(detect_problems(text).items) == 2
+
+
+def test_inline_numbered_problems_are_detected():
+    text = "Проблемы: 1) не открывается журнал 5А; 2) у учеников пропали домашние задания"
+    split = detect_problems(text)
+    assert split.items == ("не открывается журнал 5А", "у учеников пропали домашние задания")
+    assert split.intro == "Проблемы:"
+
+
+def test_steps_to_reproduce_one_problem_are_not_split():
+    text = """При сохранении оценки появляется ошибка.
+Порядок действий:
+1. Открыть журнал 5А класса по математике.
+2. Выбрать дату 12.11 и поставить оценку.
+3. Нажать «Сохранить» — появляется ошибка 500."""
+    assert detect_problems(text) is None
+
+
+def test_list_of_actions_without_a_problem_in_each_item_is_not_split():
+    text = "Что сделано:\n1. Очистили кэш браузера\n2. Перезагрузили компьютер\n3. Ошибка осталась"
+    assert detect_problems(text) is None
+
+
+def test_nested_steps_stay_with_their_problem():
+    text = """1. Не выставляются оценки в журнале 5А
+   - открываю журнал
+   - нажимаю сохранить
+2. Пропало расписание уроков у 7Б класса"""
+    split = detect_problems(text)
+    assert len(split.items) == 2
+    assert "нажимаю сохранить" in split.items[0]
+
+
+def test_same_problem_repeated_in_two_items_is_not_split():
+    text = "1. Не выставляются оценки в журнале 5А\n2. Оценки в журнале 5А не выставляются"
+    assert detect_problems(text) is None
+
+
+def test_single_problem_text_is_not_split():
+    assert detect_problems("Не открывается курс «Охрана труда», белый экран.") is None
+
+
+def test_dates_and_numbers_inside_text_are_not_a_list():
+    text = "С 1. ноября не работает вход. В 2. часа ночи тоже не работало."
+    assert detect_problems(text) is None
+
+
+def test_subjects_are_short_first_lines():
+    split = detect_problems(NUMBERED)
+    assert split.subjects()[0] == "Не открывается курс «Охрана труда» у слушателей"
+    long = "1. " + "не работает " * 20 + "\n2. пропали оценки у всех учеников класса"
+    assert len(detect_problems(long).subjects()[0]) <= 80
