@@ -1,0 +1,139 @@
+"""HTML from mail: readable plain text for tickets and search, sanitised HTML for display."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import nh3
+
+_BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "div", "dl", "dt", "dd", "fieldset",
+    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tr", "ul",
+}
+_SKIPPED_TAGS = {"head", "script", "style", "title", "template", "noscript", "xml"}
+_VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "col", "area", "base", "wbr", "source"}
+
+# Tags and attributes a mail may keep when shown to agents and customers.
+_ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"font"}
+_ALLOWED_ATTRIBUTES = {
+    "*": {"title", "lang", "dir", "align"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "font": {"color"},
+    "ol": {"start"},
+}
+_URL_SCHEMES = {"http", "https", "mailto", "cid", "tel"}
+
+
+class _TextExtractor(HTMLParser):
+    """Collects text with line breaks where the blocks were, quoting <blockquote> with '>'."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = [""]
+        self.skip_depth = 0
+        self.quote_depth = 0
+        self.pre_depth = 0
+        self.link_href: str | None = None
+        self.link_text: list[str] = []
+
+    def _break(self) -> None:
+        if self.lines[-1].strip():
+            self.lines.append("")
+        else:
+            self.lines[-1] = ""
+
+    def _write(self, text: str) -> None:
+        if not self.lines[-1] and self.quote_depth:
+            self.lines[-1] = "> " * self.quote_depth
+        self.lines[-1] += text
+        if self.link_href is not None:
+            self.link_text.append(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED_TAGS:
+            self.skip_depth += 1
+            return
+        if tag == "br":
+            self.lines.append("")
+        elif tag in _BLOCK_TAGS:
+            self._break()
+            if tag == "blockquote":
+                self.quote_depth += 1
+            elif tag == "pre":
+                self.pre_depth += 1
+            elif tag == "li":
+                self._write("- ")
+        elif tag == "a":
+            self.link_href = dict(attrs).get("href") or None
+            self.link_text = []
+        elif tag == "img":
+            alt = dict(attrs).get("alt")
+            if alt:
+                self._write(f"[{alt}]")
+        elif tag in {"td", "th"} and self.lines[-1].strip():
+            self._write("\t")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED_TAGS:
+            self.skip_depth = max(0, self.skip_depth - 1)
+            return
+        if tag == "a" and self.link_href is not None:
+            href, shown = self.link_href, "".join(self.link_text).strip()
+            self.link_href = None
+            if href.startswith(("http://", "https://")) and href not in shown:
+                self._write(f" ({href})")
+        elif tag in _BLOCK_TAGS:
+            if tag == "blockquote":
+                self.quote_depth = max(0, self.quote_depth - 1)
+            elif tag == "pre":
+                self.pre_depth = max(0, self.pre_depth - 1)
+            self._break()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID_TAGS:
+            self.handle_endtag(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self.skip_depth:
+            return
+        if self.pre_depth:
+            first, *rest = data.split("\n")
+            self._write(first)
+            for line in rest:
+                self.lines.append("")
+                self._write(line)
+            return
+        text = re.sub(r"\s+", " ", data.replace("\u00a0", " "))
+        if not self.lines[-1].strip() or self.lines[-1].endswith("> "):
+            text = text.lstrip()
+        if text:
+            self._write(text)
+
+
+def html_to_text(html: str) -> str:
+    """Readable plain text of an HTML mail body: paragraphs, line breaks, lists, quotes, links."""
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    lines = [line.rstrip() for line in extractor.lines]
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def sanitise_html(html: str) -> str:
+    """HTML safe to show in the desk and portal: no scripts, styles, handlers or foreign schemes."""
+    return nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        clean_content_tags={"script", "style", "title", "head"},
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes=_URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    ).strip()
