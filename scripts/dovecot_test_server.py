@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _servers_module():
     spec = importlib.util.spec_from_file_location("mail_servers", ROOT / "tests/mail/servers.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
     spec.loader.exec_module(module)
     return module
 

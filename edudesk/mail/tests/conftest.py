@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ def load_mail_test_module(name: str):
     """Import a helper module from tests/mail/ (not a package: it also holds plain scripts)."""
     spec = importlib.util.spec_from_file_location(f"mail_tests_{name}", MAIL_TESTS / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
     spec.loader.exec_module(module)
     return module
 
