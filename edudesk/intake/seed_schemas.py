@@ -287,8 +287,8 @@ UCHIPRO_ROLES = (
     ("manager", "менеджер", "manager"),
     ("teacher", "преподаватель", "teacher"),
     ("editor", "редактор", "editor"),
-    ("listener", "слушатель", "listener"),
-    ("counterparty", "контрагент", "counterparty"),
+    ("learner", "слушатель", "learner"),
+    ("contractor", "контрагент", "contractor"),
     ("agent", "агент", "agent"),
 )
 

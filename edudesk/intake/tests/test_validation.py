@@ -108,7 +108,7 @@ def test_lms_user_gets_common_data_from_the_signed_context_and_it_cannot_be_alte
     result = validate_submission(UCHIPRO, "course", typed, context=context)
     assert result.ok, result.errors
     assert result.cleaned["full_name"] == "Петров Олег"
-    assert result.cleaned["role"] == "listener"
+    assert result.cleaned["role"] == "learner"
     assert result.cleaned["course_url"] == "https://sdo.uc.example.ru/course/15"
     assert {"organisation", "lms_url", "full_name", "role", "phone", "email"} <= result.locked
 
