@@ -340,6 +340,24 @@ class BusinessCalendar:
                     return target.astimezone(start.tzinfo)
         raise AssertionError("unreachable")
 
+    def working_day_before(self, day: date, count: int) -> date:
+        """The `count`-th working day before `day`, not counting `day` itself."""
+        if count < 1:
+            raise ValueError("count must be positive")
+        first_override = min(
+            (d for d, o in self.overrides.items() if o.kind in (DayKind.WORKING, DayKind.SHORTENED)),
+            default=None,
+        )
+        found = 0
+        while True:
+            day -= ONE_DAY
+            if not self._has_weekly_work and (first_override is None or day < first_override):
+                raise NoWorkingTimeError(f"no working day before {day.isoformat()}")
+            if self.is_working_day(day):
+                found += 1
+                if found == count:
+                    return day
+
     def describe_day(self, day: date) -> str:
         periods = self.periods_on(day)
         return format_periods(periods) if periods else "-"

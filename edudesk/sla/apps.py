@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+
+
+class SlaConfig(AppConfig):
+    name = "edudesk.sla"
+    label = "sla"
+    verbose_name = "SLA"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from edudesk.accounts.models import Service
+        from edudesk.sla import clocks, tasks  # noqa: F401 - tasks registers the periodic jobs
+        from edudesk.sla.models import CalendarDay, ServiceHours
+        from edudesk.tickets.events import subscribe_in_transaction
+
+        # Clocks change in the same transaction as the ticket change that moves them.
+        subscribe_in_transaction(clocks.on_ticket_event)
+        # A changed calendar must not be served from this process's cache.
+        for model in (CalendarDay, ServiceHours, Service):
+            post_save.connect(_forget, sender=model, dispatch_uid=f"sla-forget-{model.__name__}")
+            post_delete.connect(_forget, sender=model, dispatch_uid=f"sla-del-{model.__name__}")
+
+
+def _forget(**_kwargs) -> None:
+    from edudesk.sla.calendars import forget_calendars
+
+    forget_calendars()

@@ -1,0 +1,78 @@
+"""What customers and agents are told about time: off-hours receipt, due dates, time left."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils.translation import gettext as _
+
+from edudesk.accounts.models import Service
+from edudesk.sla.calendars import calendar_for
+from edudesk.sla.clocks import remaining_working_time
+from edudesk.sla.escalation import local_text
+from edudesk.sla.models import SlaClock
+from edudesk.tickets.models import Ticket
+
+
+def off_hours_notice(service: Service, received_at: datetime) -> str:
+    """The sentence for a request received outside working time; empty during working time.
+
+    "Обращение принято в нерабочее время, рассмотрение начнётся 30.11.2026 в 08:00."
+    """
+    calendar = calendar_for(service)
+    if calendar.is_working_moment(received_at):
+        return ""
+    start = calendar.next_working_moment(received_at).astimezone(calendar.zone)
+    return _("Обращение принято в нерабочее время, рассмотрение начнётся %(date)s в %(time)s.") % {
+        "date": start.strftime("%d.%m.%Y"),
+        "time": start.strftime("%H:%M"),
+    }
+
+
+def due_notice(ticket: Ticket) -> str:
+    """The registration sentence with the priority and the due date (seed 2, step 3)."""
+    if ticket.due_at is None:
+        return ""
+    return _("Приоритет: %(priority)s. Срок исполнения: %(due)s.") % {
+        "priority": ticket.get_priority_display(),
+        "due": local_text(ticket.due_at, ticket.service.time_zone),
+    }
+
+
+def format_working_time(value: timedelta) -> str:
+    """«2 ч 15 мин», «−0 ч 30 мин» once overdue."""
+    minutes = int(abs(value).total_seconds() // 60)
+    sign = "−" if value < timedelta(0) else ""
+    return _("%(sign)s%(hours)d ч %(minutes)02d мин") % {
+        "sign": sign,
+        "hours": minutes // 60,
+        "minutes": minutes % 60,
+    }
+
+
+def sla_summary(ticket: Ticket, now: datetime) -> dict:
+    """SLA fields for the API and the agent workspace: due moments and working time left.
+
+    `remaining_minutes` belongs to the nearest active clock (negative once overdue).
+    """
+    clocks = []
+    for clock in SlaClock.objects.filter(ticket=ticket).order_by("due_at"):
+        clock.ticket = ticket
+        remaining = remaining_working_time(clock, now)
+        clocks.append(
+            {
+                "kind": clock.kind,
+                "state": clock.state,
+                "due_at": clock.due_at,
+                "stopped_at": clock.stopped_at,
+                "remaining_minutes": None if remaining is None else int(remaining.total_seconds() // 60),
+            }
+        )
+    active = [clock for clock in clocks if clock["remaining_minutes"] is not None]
+    return {
+        "review_due_at": ticket.review_due_at,
+        "due_at": ticket.due_at,
+        "sla_flag": ticket.sla_flag,
+        "remaining_minutes": active[0]["remaining_minutes"] if active else None,
+        "clocks": clocks,
+    }
