@@ -1,0 +1,74 @@
+"""Fixtures shared by every test: personas from the seeds, jobs run inline, database probes."""
+
+import pytest
+from django.db import connection
+
+from edudesk.testing import factories
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_inline(settings, tmp_path):
+    """Huey jobs run synchronously in tests; uploaded files go to a temporary folder."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+
+
+@pytest.fixture
+def on_postgres(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (make test runs the suite on it too)")
+
+
+@pytest.fixture
+def eschool(db):
+    return factories.service("eschool")
+
+
+@pytest.fixture
+def uchipro(db):
+    return factories.service("uchipro")
+
+
+@pytest.fixture
+def school(eschool):
+    return factories.organisation(eschool)
+
+
+@pytest.fixture
+def teacher(eschool, school):
+    """Мария Петровна, a teacher of School No. 12, writes to the e-school's support."""
+    return factories.contact(eschool, full_name="Иванова Мария Петровна", org=school,
+                             email="m.ivanova@school12.example")
+
+
+@pytest.fixture
+def another_teacher(eschool, school):
+    return factories.contact(eschool, full_name="Петров Олег Иванович", org=school,
+                             email="o.petrov@school12.example")
+
+
+@pytest.fixture
+def line1_agent(eschool):
+    return factories.agent(eschool, username="line1", full_name="Соколова Анна")
+
+
+@pytest.fixture
+def supervisor(eschool):
+    from edudesk.accounts.models import User
+
+    return factories.agent(eschool, username="supervisor", kind=User.Kind.SUPERVISOR,
+                           full_name="Волкова Елена")
+
+
+@pytest.fixture
+def outsider_agent(uchipro):
+    """An agent of the LMS vendor, who does not serve the e-school."""
+    return factories.agent(uchipro, username="outsider", full_name="Чужой Агент")
+
+
+@pytest.fixture
+def ticket(eschool, teacher):
+    return factories.ticket(eschool, teacher)

@@ -1,0 +1,76 @@
+"""Finding and registering the people who write to support."""
+
+from django.db import transaction
+
+from edudesk.accounts.models import Contact, Organisation, Role, Service
+
+
+def normalise_email(email: str) -> str:
+    email = (email or "").strip()
+    if "@" not in email:
+        return email
+    local, _, domain = email.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def normalise_phone(phone: str) -> str:
+    """Digits only, Russian 8-prefix folded to 7, so «8 (800) 100-08-62» matches «+78001000862»."""
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    if len(digits) == 11 and digits.startswith("8"):
+        digits = "7" + digits[1:]
+    return digits
+
+
+@transaction.atomic
+def find_or_create_organisation(service: Service, name: str, *, city: str = "",
+                                region: str = "") -> Organisation | None:
+    name = (name or "").strip()
+    if not name:
+        return None
+    organisation = (Organisation.objects.filter(service=service, name__iexact=name)
+                    .order_by("id").first())
+    if organisation is None:
+        organisation = Organisation.objects.create(service=service, name=name, city=city.strip(),
+                                                   region=region.strip())
+    else:
+        changed = [f for f, v in (("city", city), ("region", region))
+                   if v.strip() and not getattr(organisation, f)]
+        for f in changed:
+            setattr(organisation, f, {"city": city, "region": region}[f].strip())
+        if changed:
+            organisation.save(update_fields=changed)
+    return organisation
+
+
+@transaction.atomic
+def find_or_create_contact(service: Service, *, email: str = "", full_name: str = "",
+                           phone: str = "", login: str = "", role: str = "",
+                           organisation: Organisation | None = None) -> Contact:
+    """The contact with this e-mail (then login, then phone) in the service, or a new one.
+
+    Known data is never overwritten by blanks; missing data is filled in.
+    """
+    email, phone = normalise_email(email), normalise_phone(phone)
+    login = (login or "").strip()
+    contacts = Contact.objects.select_for_update().filter(service=service).order_by("id")
+    contact = None
+    if email:
+        contact = contacts.filter(email__iexact=email).first()
+    if contact is None and login:
+        contact = contacts.filter(login=login).first()
+    if contact is None and phone and not email:
+        contact = contacts.filter(phone=phone).first()
+    if role and role not in Role.values:
+        role = Role.OTHER
+    if contact is None:
+        return Contact.objects.create(service=service, email=email, full_name=full_name.strip(),
+                                      phone=phone, login=login, role=role,
+                                      organisation=organisation)
+    updates = {"email": email, "full_name": full_name.strip(), "phone": phone, "login": login,
+               "role": role, "organisation": organisation}
+    changed = [key for key, value in updates.items() if value and not getattr(contact, key)]
+    for key in changed:
+        setattr(contact, key, updates[key])
+    if changed:
+        contact.save(update_fields=changed)
+    return contact

@@ -1,0 +1,21 @@
+"""API v1 assembly: one NinjaAPI, token auth everywhere, JSON errors."""
+
+from ninja import NinjaAPI
+
+from edudesk.api import errors
+from edudesk.api.auth import TokenAuth
+from edudesk.api.routers import consultations, services, tickets
+
+api = NinjaAPI(
+    title="edudesk API",
+    version="1",
+    description="Обращения в техническую поддержку образовательных платформ.",
+    auth=TokenAuth(),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+api.add_router("", tickets.router)
+api.add_router("", services.router)
+api.add_router("", consultations.router)

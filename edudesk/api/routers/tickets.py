@@ -1,0 +1,135 @@
+"""API v1: tickets, their messages, transitions and events."""
+
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+
+from edudesk.api import access
+from edudesk.api.errors import ApiError
+from edudesk.api.schemas import (
+    EventOut,
+    MessageIn,
+    MessageOut,
+    TicketCreateIn,
+    TicketOut,
+    TicketPage,
+    TransitionIn,
+)
+from edudesk.api.serializers import event_out, message_out, ticket_out
+from edudesk.intake.pipeline import submit
+from edudesk.intake.submission import RequesterData, Submission
+from edudesk.tickets import services
+from edudesk.tickets.models import Channel, Message
+from edudesk.tickets.status import Status as TicketStatus
+
+router = Router(tags=["tickets"])
+
+MAX_PAGE = 200
+
+
+class TicketFilters(Schema):
+    service: str | None = None
+    status: str | None = None
+    priority: str | None = None
+    assignee: str | None = None
+    organisation: int | None = None
+    updated_since: datetime | None = None
+    cursor: str | None = None
+    limit: int = 50
+
+
+@router.post("/tickets", response={201: TicketOut})
+def create_ticket(request, payload: TicketCreateIn):
+    service = access.service_for(request, payload.service)
+    if access.is_agent(request):
+        if payload.requester is None:
+            raise ApiError(422, "validation_error", _("Укажите заявителя (requester)."))
+        requester = RequesterData(**payload.requester.dict())
+    else:
+        contact = request.auth.contact
+        requester = RequesterData(email=contact.email, full_name=contact.full_name,
+                                  phone=contact.phone, login=contact.login, role=contact.role)
+    outcome = submit(Submission(
+        service=service, channel=Channel.API, requester=requester, subject=payload.subject,
+        description=payload.description, category=payload.category, priority=payload.priority,
+        fields=payload.fields, meta={"user_agent": request.headers.get("User-Agent", "")},
+        actor=access.actor_of(request) if access.is_agent(request) else None,
+    ))
+    if not outcome.ok:
+        raise ApiError(422, "validation_error", _("Обращение не принято: проверьте данные."),
+                       errors=outcome.errors, refused_files=outcome.refused_files)
+    outcome.ticket.refresh_from_db()
+    return Status(201, ticket_out(outcome.ticket))
+
+
+@router.get("/tickets", response=TicketPage)
+def list_tickets(request, filters: Query[TicketFilters]):
+    tickets = access.visible_tickets(request).select_related(
+        "service", "requester", "organisation", "group", "assignee", "merged_into")
+    if filters.service:
+        tickets = tickets.filter(service__code=filters.service)
+    if filters.status:
+        tickets = tickets.filter(status=filters.status)
+    if filters.priority:
+        tickets = tickets.filter(priority=filters.priority)
+    if filters.assignee:
+        tickets = tickets.filter(assignee__username=filters.assignee)
+    if filters.organisation:
+        tickets = tickets.filter(organisation_id=filters.organisation)
+    if filters.updated_since:
+        tickets = tickets.filter(updated_at__gte=filters.updated_since)
+    if filters.cursor:
+        tickets = tickets.filter(id__lt=access.decode_cursor(filters.cursor))
+    limit = max(1, min(filters.limit, MAX_PAGE))
+    page = list(tickets.order_by("-id")[: limit + 1])
+    more = len(page) > limit
+    page = page[:limit]
+    return {"items": [ticket_out(t) for t in page],
+            "next": access.encode_cursor(page[-1].pk) if more else None}
+
+
+@router.get("/tickets/{number}", response=TicketOut)
+def get_ticket(request, number: str):
+    return ticket_out(access.get_ticket(request, number))
+
+
+@router.get("/tickets/{number}/messages", response=list[MessageOut])
+def list_messages(request, number: str):
+    ticket = access.get_ticket(request, number)
+    messages = ticket.messages.select_related("author_user", "author_contact").prefetch_related(
+        "attachments")
+    if not access.is_agent(request):
+        messages = messages.exclude(kind=Message.Kind.INTERNAL)
+    return [message_out(m) for m in messages]
+
+
+@router.post("/tickets/{number}/messages", response={201: MessageOut})
+def add_message(request, number: str, payload: MessageIn):
+    ticket = access.get_ticket(request, number)
+    if payload.internal:
+        access.require_agent(request)
+    message = services.add_message(
+        ticket, actor=access.actor_of(request), body=payload.body, channel=Channel.API,
+        kind=Message.Kind.INTERNAL if payload.internal else Message.Kind.PUBLIC,
+    )
+    return Status(201, message_out(message))
+
+
+@router.post("/tickets/{number}/transitions", response={200: TicketOut})
+def make_transition(request, number: str, payload: TransitionIn):
+    ticket = access.get_ticket(request, number)
+    if payload.to not in TicketStatus.values:
+        raise ApiError(422, "unknown_status", _("Неизвестный статус «%(to)s».") % {"to": payload.to},
+                       allowed=list(TicketStatus.values))
+    services.transition(ticket, payload.to, actor=access.actor_of(request))
+    return ticket_out(access.get_ticket(request, number))
+
+
+@router.get("/tickets/{number}/events", response=list[EventOut])
+def list_events(request, number: str):
+    ticket = access.get_ticket(request, number)
+    events = ticket.events.select_related("actor_user", "actor_contact").order_by("id")
+    if not access.is_agent(request):
+        events = events.exclude(kind="message_added", data__kind=Message.Kind.INTERNAL)
+    return [event_out(e) for e in events]

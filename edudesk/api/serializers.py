@@ -1,0 +1,62 @@
+"""Model → response dictionaries (kept apart from the routers so each stays thin)."""
+
+from edudesk.tickets.models import Consultation, Event, Message, Ticket
+
+
+def ticket_out(ticket: Ticket) -> dict:
+    requester = ticket.requester
+    return {
+        "number": ticket.number,
+        "service": ticket.service.code,
+        "subject": ticket.subject,
+        "description": ticket.description,
+        "category": ticket.category,
+        "priority": ticket.priority,
+        "status": ticket.status,
+        "status_label": ticket.status_label(),
+        "channel": ticket.channel,
+        "requester": {"full_name": requester.full_name, "email": requester.email,
+                      "phone": requester.phone, "login": requester.login},
+        "organisation": str(ticket.organisation) if ticket.organisation_id else None,
+        "group": ticket.group.name if ticket.group_id else None,
+        "assignee": ticket.assignee.username if ticket.assignee_id else None,
+        "fields": ticket.fields,
+        "created_at": ticket.created_at,
+        "updated_at": ticket.updated_at,
+        "review_due_at": ticket.review_due_at,
+        "due_at": ticket.due_at,
+        "sla_flag": ticket.sla_flag,
+        "merged_into": ticket.merged_into.number if ticket.merged_into_id else None,
+    }
+
+
+def message_out(message: Message) -> dict:
+    author = message.author_user or message.author_contact
+    kind = "agent" if message.author_user_id else "customer" if message.author_contact_id else "system"
+    return {
+        "id": message.pk, "kind": message.kind, "body": message.body,
+        "author": str(author) if author else None, "author_kind": kind,
+        "created_at": message.created_at,
+        "attachments": [str(a.display_name) for a in message.attachments.all()],
+    }
+
+
+def event_out(event: Event) -> dict:
+    actor = event.actor_user or event.actor_contact
+    return {
+        "id": event.pk, "kind": event.kind, "actor_kind": event.actor_kind,
+        "actor": str(actor) if actor else None, "old": event.old, "new": event.new,
+        "data": event.data, "created_at": event.created_at,
+    }
+
+
+def consultation_out(consultation: Consultation) -> dict:
+    ticket = getattr(consultation, "ticket", None)
+    return {
+        "id": consultation.pk, "service": consultation.service.code,
+        "channel": consultation.channel, "caller_name": consultation.caller_name,
+        "contact_info": consultation.contact_info, "topic": consultation.topic,
+        "notes": consultation.notes, "duration_minutes": consultation.duration_minutes,
+        "outcome": consultation.outcome, "created_at": consultation.created_at,
+        "ticket": ticket.number if ticket else None,
+    }

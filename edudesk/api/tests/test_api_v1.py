@@ -1,0 +1,144 @@
+"""API v1 as integrators and the platform use it."""
+
+import pytest
+
+from edudesk.testing import factories
+from edudesk.tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def bearer(token: str, **headers) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}", **headers}
+
+
+@pytest.fixture
+def agent_token(line1_agent):
+    return factories.token_for(line1_agent)
+
+
+def create(client, token, **body):
+    payload = {"service": "eschool", "description": "Не открывается электронный журнал 5«А».",
+               "requester": {"email": "m.ivanova@school12.example", "full_name": "Иванова Мария"}}
+    payload.update(body)
+    return client.post("/api/v1/tickets", payload, content_type="application/json", **bearer(token))
+
+
+def test_creating_a_ticket_returns_its_number_status_and_priority(client, agent_token, eschool):
+    response = create(client, agent_token, priority="high", fields={"region": "Татарстан"})
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["number"].startswith("INC") and body["status"] == "registered"
+    assert body["priority"] == "high" and body["fields"] == {"region": "Татарстан"}
+    assert {"created_at", "due_at"} <= body.keys()
+    assert Ticket.objects.get(number=body["number"]).channel == "api"
+
+
+def test_unknown_fields_are_refused_naming_the_field(client, agent_token, eschool):
+    response = create(client, agent_token, colour="red")
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error"
+    assert [e["field"] for e in response.json()["errors"]] == ["colour"]
+    assert Ticket.objects.count() == 0
+
+
+def test_wrong_types_are_refused_naming_the_field(client, agent_token, eschool):
+    response = create(client, agent_token, fields="not an object")
+    assert response.status_code == 422
+    assert "fields" in response.json()["message"]
+
+
+def test_errors_speak_russian_by_default_and_english_when_asked(client, agent_token, eschool):
+    ru = create(client, agent_token, description="")
+    en = client.post("/api/v1/tickets", {"service": "eschool", "description": "",
+                                         "requester": {"email": "a@b.ru"}},
+                     content_type="application/json", **bearer(agent_token, HTTP_ACCEPT_LANGUAGE="en"))
+    assert ru.status_code == en.status_code == 422
+    assert "Опишите суть вопроса" in str(ru.json())
+    assert "Describe" in str(en.json())
+
+
+def test_without_a_token_the_api_answers_401_in_json(client, eschool):
+    response = client.get("/api/v1/tickets")
+    assert response.status_code == 401 and response.json()["code"] == "unauthorized"
+
+
+def test_forbidden_transition_is_409_and_changes_nothing(client, agent_token, ticket):
+    response = client.post(f"/api/v1/tickets/{ticket.number}/transitions", {"to": "clarification_sent"},
+                           content_type="application/json", **bearer(agent_token))
+    assert response.status_code == 409
+    assert response.json()["code"] == "transition_not_allowed"
+    ticket.refresh_from_db()
+    assert ticket.status == "registered"
+
+
+def test_allowed_transition_and_events(client, agent_token, ticket):
+    response = client.post(f"/api/v1/tickets/{ticket.number}/transitions", {"to": "in_work"},
+                           content_type="application/json", **bearer(agent_token))
+    assert response.status_code == 200 and response.json()["status"] == "in_work"
+    events = client.get(f"/api/v1/tickets/{ticket.number}/events", **bearer(agent_token)).json()
+    assert [e["kind"] for e in events] == ["created", "status_changed", "status_changed"]
+
+
+def test_customer_token_sees_only_own_tickets(client, eschool, teacher, another_teacher):
+    mine = factories.ticket(eschool, teacher)
+    theirs = factories.ticket(eschool, another_teacher)
+    token = factories.token_for(teacher)
+    assert client.get(f"/api/v1/tickets/{mine.number}", **bearer(token)).status_code == 200
+    assert client.get(f"/api/v1/tickets/{theirs.number}", **bearer(token)).status_code == 404
+    listed = client.get("/api/v1/tickets", **bearer(token)).json()["items"]
+    assert [t["number"] for t in listed] == [mine.number]
+
+
+def test_customer_cannot_post_internal_notes(client, ticket, teacher):
+    response = client.post(f"/api/v1/tickets/{ticket.number}/messages", {"body": "x", "internal": True},
+                           content_type="application/json", **bearer(factories.token_for(teacher)))
+    assert response.status_code == 403
+    assert ticket.messages.count() == 1
+
+
+def test_customer_reply_answers_clarification(client, ticket, teacher, line1_agent):
+    from edudesk.tickets.services import request_clarification
+    from edudesk.tickets.types import Actor
+
+    request_clarification(ticket, actor=Actor.agent(line1_agent), body="Какой браузер?")
+    response = client.post(f"/api/v1/tickets/{ticket.number}/messages", {"body": "Chrome 120"},
+                           content_type="application/json", **bearer(factories.token_for(teacher)))
+    assert response.status_code == 201
+    assert client.get(f"/api/v1/tickets/{ticket.number}",
+                      **bearer(factories.token_for(teacher))).json()["status"] == "clarification_sent"
+
+
+def test_agent_of_another_service_cannot_see_the_ticket(client, ticket, outsider_agent):
+    token = factories.token_for(outsider_agent)
+    assert client.get(f"/api/v1/tickets/{ticket.number}", **bearer(token)).status_code == 404
+
+
+def test_list_uses_keyset_pagination_and_filters(client, agent_token, eschool, teacher):
+    made = [factories.ticket(eschool, teacher).number for _ in range(5)]
+    first = client.get("/api/v1/tickets?limit=2", **bearer(agent_token)).json()
+    assert [t["number"] for t in first["items"]] == made[::-1][:2]
+    second = client.get(f"/api/v1/tickets?limit=2&cursor={first['next']}", **bearer(agent_token)).json()
+    assert [t["number"] for t in second["items"]] == made[::-1][2:4]
+    assert client.get("/api/v1/tickets?status=resolved", **bearer(agent_token)).json()["items"] == []
+    bad = client.get("/api/v1/tickets?cursor=%%%", **bearer(agent_token))
+    assert bad.status_code == 422
+
+
+def test_consultation_is_logged_and_converted(client, agent_token, eschool):
+    made = client.post("/api/v1/consultations", {"service": "eschool", "topic": "Сброс пароля",
+                                                 "caller_name": "Иванова", "channel": "phone"},
+                       content_type="application/json", **bearer(agent_token))
+    assert made.status_code == 201
+    converted = client.post(f"/api/v1/consultations/{made.json()['id']}/convert",
+                            {"requester": {"phone": "+7 900 123-45-67", "full_name": "Иванова"}},
+                            content_type="application/json", **bearer(agent_token))
+    assert converted.status_code == 201
+    assert converted.json()["channel"] == "phone"
+
+
+def test_openapi_schema_and_docs_are_served(client):
+    schema = client.get("/api/v1/openapi.json")
+    assert schema.status_code == 200 and "/api/v1/tickets" in schema.json()["paths"]
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200 and b"/static/ninja/swagger-ui-bundle.js" in docs.content

@@ -1,0 +1,37 @@
+"""Errors the ticket domain raises: each has a machine code and a message in the user's language."""
+
+from django.utils.translation import gettext as _
+
+
+class DomainError(Exception):
+    code = "domain_error"
+    http_status = 400
+
+    def __init__(self, message: str, **details):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class TransitionNotAllowed(DomainError):
+    code = "transition_not_allowed"
+    http_status = 409
+
+    @classmethod
+    def build(cls, ticket, target: str, actor_kind: str) -> "TransitionNotAllowed":
+        return cls(
+            _("Нельзя перевести обращение %(number)s из статуса «%(current)s» в статус «%(target)s».")
+            % {
+                "number": ticket.number,
+                "current": ticket.service.status_label(ticket.status),
+                "target": ticket.service.status_label(target),
+            },
+            current=ticket.status,
+            target=target,
+            actor=actor_kind,
+        )
+
+
+class InvalidOperation(DomainError):
+    code = "invalid_operation"
+    http_status = 409

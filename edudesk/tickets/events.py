@@ -1,0 +1,92 @@
+"""Events: written in the same transaction as every change; reactions subscribe here.
+
+Two kinds of subscriber, registered from each app's ``AppConfig.ready``:
+
+* ``subscribe_in_transaction(fn)``: ``fn(event)`` runs inside the transaction that wrote the
+  event. Only for state that must be consistent with the change (SLA clocks, search rows).
+* ``subscribe(fn)``: ``fn(event)`` runs later in a Huey job, one job per handler and event,
+  after the transaction commits (mail, escalation notices, webhooks). Handlers must be
+  idempotent: a job may run again after a failure.
+"""
+
+from collections.abc import Callable
+from enum import StrEnum
+
+from django.db import transaction
+from django.utils import timezone
+
+from edudesk.tickets.models import Event, Ticket
+from edudesk.tickets.types import Actor
+
+
+class EventKind(StrEnum):
+    CREATED = "created"
+    STATUS_CHANGED = "status_changed"
+    MESSAGE_ADDED = "message_added"
+    CLARIFICATION_REQUESTED = "clarification_requested"
+    ASSIGNED = "assigned"
+    PRIORITY_CHANGED = "priority_changed"
+    CATEGORY_CHANGED = "category_changed"
+    FIELDS_UPDATED = "fields_updated"
+    MERGED_INTO = "merged_into"
+    MERGED_FROM = "merged_from"
+    SPLIT_FROM = "split_from"
+    SPLIT_INTO = "split_into"
+    LINKED = "linked"
+    CONSULTATION_CONVERTED = "consultation_converted"
+    DUE_RECORDED = "due_recorded"
+    SLA_FLAGGED = "sla_flagged"
+
+
+EventHandler = Callable[[Event], None]
+
+_in_transaction: list[EventHandler] = []
+_after_commit: dict[str, EventHandler] = {}
+
+
+def handler_name(fn: EventHandler) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+def subscribe_in_transaction(fn: EventHandler) -> EventHandler:
+    if fn not in _in_transaction:
+        _in_transaction.append(fn)
+    return fn
+
+
+def subscribe(fn: EventHandler) -> EventHandler:
+    _after_commit[handler_name(fn)] = fn
+    return fn
+
+
+def after_commit_handler(name: str) -> EventHandler | None:
+    return _after_commit.get(name)
+
+
+def record(ticket: Ticket, kind: str, actor: Actor, *, old=None, new=None, data=None,
+           now=None) -> Event:
+    """Write one event for a change made in the current transaction and notify subscribers."""
+    event = Event.objects.create(
+        ticket=ticket,
+        kind=str(kind),
+        actor_kind=str(actor.kind),
+        actor_user=actor.user,
+        actor_contact=actor.contact,
+        old=old,
+        new=new,
+        data=data or {},
+        created_at=now or timezone.now(),
+    )
+    for fn in list(_in_transaction):
+        fn(event)
+    if _after_commit:
+        names = list(_after_commit)
+        transaction.on_commit(lambda: _enqueue(event.pk, names))
+    return event
+
+
+def _enqueue(event_id: int, names: list[str]) -> None:
+    from edudesk.tickets.tasks import run_event_handler
+
+    for name in names:
+        run_event_handler(name, event_id)

@@ -1,0 +1,486 @@
+"""The only functions that change tickets. Each is atomic and writes its events.
+
+Views, the API, mail handlers and management commands call these and nothing else to
+change a ticket; the rules of the seeds live here and in ``status.py``.
+"""
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from edudesk.accounts.models import Contact, Organisation, Service, SupportGroup
+from edudesk.tickets.errors import InvalidOperation, TransitionNotAllowed
+from edudesk.tickets.events import EventKind, record
+from edudesk.tickets.models import (
+    Attachment,
+    Channel,
+    Consultation,
+    Message,
+    Priority,
+    SlaFlag,
+    Ticket,
+    TicketLink,
+)
+from edudesk.tickets.numbering import allocate_number
+from edudesk.tickets.status import CLOSED_STATUSES, ActorKind, Status, can_transition
+from edudesk.tickets.types import Actor, NewAttachment
+
+_UNCHANGED = object()
+
+
+# --- creation -------------------------------------------------------------------------------
+
+@transaction.atomic
+def open_ticket(
+    *,
+    service: Service,
+    requester: Contact,
+    subject: str,
+    description: str,
+    channel: str,
+    category: str = "",
+    priority: str = Priority.NORMAL,
+    fields: dict | None = None,
+    organisation: Organisation | None = None,
+    group: SupportGroup | None = None,
+    actor: Actor | None = None,
+    attachments: Sequence[NewAttachment] = (),
+    consultation: Consultation | None = None,
+    external_id: str = "",
+    body_html: str = "",
+    now: datetime | None = None,
+) -> Ticket:
+    """Register a request: allocate its number, keep its data, and record the first message."""
+    now = now or timezone.now()
+    actor = actor or Actor.customer(requester)
+    Channel(channel)
+    Priority(priority)
+    if group is None:
+        group = service.groups.filter(is_default=True).first()
+    ticket = Ticket.objects.create(
+        number=allocate_number(service.number_prefix),
+        service=service,
+        organisation=organisation or requester.organisation,
+        requester=requester,
+        subject=subject.strip()[:300] or _("Без темы"),
+        description=description,
+        category=category,
+        priority=priority,
+        status=Status.REGISTERED,
+        channel=channel,
+        group=group,
+        fields=fields or {},
+        consultation=consultation,
+        created_at=now,
+        updated_at=now,
+    )
+    message = Message.objects.create(
+        ticket=ticket, kind=Message.Kind.PUBLIC, author_contact=requester, body=description,
+        body_html=body_html, channel=channel, external_id=external_id, created_at=now,
+    )
+    _store_attachments(ticket, message, attachments, now)
+    record(ticket, EventKind.CREATED, actor, now=now,
+           new={"status": ticket.status, "priority": priority, "category": category,
+                "channel": channel},
+           data={"message_id": message.pk})
+    return ticket
+
+
+@transaction.atomic
+def convert_consultation(consultation: Consultation, *, actor: Actor, requester: Contact,
+                         subject: str, description: str, category: str = "",
+                         priority: str = Priority.NORMAL, fields: dict | None = None,
+                         now: datetime | None = None) -> Ticket:
+    """Turn a phone or messenger consultation into an official request (seed 2)."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if Ticket.objects.filter(consultation=consultation).exists():
+        raise InvalidOperation(_("Эта консультация уже оформлена как обращение %(number)s.")
+                               % {"number": consultation.ticket.number})
+    if requester.service_id != consultation.service_id:
+        raise InvalidOperation(_("Заявитель относится к другому сервису."))
+    ticket = open_ticket(
+        service=consultation.service, requester=requester, subject=subject,
+        description=description, channel=consultation.channel, category=category,
+        priority=priority, fields=fields, actor=actor, consultation=consultation, now=now,
+    )
+    if consultation.contact_id is None:
+        consultation.contact = requester
+        consultation.save(update_fields=["contact"])
+    record(ticket, EventKind.CONSULTATION_CONVERTED, actor, now=now,
+           data={"consultation_id": consultation.pk})
+    return ticket
+
+
+# --- conversation ---------------------------------------------------------------------------
+
+@transaction.atomic
+def add_message(
+    ticket: Ticket,
+    *,
+    actor: Actor,
+    body: str,
+    kind: str = Message.Kind.PUBLIC,
+    body_html: str = "",
+    attachments: Sequence[NewAttachment] = (),
+    channel: str = "",
+    external_id: str = "",
+    now: datetime | None = None,
+) -> Message:
+    """Add a reply or note, applying the seed's automatic status moves.
+
+    * an agent's first action on a registered request marks it reviewed (in processing);
+    * a customer's message answers a clarification request, or reopens an answered or
+      solved request;
+    * a customer writing into a duplicate that was merged writes into the original.
+    """
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    if actor.kind == ActorKind.CUSTOMER and ticket.merged_into_id:
+        ticket = _lock(ticket.merged_into)
+    if actor.kind == ActorKind.CUSTOMER and kind != Message.Kind.PUBLIC:
+        raise InvalidOperation(_("Заявитель может оставлять только публичные сообщения."))
+    if not body.strip() and not attachments:
+        raise InvalidOperation(_("Сообщение пустое: напишите текст или приложите снимок экрана."))
+    _mark_reviewed(ticket, actor, now)
+    message = Message.objects.create(
+        ticket=ticket, kind=kind, body=body, body_html=body_html,
+        author_user=actor.user if actor.kind == ActorKind.AGENT else None,
+        author_contact=actor.contact if actor.kind == ActorKind.CUSTOMER else None,
+        channel=channel, external_id=external_id, created_at=now,
+    )
+    stored = _store_attachments(ticket, message, attachments, now)
+    record(ticket, EventKind.MESSAGE_ADDED, actor, now=now,
+           data={"message_id": message.pk, "kind": kind,
+                 "attachments": [a.ordinal for a in stored]})
+    if actor.kind == ActorKind.CUSTOMER:
+        follow_up = {
+            Status.NEEDS_CLARIFICATION: Status.CLARIFICATION_SENT,
+            Status.ANSWERED: Status.IN_WORK,
+            Status.RESOLVED: Status.IN_WORK,
+        }.get(ticket.status)
+        if follow_up:
+            _apply_transition(ticket, follow_up, actor, now)
+    _touch(ticket, now)
+    return message
+
+
+@transaction.atomic
+def request_clarification(ticket: Ticket, *, actor: Actor, body: str,
+                          missing: Iterable[str] = (), now: datetime | None = None) -> Message:
+    """Ask the customer for what is missing: a public message and «требуется уточнение»."""
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    _mark_reviewed(ticket, actor, now)
+    _check_transition(ticket, Status.NEEDS_CLARIFICATION, actor)
+    message = add_message(ticket, actor=actor, body=body, now=now)
+    ticket.refresh_from_db()
+    record(ticket, EventKind.CLARIFICATION_REQUESTED, actor, now=now,
+           data={"message_id": message.pk, "missing": list(missing)})
+    _apply_transition(ticket, Status.NEEDS_CLARIFICATION, actor, now)
+    _touch(ticket, now)
+    return message
+
+
+# --- state ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def transition(ticket: Ticket, to: str, *, actor: Actor, now: datetime | None = None) -> Ticket:
+    """Move a ticket to another status, if the table allows this actor that move."""
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    target = Status(to)
+    if not (ticket.status == Status.REGISTERED and target == Status.IN_PROCESSING):
+        _mark_reviewed(ticket, actor, now)
+    _check_transition(ticket, target, actor)
+    _apply_transition(ticket, target, actor, now)
+    _touch(ticket, now)
+    return ticket
+
+
+@transaction.atomic
+def assign(ticket: Ticket, *, actor: Actor, assignee=_UNCHANGED, group=_UNCHANGED,
+           now: datetime | None = None) -> Ticket:
+    """Give the ticket to an agent and/or a support line (None clears)."""
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    old = {"assignee": ticket.assignee_id, "group": ticket.group_id}
+    if assignee is not _UNCHANGED:
+        if assignee is not None and not _serves(assignee, ticket.service_id):
+            raise InvalidOperation(_("Специалист %(name)s не работает с сервисом «%(service)s».")
+                                   % {"name": assignee, "service": ticket.service})
+        ticket.assignee = assignee
+    if group is not _UNCHANGED:
+        if group is not None and group.service_id != ticket.service_id:
+            raise InvalidOperation(_("Линия поддержки относится к другому сервису."))
+        ticket.group = group
+    new = {"assignee": ticket.assignee_id, "group": ticket.group_id}
+    if new == old:
+        return ticket
+    _mark_reviewed(ticket, actor, now)
+    ticket.save(update_fields=["assignee", "group"])
+    record(ticket, EventKind.ASSIGNED, actor, old=old, new=new, now=now)
+    _touch(ticket, now)
+    return ticket
+
+
+@transaction.atomic
+def set_priority(ticket: Ticket, priority: str, *, actor: Actor,
+                 now: datetime | None = None) -> Ticket:
+    return _set_field(ticket, "priority", Priority(priority).value, EventKind.PRIORITY_CHANGED,
+                      actor, now)
+
+
+@transaction.atomic
+def set_category(ticket: Ticket, category: str, *, actor: Actor,
+                 now: datetime | None = None) -> Ticket:
+    return _set_field(ticket, "category", category, EventKind.CATEGORY_CHANGED, actor, now)
+
+
+@transaction.atomic
+def update_fields(ticket: Ticket, changes: dict, *, actor: Actor,
+                  now: datetime | None = None) -> Ticket:
+    """Add or correct intake data (e.g. the browser version the customer sent later)."""
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    old = {key: ticket.fields.get(key) for key in changes}
+    if old == changes:
+        return ticket
+    ticket.fields = {**ticket.fields, **changes}
+    ticket.save(update_fields=["fields"])
+    record(ticket, EventKind.FIELDS_UPDATED, actor, old=old, new=changes, now=now)
+    _touch(ticket, now)
+    return ticket
+
+
+@transaction.atomic
+def record_sla(ticket: Ticket, *, review_due_at=_UNCHANGED, due_at=_UNCHANGED,
+               flag=_UNCHANGED, now: datetime | None = None) -> Ticket:
+    """Keep the SLA app's due dates and flag on the ticket, for queues and the customer."""
+    ticket = _lock(ticket)
+    old = {"review_due_at": ticket.review_due_at, "due_at": ticket.due_at, "flag": ticket.sla_flag}
+    if review_due_at is not _UNCHANGED:
+        ticket.review_due_at = review_due_at
+    if due_at is not _UNCHANGED:
+        ticket.due_at = due_at
+    if flag is not _UNCHANGED:
+        ticket.sla_flag = SlaFlag(flag).value
+    new = {"review_due_at": ticket.review_due_at, "due_at": ticket.due_at, "flag": ticket.sla_flag}
+    if new == old:
+        return ticket
+    ticket.save(update_fields=["review_due_at", "due_at", "sla_flag"])
+    kind = EventKind.SLA_FLAGGED if old["flag"] != new["flag"] else EventKind.DUE_RECORDED
+    record(ticket, kind, Actor.system(), old=_jsonable(old), new=_jsonable(new), now=now)
+    return ticket
+
+
+@transaction.atomic
+def auto_close_answered(*, service: Service, answered_before: datetime,
+                        now: datetime | None = None, limit: int = 500) -> list[str]:
+    """Close answered tickets whose customer has not replied since `answered_before`.
+
+    The caller computes the cut-off in working days on the service's calendar.
+    Returns the numbers closed.
+    """
+    now = now or timezone.now()
+    candidates = (Ticket.objects.select_for_update(skip_locked=True)
+                  .filter(service=service, status=Status.ANSWERED, answered_at__lt=answered_before)
+                  .order_by("answered_at")[:limit])
+    closed = []
+    for ticket in candidates:
+        _apply_transition(ticket, Status.RESOLVED, Actor.system(), now,
+                          data={"reason": "no_customer_reply"})
+        _touch(ticket, now)
+        closed.append(ticket.number)
+    return closed
+
+
+# --- merge, split, link ---------------------------------------------------------------------
+
+@transaction.atomic
+def merge(duplicate: Ticket, into: Ticket, *, actor: Actor, now: datetime | None = None) -> Ticket:
+    """Merge a duplicate into the original: its messages move, it closes with a link."""
+    now = now or timezone.now()
+    if duplicate.pk == into.pk:
+        raise InvalidOperation(_("Нельзя объединить обращение с самим собой."))
+    first, second = sorted([duplicate.pk, into.pk])
+    locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[first, second])}
+    duplicate, into = locked[duplicate.pk], locked[into.pk]
+    if duplicate.service_id != into.service_id:
+        raise InvalidOperation(_("Объединять можно только обращения одного сервиса."))
+    if duplicate.status in CLOSED_STATUSES or duplicate.merged_into_id:
+        raise InvalidOperation(_("Обращение %(number)s уже закрыто.") % {"number": duplicate.number})
+    if into.merged_into_id:
+        raise InvalidOperation(_("Обращение %(number)s само объединено с другим.")
+                               % {"number": into.number})
+    _mark_reviewed(duplicate, actor, now)
+    next_ordinal = _next_ordinal(into)
+    for attachment in duplicate.attachments.order_by("ordinal"):
+        attachment.ticket = into
+        attachment.ordinal = next_ordinal
+        attachment.save(update_fields=["ticket", "ordinal"])
+        next_ordinal += 1
+    moved = duplicate.messages.update(ticket=into)
+    duplicate.merged_into = into
+    duplicate.save(update_fields=["merged_into"])
+    Message.objects.create(
+        ticket=duplicate, kind=Message.Kind.SYSTEM, created_at=now,
+        body=_("Обращение объединено с обращением %(number)s. Следите за решением в нём.")
+        % {"number": into.number},
+    )
+    Message.objects.create(
+        ticket=into, kind=Message.Kind.SYSTEM, created_at=now,
+        body=_("К обращению присоединено повторное обращение %(number)s.")
+        % {"number": duplicate.number},
+    )
+    record(duplicate, EventKind.MERGED_INTO, actor, now=now,
+           new={"ticket": into.number}, data={"messages_moved": moved})
+    record(into, EventKind.MERGED_FROM, actor, now=now, new={"ticket": duplicate.number})
+    _apply_transition(duplicate, Status.CANCELLED, Actor.system(), now,
+                      data={"reason": "merged", "into": into.number})
+    _touch(duplicate, now)
+    _touch(into, now)
+    return into
+
+
+@transaction.atomic
+def split(ticket: Ticket, *, actor: Actor, text: str, subject: str = "",
+          message: Message | None = None, now: datetime | None = None) -> Ticket:
+    """Make a new ticket of one problem found in another (one ticket, one problem).
+
+    When a whole message is split off, its screenshots go with it.
+    """
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    if not text.strip():
+        raise InvalidOperation(_("Укажите текст, который нужно выделить в отдельное обращение."))
+    if message is not None and message.ticket_id != ticket.pk:
+        raise InvalidOperation(_("Сообщение относится к другому обращению."))
+    _mark_reviewed(ticket, actor, now)
+    new_ticket = open_ticket(
+        service=ticket.service, requester=ticket.requester, organisation=ticket.organisation,
+        subject=subject or ticket.subject, description=text, channel=ticket.channel,
+        category=ticket.category, priority=ticket.priority, fields=dict(ticket.fields),
+        group=ticket.group, actor=actor, now=now,
+    )
+    if message is not None and message.body.strip() == text.strip():
+        first_message = new_ticket.messages.get()
+        ordinal = _next_ordinal(new_ticket)
+        for attachment in message.attachments.order_by("ordinal"):
+            attachment.ticket, attachment.message = new_ticket, first_message
+            attachment.ordinal = ordinal
+            attachment.save(update_fields=["ticket", "message", "ordinal"])
+            ordinal += 1
+    TicketLink.objects.get_or_create(source=ticket, target=new_ticket)
+    record(ticket, EventKind.SPLIT_INTO, actor, now=now, new={"ticket": new_ticket.number})
+    record(new_ticket, EventKind.SPLIT_FROM, actor, now=now, new={"ticket": ticket.number})
+    _touch(ticket, now)
+    return new_ticket
+
+
+@transaction.atomic
+def link(ticket: Ticket, other: Ticket, *, actor: Actor, now: datetime | None = None) -> None:
+    if ticket.pk == other.pk:
+        raise InvalidOperation(_("Нельзя связать обращение с самим собой."))
+    if ticket.service_id != other.service_id:
+        raise InvalidOperation(_("Связывать можно только обращения одного сервиса."))
+    created = TicketLink.objects.get_or_create(source=ticket, target=other)[1]
+    if created:
+        record(ticket, EventKind.LINKED, actor, now=now, new={"ticket": other.number})
+        record(other, EventKind.LINKED, actor, now=now, new={"ticket": ticket.number})
+
+
+# --- internals ------------------------------------------------------------------------------
+
+def _lock(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().select_related("service").get(pk=ticket.pk)
+
+
+def _touch(ticket: Ticket, now: datetime) -> None:
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+    ticket.updated_at = now
+
+
+def _serves(user, service_id: int) -> bool:
+    return service_id in user.served_service_ids()
+
+
+def _check_transition(ticket: Ticket, target: Status, actor: Actor) -> None:
+    if not can_transition(ticket.status, target, actor.kind):
+        raise TransitionNotAllowed.build(ticket, target, actor.kind)
+
+
+def _mark_reviewed(ticket: Ticket, actor: Actor, now: datetime) -> None:
+    """An agent's first action on a registered request moves it to «в обработке»."""
+    if actor.kind == ActorKind.AGENT and ticket.status == Status.REGISTERED:
+        _apply_transition(ticket, Status.IN_PROCESSING, actor, now, data={"automatic": True})
+
+
+def _apply_transition(ticket: Ticket, target: Status, actor: Actor, now: datetime,
+                      data: dict | None = None) -> None:
+    old = ticket.status
+    if not can_transition(old, target, actor.kind):
+        raise TransitionNotAllowed.build(ticket, target, actor.kind)
+    ticket.status = target
+    update = ["status"]
+    if actor.kind == ActorKind.AGENT and ticket.reviewed_at is None:
+        ticket.reviewed_at = now
+        update.append("reviewed_at")
+    if target == Status.ANSWERED:
+        ticket.answered_at = now
+        update.append("answered_at")
+    if target in CLOSED_STATUSES:
+        ticket.closed_at = now
+        update.append("closed_at")
+    elif ticket.closed_at is not None:
+        ticket.closed_at = None
+        update.append("closed_at")
+    ticket.save(update_fields=update)
+    record(ticket, EventKind.STATUS_CHANGED, actor, old={"status": old},
+           new={"status": str(target)}, data=data, now=now)
+
+
+def _set_field(ticket: Ticket, field: str, value: str, kind: EventKind, actor: Actor,
+               now: datetime | None) -> Ticket:
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    old = getattr(ticket, field)
+    if old == value:
+        return ticket
+    _mark_reviewed(ticket, actor, now)
+    setattr(ticket, field, value)
+    ticket.save(update_fields=[field])
+    record(ticket, kind, actor, old={field: old}, new={field: value}, now=now)
+    _touch(ticket, now)
+    return ticket
+
+
+def _next_ordinal(ticket: Ticket) -> int:
+    return (ticket.attachments.aggregate(m=Max("ordinal"))["m"] or 0) + 1
+
+
+def _store_attachments(ticket: Ticket, message: Message, attachments: Sequence[NewAttachment],
+                       now: datetime) -> list[Attachment]:
+    stored = []
+    ordinal = _next_ordinal(ticket)
+    for upload in attachments:
+        attachment = Attachment(
+            ticket=ticket, message=message, ordinal=ordinal, original_name=upload.original_name,
+            content_type=upload.content_type, size=len(upload.content), width=upload.width,
+            height=upload.height, created_at=now,
+            sha256=upload.sha256 or hashlib.sha256(upload.content).hexdigest(),
+        )
+        attachment.file.save(upload.name, ContentFile(upload.content), save=False)
+        attachment.save()
+        stored.append(attachment)
+        ordinal += 1
+    return stored
+
+
+def _jsonable(values: dict) -> dict:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()}

@@ -1,0 +1,95 @@
+"""The seed's nine statuses and the one table of allowed transitions."""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Обращение зарегистрировано")
+    IN_PROCESSING = "in_processing", _("Обращение в обработке")
+    NEEDS_CLARIFICATION = "needs_clarification", _("Техподдержке требуется уточнение")
+    CLARIFICATION_SENT = "clarification_sent", _("Уточнение техподдержке отправлено")
+    IN_WORK = "in_work", _("Обращение в работе")
+    ANSWERED = "answered", _("Ответ техподдержки")
+    CANCELLED = "cancelled", _("Обращение отменено")
+    RESOLVED = "resolved", _("Вопрос решён")
+    SUGGESTION = "suggestion", _("Предложения по СДО")
+
+
+class ActorKind(StrEnum):
+    AGENT = "agent"
+    CUSTOMER = "customer"
+    SYSTEM = "system"
+
+
+A, C, S = ActorKind.AGENT, ActorKind.CUSTOMER, ActorKind.SYSTEM
+
+# (from, to) -> who may make that move. Anything not listed is forbidden.
+TRANSITIONS: dict[tuple[Status, Status], frozenset[ActorKind]] = {
+    # An agent's first look at a new request.
+    (Status.REGISTERED, Status.IN_PROCESSING): frozenset({A, S}),
+    (Status.REGISTERED, Status.NEEDS_CLARIFICATION): frozenset({A}),
+    (Status.REGISTERED, Status.IN_WORK): frozenset({A}),
+    (Status.REGISTERED, Status.ANSWERED): frozenset({A}),
+    (Status.REGISTERED, Status.SUGGESTION): frozenset({A}),
+    (Status.REGISTERED, Status.RESOLVED): frozenset({A}),
+    (Status.REGISTERED, Status.CANCELLED): frozenset({C, A, S}),
+    # Reviewed.
+    (Status.IN_PROCESSING, Status.NEEDS_CLARIFICATION): frozenset({A}),
+    (Status.IN_PROCESSING, Status.IN_WORK): frozenset({A}),
+    (Status.IN_PROCESSING, Status.ANSWERED): frozenset({A}),
+    (Status.IN_PROCESSING, Status.SUGGESTION): frozenset({A}),
+    (Status.IN_PROCESSING, Status.RESOLVED): frozenset({A}),
+    (Status.IN_PROCESSING, Status.CANCELLED): frozenset({C, A, S}),
+    # Waiting for the customer.
+    (Status.NEEDS_CLARIFICATION, Status.CLARIFICATION_SENT): frozenset({C, S}),
+    (Status.NEEDS_CLARIFICATION, Status.IN_WORK): frozenset({A}),
+    (Status.NEEDS_CLARIFICATION, Status.ANSWERED): frozenset({A}),
+    (Status.NEEDS_CLARIFICATION, Status.RESOLVED): frozenset({A}),
+    (Status.NEEDS_CLARIFICATION, Status.CANCELLED): frozenset({C, A, S}),
+    # The customer answered the clarification.
+    (Status.CLARIFICATION_SENT, Status.IN_WORK): frozenset({A}),
+    (Status.CLARIFICATION_SENT, Status.NEEDS_CLARIFICATION): frozenset({A}),
+    (Status.CLARIFICATION_SENT, Status.ANSWERED): frozenset({A}),
+    (Status.CLARIFICATION_SENT, Status.SUGGESTION): frozenset({A}),
+    (Status.CLARIFICATION_SENT, Status.RESOLVED): frozenset({A}),
+    (Status.CLARIFICATION_SENT, Status.CANCELLED): frozenset({C, A, S}),
+    # Being worked on.
+    (Status.IN_WORK, Status.NEEDS_CLARIFICATION): frozenset({A}),
+    (Status.IN_WORK, Status.ANSWERED): frozenset({A}),
+    (Status.IN_WORK, Status.SUGGESTION): frozenset({A}),
+    (Status.IN_WORK, Status.RESOLVED): frozenset({A}),
+    (Status.IN_WORK, Status.CANCELLED): frozenset({C, A, S}),
+    # Answered: the customer confirms, writes back, or silence closes it.
+    (Status.ANSWERED, Status.RESOLVED): frozenset({C, A, S}),
+    (Status.ANSWERED, Status.IN_WORK): frozenset({C, A, S}),
+    (Status.ANSWERED, Status.NEEDS_CLARIFICATION): frozenset({A}),
+    (Status.ANSWERED, Status.CANCELLED): frozenset({C, A, S}),
+    # Suggestions for the platform are parked, then taken up or closed.
+    (Status.SUGGESTION, Status.IN_WORK): frozenset({A}),
+    (Status.SUGGESTION, Status.RESOLVED): frozenset({A}),
+    (Status.SUGGESTION, Status.CANCELLED): frozenset({C, A, S}),
+    # Reopening a closed request.
+    (Status.RESOLVED, Status.IN_WORK): frozenset({C, A}),
+    (Status.CANCELLED, Status.IN_WORK): frozenset({A}),
+}
+
+CLOSED_STATUSES = frozenset({Status.RESOLVED, Status.CANCELLED})
+OPEN_STATUSES = frozenset(set(Status) - CLOSED_STATUSES)
+# Statuses in which support waits for the customer (SLA clocks pause).
+WAITING_FOR_CUSTOMER = frozenset({Status.NEEDS_CLARIFICATION})
+
+
+def allowed_actors(current: str, target: str) -> frozenset[ActorKind]:
+    return TRANSITIONS.get((Status(current), Status(target)), frozenset())
+
+
+def can_transition(current: str, target: str, actor: ActorKind) -> bool:
+    return actor in allowed_actors(current, target)
+
+
+def next_statuses(current: str, actor: ActorKind) -> list[Status]:
+    """Statuses the actor may move a ticket to from `current`, in the seed's order."""
+    return [s for s in Status if can_transition(current, s, actor)]
