@@ -1,7 +1,7 @@
-"""Personas of the seeds for the SLA tests: the e-school, a teacher, a line-1 agent, a supervisor.
+"""SLA test set-up on top of the shared personas (/work/main/conftest.py).
 
-Factories are imported inside the fixtures so that the pure calendar tests keep running
-without Django (`pytest -p no:django`).
+Calendars are cached per process and per service id; a rolled-back test leaves no signal
+behind, so every test starts with an empty cache.
 """
 
 from datetime import datetime
@@ -16,45 +16,27 @@ def msk(*args: int) -> datetime:
     return datetime(*args, tzinfo=MSK)
 
 
-@pytest.fixture
-def eschool(db):
-    from edudesk.sla.calendars import forget_calendars
-    from edudesk.testing import factories
+@pytest.fixture(autouse=True)
+def _fresh_calendars(request):
+    if request.config.pluginmanager.hasplugin("django"):
+        from edudesk.sla.calendars import forget_calendars
 
-    forget_calendars()
-    return factories.service("eschool")
-
-
-@pytest.fixture
-def teacher(eschool):
-    from edudesk.testing import factories
-
-    school = factories.organisation(eschool)
-    return factories.contact(eschool, full_name="Иванова Мария Петровна", org=school)
+        forget_calendars()
+    yield
 
 
 @pytest.fixture
-def line_one_agent(eschool):
-    from edudesk.testing import factories
-
-    return factories.agent(eschool, full_name="Соколова Анна")
-
-
-@pytest.fixture
-def supervisor(eschool):
-    from edudesk.accounts.models import User
-    from edudesk.testing import factories
-
-    boss = factories.agent(eschool, kind=User.Kind.SUPERVISOR, full_name="Петров Олег Игоревич")
+def line_supervisor(eschool, supervisor):
+    """Волкова Елена supervises the e-school's first line, where new requests land."""
     group = eschool.groups.get(is_default=True)
-    group.supervisor = boss
+    group.supervisor = supervisor
     group.save()
-    return boss
+    return supervisor
 
 
 @pytest.fixture
 def open_request(eschool, teacher):
-    """Register a teacher's request at a given moment (and priority)."""
+    """Register Мария Петровна's request at a given moment (and priority)."""
     from edudesk.testing import factories
 
     def make(received_at: datetime, **extra):

@@ -52,7 +52,7 @@ def test_every_priority_gets_the_60_minute_review_and_its_own_solution_target(op
 
 
 def test_two_days_in_needs_clarification_move_the_due_by_exactly_the_paused_working_time(
-    open_request, line_one_agent, teacher
+    open_request, line1_agent, teacher
 ):
     # GIVEN a normal request on Monday 09:00, solution due in 3 working days (Thursday 09:00)
     ticket = open_request(msk(2026, 11, 23, 9, 0))
@@ -62,7 +62,7 @@ def test_two_days_in_needs_clarification_move_the_due_by_exactly_the_paused_work
     # WHEN the agent asks for the browser version on Monday 10:00
     services.request_clarification(
         ticket,
-        actor=Actor.agent(line_one_agent),
+        actor=Actor.agent(line1_agent),
         body="Укажите версию браузера.",
         now=msk(2026, 11, 23, 10, 0),
     )
@@ -85,11 +85,11 @@ def test_two_days_in_needs_clarification_move_the_due_by_exactly_the_paused_work
     assert ticket.due_at == msk(2026, 11, 30, 9, 0)
 
 
-def test_agent_reply_within_the_hour_meets_review_and_first_answer(open_request, line_one_agent):
+def test_agent_reply_within_the_hour_meets_review_and_first_answer(open_request, line1_agent):
     ticket = open_request(msk(2026, 11, 23, 9, 0))
 
     services.add_message(
-        ticket, actor=Actor.agent(line_one_agent), body="Проверяем.", now=msk(2026, 11, 23, 9, 40)
+        ticket, actor=Actor.agent(line1_agent), body="Проверяем.", now=msk(2026, 11, 23, 9, 40)
     )
 
     review, first_answer = clock(ticket, ClockKind.REVIEW), clock(ticket, ClockKind.FIRST_ANSWER)
@@ -98,11 +98,11 @@ def test_agent_reply_within_the_hour_meets_review_and_first_answer(open_request,
     assert clock(ticket, ClockKind.SOLUTION).state == ClockState.RUNNING
 
 
-def test_review_after_the_hour_is_recorded_as_breached(open_request, line_one_agent):
+def test_review_after_the_hour_is_recorded_as_breached(open_request, line1_agent):
     ticket = open_request(msk(2026, 11, 23, 9, 0))
 
     services.transition(
-        ticket, Status.IN_PROCESSING, actor=Actor.agent(line_one_agent), now=msk(2026, 11, 23, 10, 1)
+        ticket, Status.IN_PROCESSING, actor=Actor.agent(line1_agent), now=msk(2026, 11, 23, 10, 1)
     )
 
     review = clock(ticket, ClockKind.REVIEW)
@@ -111,12 +111,12 @@ def test_review_after_the_hour_is_recorded_as_breached(open_request, line_one_ag
     assert ticket.sla_flag == SlaFlag.BREACHED
 
 
-def test_internal_note_is_not_a_first_answer(open_request, line_one_agent):
+def test_internal_note_is_not_a_first_answer(open_request, line1_agent):
     ticket = open_request(msk(2026, 11, 23, 9, 0))
 
     services.add_message(
         ticket,
-        actor=Actor.agent(line_one_agent),
+        actor=Actor.agent(line1_agent),
         body="Похоже на ошибку журнала.",
         kind="internal",
         now=msk(2026, 11, 23, 9, 30),
@@ -126,11 +126,11 @@ def test_internal_note_is_not_a_first_answer(open_request, line_one_agent):
     assert clock(ticket, ClockKind.FIRST_ANSWER).state == ClockState.RUNNING
 
 
-def test_priority_change_recomputes_the_due_times(open_request, line_one_agent):
+def test_priority_change_recomputes_the_due_times(open_request, line1_agent):
     ticket = open_request(msk(2026, 11, 23, 9, 0))
 
     services.set_priority(
-        ticket, Priority.CRITICAL, actor=Actor.agent(line_one_agent), now=msk(2026, 11, 23, 9, 20)
+        ticket, Priority.CRITICAL, actor=Actor.agent(line1_agent), now=msk(2026, 11, 23, 9, 20)
     )
 
     ticket.refresh_from_db()
@@ -139,9 +139,9 @@ def test_priority_change_recomputes_the_due_times(open_request, line_one_agent):
     assert ticket.events.filter(kind="sla_clock_recomputed").count() == 2  # review already met
 
 
-def test_answer_stops_the_solution_clock_and_a_reply_resumes_it(open_request, line_one_agent, teacher):
+def test_answer_stops_the_solution_clock_and_a_reply_resumes_it(open_request, line1_agent, teacher):
     ticket = open_request(msk(2026, 11, 23, 9, 0))
-    agent = Actor.agent(line_one_agent)
+    agent = Actor.agent(line1_agent)
     services.transition(ticket, Status.IN_WORK, actor=agent, now=msk(2026, 11, 23, 9, 10))
     services.transition(ticket, Status.ANSWERED, actor=agent, now=msk(2026, 11, 23, 11, 0))
     solution = clock(ticket, ClockKind.SOLUTION)
@@ -168,11 +168,11 @@ def test_customer_cancelling_cancels_every_clock(open_request, teacher):
     assert states == {ClockState.CANCELLED}
 
 
-def test_every_clock_change_is_an_event(open_request, line_one_agent, teacher):
+def test_every_clock_change_is_an_event(open_request, line1_agent, teacher):
     ticket = open_request(msk(2026, 11, 23, 9, 0))
     services.request_clarification(
         ticket,
-        actor=Actor.agent(line_one_agent),
+        actor=Actor.agent(line1_agent),
         body="Пришлите снимок экрана.",
         now=msk(2026, 11, 23, 9, 30),
     )
