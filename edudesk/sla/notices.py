@@ -12,6 +12,9 @@ from edudesk.sla.clocks import remaining_working_time
 from edudesk.sla.escalation import local_text
 from edudesk.sla.models import SlaClock
 from edudesk.tickets.models import Ticket
+from edudesk.tickets.status import Status
+
+RUNNING_SOLUTION_STATUSES = frozenset({Status.IN_PROCESSING, Status.CLARIFICATION_SENT, Status.IN_WORK})
 
 
 def off_hours_notice(service: Service, received_at: datetime) -> str:
@@ -48,6 +51,25 @@ def format_working_time(value: timedelta) -> str:
         "hours": minutes // 60,
         "minutes": minutes % 60,
     }
+
+
+def remaining_minutes(ticket: Ticket, now: datetime) -> int | None:
+    """Working minutes left on the ticket's current promise, from its own columns (no query).
+
+    A registered request counts down to its review, a request in work to its solution; a
+    request waiting for the customer, answered or closed has no running clock (None).
+    Negative once overdue. Meant for lists: the calendar is cached per service.
+    """
+    if ticket.status == Status.REGISTERED:
+        due = ticket.review_due_at
+    elif ticket.status in RUNNING_SOLUTION_STATUSES:
+        due = ticket.due_at
+    else:
+        return None
+    if due is None:
+        return None
+    left = calendar_for(ticket.service).working_time_between(now, due)
+    return int(left.total_seconds() // 60)
 
 
 def sla_summary(ticket: Ticket, now: datetime) -> dict:

@@ -6,7 +6,13 @@ import pytest
 
 from edudesk.sla.autoclose import answered_before, close_silent_answers
 from edudesk.sla.calendars import calendar_for, hours_for
-from edudesk.sla.notices import due_notice, format_working_time, off_hours_notice, sla_summary
+from edudesk.sla.notices import (
+    due_notice,
+    format_working_time,
+    off_hours_notice,
+    remaining_minutes,
+    sla_summary,
+)
 from edudesk.sla.tests.conftest import msk
 from edudesk.tickets import services
 from edudesk.tickets.status import Status
@@ -49,6 +55,17 @@ def test_remaining_time_is_negative_once_overdue(open_request):
     ticket = open_request(msk(2026, 11, 23, 9, 0))
 
     assert sla_summary(ticket, now=msk(2026, 11, 23, 10, 45))["remaining_minutes"] == -45
+
+
+def test_remaining_minutes_for_lists_follow_the_current_promise(open_request, line1_agent):
+    ticket = open_request(msk(2026, 11, 27, 16, 30))
+    assert remaining_minutes(ticket, msk(2026, 11, 28, 12, 0)) == 30  # review, Saturday
+
+    services.request_clarification(
+        ticket, actor=Actor.agent(line1_agent), body="Укажите логин.", now=msk(2026, 11, 30, 8, 10)
+    )
+    ticket.refresh_from_db()
+    assert remaining_minutes(ticket, msk(2026, 11, 30, 9, 0)) is None  # waiting for the teacher
 
 
 def test_working_time_is_written_in_hours_and_minutes():
