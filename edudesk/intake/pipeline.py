@@ -1,43 +1,195 @@
 """The one intake pipeline: every channel's Submission goes through these steps, in order.
 
-normalise → resolve the requester → validate (form schema) → attachments policy →
-open a ticket or add to the existing one.
+normalise → basic checks (channel, priority) → the service's form schema and the screenshot
+policy (``check``) → resolve the requester → open a ticket, or add to the existing one.
+
+Web, widget and a customer's API call are strict: anything missing or malformed refuses the
+submission and nothing is stored. Mail (``register_incomplete``) and an agent registering a
+caller's request are lenient: the request is registered, the missing data is listed in the
+outcome (so the channel can ask for it), refused files are reported and not stored.
 """
 
+from dataclasses import dataclass, field
+
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from edudesk.accounts.services import find_or_create_contact, find_or_create_organisation
+from edudesk.intake.attachments import DEFAULT_POLICY, AcceptedImage, Upload, check_uploads
+from edudesk.intake.schema import FormSchema
 from edudesk.intake.submission import Outcome, OutcomeKind, Submission
+from edudesk.intake.validation import (
+    CATEGORY_ERROR_KEY,
+    DEFAULT_FILE_FIELD,
+    ValidationResult,
+    validate_submission,
+)
 from edudesk.tickets import services as tickets
 from edudesk.tickets.models import Channel, Priority
-from edudesk.tickets.types import Actor
+from edudesk.tickets.status import ActorKind
+from edudesk.tickets.types import Actor, NewAttachment
+
+# Widget-token claims (the schema's context keys) → the requester's attributes.
+REQUESTER_ATTRIBUTES = {
+    "full_name": "full_name",
+    "login": "login",
+    "role": "role",
+    "organisation": "organisation",
+    "email": "email",
+    "phone": "phone",
+}
+# Schema fields that name a requester attribute directly.
+REQUESTER_FIELDS = {"region": "region", "city": "city"}
+FALLBACK_CATEGORY = "other"
+
+
+@dataclass
+class Checked:
+    """The result of checking a new submission against its service's schema."""
+
+    validation: ValidationResult
+    category: str
+    blocking: bool
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def images(self) -> list[AcceptedImage]:
+        return self.validation.images
+
+    @property
+    def refused_files(self) -> list[tuple[str, str]]:
+        return [(item.name, item.message) for item in self.validation.refused]
 
 
 def submit(submission: Submission) -> Outcome:
     """Decide what becomes of a submission; store it only when it is acceptable."""
     _normalise(submission)
-    errors = _validate(submission)
+    errors = _basic_errors(submission)
     if errors:
         return Outcome(OutcomeKind.REFUSED, errors=errors)
+    if submission.ticket is not None:
+        return _follow_up(submission)
+    checked = check(submission)
+    errors = dict(checked.validation.errors) if checked.blocking else {}
+    errors.update(_requester_errors(submission))
+    if errors:
+        return Outcome(OutcomeKind.REFUSED, errors=errors, refused_files=checked.refused_files)
     with transaction.atomic():
         requester = _resolve_requester(submission)
         actor = submission.actor or Actor.customer(requester)
-        if submission.ticket is not None:
-            message = tickets.add_message(
-                submission.ticket, actor=actor, body=submission.description,
-                body_html=submission.body_html, channel=submission.channel,
-                external_id=submission.external_id,
-            )
-            return Outcome(OutcomeKind.ADDED, ticket=message.ticket, message=message)
         ticket = tickets.open_ticket(
             service=submission.service, requester=requester, subject=submission.subject,
             description=submission.description, channel=submission.channel,
-            category=submission.category, priority=submission.priority or Priority.NORMAL,
-            fields=submission.fields, actor=actor, external_id=submission.external_id,
-            body_html=submission.body_html,
+            category=checked.category if checked.validation.ok else submission.category,
+            priority=submission.priority or Priority.NORMAL, fields=submission.fields,
+            actor=actor, external_id=submission.external_id, body_html=submission.body_html,
+            attachments=[_new_attachment(image) for image in checked.images],
         )
-    return Outcome(OutcomeKind.CREATED, ticket=ticket)
+    return Outcome(OutcomeKind.CREATED, ticket=ticket, refused_files=checked.refused_files,
+                   missing=checked.missing)
+
+
+def check(submission: Submission, schema: FormSchema | None = None) -> Checked:
+    """Validate a new submission against the service's schema and the screenshot policy.
+
+    Fills the submission with the cleaned values: the description, the requester's data and
+    ``fields`` (the structured data the ticket keeps).
+    """
+    from edudesk.intake.services import schema_for
+
+    schema = schema or schema_for(submission.service)
+    lenient = _is_lenient(submission)
+    category = submission.category
+    if lenient and not schema.has_category(category):
+        category = FALLBACK_CATEGORY if schema.has_category(FALLBACK_CATEGORY) else category
+    values, context = _values_and_context(schema, category, submission)
+    result = validate_submission(
+        schema, category, values, _uploads(submission), context=context, policy=DEFAULT_POLICY
+    )
+    _apply_cleaned(schema, category, submission, result, keep_raw=lenient)
+    missing = []
+    if lenient and result.errors:
+        labels = {spec.key: spec.label.get(get_language()) for spec in schema.fields_for(category)}
+        missing = [labels.get(key, key) for key in result.errors if key in labels]
+    return Checked(validation=result, category=category, blocking=bool(result.errors) and not lenient,
+                   missing=missing)
+
+
+def _is_lenient(submission: Submission) -> bool:
+    agent = submission.actor is not None and submission.actor.kind == ActorKind.AGENT
+    return submission.register_incomplete or agent
+
+
+def _values_and_context(schema: FormSchema, category: str, submission: Submission):
+    values = {k: v for k, v in submission.fields.items() if isinstance(v, str)}
+    values["description"] = submission.description
+    context = {}
+    specs = schema.fields_for(category) if schema.has_category(category) else schema.common
+    who = submission.requester
+    for spec in specs:
+        attribute = REQUESTER_ATTRIBUTES.get(spec.context_key) or REQUESTER_FIELDS.get(spec.key)
+        known = getattr(who, attribute, "") if attribute else ""
+        if known and not values.get(spec.key):
+            values[spec.key] = known
+        if spec.key in submission.locked_fields and spec.context_key and known:
+            context[spec.context_key] = known
+    return values, context
+
+
+def _apply_cleaned(schema: FormSchema, category: str, submission: Submission,
+                   result: ValidationResult, keep_raw: bool) -> None:
+    """Write the cleaned values back; a lenient channel also keeps what it could not clean."""
+    cleaned = result.cleaned
+    raw = dict(submission.fields) if keep_raw else {}
+    if cleaned.get("description"):
+        submission.description = cleaned["description"]
+    specs = schema.fields_for(category) if schema.has_category(category) else schema.common
+    for spec in specs:
+        attribute = REQUESTER_ATTRIBUTES.get(spec.context_key) or REQUESTER_FIELDS.get(spec.key)
+        if attribute and cleaned.get(spec.key):
+            setattr(submission.requester, attribute, cleaned[spec.key])
+    # The ticket keeps the data as the channel submitted it; what came from the requester's
+    # record (the API's requester object, the widget token) lives on the contact.
+    submitted = set(submission.fields)
+    merged = {**raw, **{k: v for k, v in cleaned.items() if k in submitted or k in result.locked}}
+    submission.fields = {key: value for key, value in merged.items() if key != "description"}
+    submission.locked_fields = result.locked
+    if not submission.subject and submission.description:
+        submission.subject = submission.description.splitlines()[0][:120]
+
+
+def _uploads(submission: Submission) -> list[Upload]:
+    return [Upload(f.name, f.content, f.declared_type) for f in submission.files]
+
+
+def _new_attachment(image: AcceptedImage) -> NewAttachment:
+    return NewAttachment(
+        name=f"screenshot{image.extension}", content=image.data, content_type=image.content_type,
+        width=image.width, height=image.height, original_name=image.original_name[:255],
+    )
+
+
+def _follow_up(submission: Submission) -> Outcome:
+    """A message on an existing ticket: the screenshot policy applies per message."""
+    accepted, refused = check_uploads(_uploads(submission))
+    refused_files = [(item.name, item.message) for item in refused]
+    if refused and not _is_lenient(submission):
+        return Outcome(OutcomeKind.REFUSED, errors={DEFAULT_FILE_FIELD: [m for _n, m in refused_files]},
+                       refused_files=refused_files)
+    if not submission.description and not accepted:
+        return Outcome(OutcomeKind.REFUSED, refused_files=refused_files, errors={
+            "description": [_("Сообщение пустое: напишите текст или приложите снимок экрана.")]})
+    with transaction.atomic():
+        ticket = submission.ticket
+        actor = submission.actor or Actor.customer(ticket.requester)
+        message = tickets.add_message(
+            ticket, actor=actor, body=submission.description, body_html=submission.body_html,
+            channel=submission.channel, external_id=submission.external_id,
+            attachments=[_new_attachment(image) for image in accepted],
+        )
+    return Outcome(OutcomeKind.ADDED, ticket=message.ticket, message=message,
+                   refused_files=refused_files)
 
 
 def _normalise(submission: Submission) -> None:
@@ -50,16 +202,21 @@ def _normalise(submission: Submission) -> None:
                          for k, v in (submission.fields or {}).items()}
 
 
-def _validate(submission: Submission) -> dict[str, list[str]]:
+def _basic_errors(submission: Submission) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if submission.channel not in Channel.values:
         errors["channel"] = [_("Неизвестный канал обращения.")]
     if submission.priority and submission.priority not in Priority.values:
         errors["priority"] = [_("Неизвестный приоритет.")]
+    return errors
+
+
+def _requester_errors(submission: Submission) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
     if not submission.description:
         errors["description"] = [_("Опишите суть вопроса.")]
     who = submission.requester
-    if submission.ticket is None and not (who.email or who.phone or who.login):
+    if not (who.email or who.phone or who.login):
         errors["requester"] = [_("Укажите контактные данные: адрес электронной почты или телефон.")]
     return errors
 
@@ -71,3 +228,6 @@ def _resolve_requester(submission: Submission):
     return find_or_create_contact(submission.service, email=who.email, full_name=who.full_name,
                                   phone=who.phone, login=who.login, role=who.role,
                                   organisation=organisation)
+
+
+__all__ = ["CATEGORY_ERROR_KEY", "Checked", "check", "submit"]

@@ -346,4 +346,29 @@ def uchipro_schema() -> FormSchema:
     )
 
 
+def generic_schema(service_code: str) -> FormSchema:
+    """A starting point for a service the seeds do not describe (a university, say)."""
+    return FormSchema(
+        service=service_code,
+        common=(
+            FieldSpec(key="full_name", label=tr("ФИО", "Full name"), context_key="full_name"),
+            FieldSpec(
+                key="organisation",
+                label=tr("Организация", "Organisation"),
+                context_key="organisation",
+                required=False,
+            ),
+            _description(tr("Суть вопроса", "The question"), ONE_PROBLEM),
+            _email(tr("Адрес электронной почты", "E-mail address")),
+            _phone(tr("Телефон", "Phone")),
+        ),
+        categories=(_error_category(), _suggestion_category(), _other_category()),
+    )
+
+
 SEED_SCHEMAS = {"eschool": eschool_schema, "uchipro": uchipro_schema}
+
+
+def initial_schema(service_code: str) -> FormSchema:
+    factory = SEED_SCHEMAS.get(service_code)
+    return factory() if factory else generic_schema(service_code)

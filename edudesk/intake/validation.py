@@ -21,6 +21,7 @@ from edudesk.intake.attachments import (
     DEFAULT_POLICY,
     AcceptedImage,
     AttachmentPolicy,
+    RefusedFile,
     Upload,
     check_uploads,
 )
@@ -35,6 +36,7 @@ class ValidationResult:
     category: str
     cleaned: dict[str, str] = field(default_factory=dict)
     images: list[AcceptedImage] = field(default_factory=list)
+    refused: list[RefusedFile] = field(default_factory=list)
     errors: dict[str, list[str]] = field(default_factory=dict)
     locked: frozenset[str] = frozenset()
 
@@ -110,6 +112,7 @@ def _validate_files(
     key = spec.key if spec else DEFAULT_FILE_FIELD
     accepted, refused = check_uploads(uploads, policy, already_attached)
     result.images.extend(accepted)
+    result.refused.extend(refused)
     for item in refused:
         result.add_error(key, item.message)
     needed = spec.effective_min_files if spec else 0

@@ -1,0 +1,178 @@
+"""Intake services: the service's schema, similar open tickets, drafts, split submissions."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from edudesk.accounts.models import Contact, Service
+from edudesk.intake.attachments import AcceptedImage
+from edudesk.intake.models import Draft, DraftImage, IntakeDecision
+from edudesk.intake.models import FormSchema as FormSchemaRow
+from edudesk.intake.pipeline import submit
+from edudesk.intake.schema import FormSchema
+from edudesk.intake.seed_schemas import initial_schema
+from edudesk.intake.similarity import rank_similar
+from edudesk.intake.submission import IncomingFile, Outcome, RequesterData, Submission
+from edudesk.tickets import services as tickets
+from edudesk.tickets.models import Ticket
+from edudesk.tickets.selectors import visible_to_contact
+from edudesk.tickets.status import OPEN_STATUSES
+from edudesk.tickets.types import Actor
+
+DRAFT_LIFETIME = timedelta(days=1)
+SIMILAR_CANDIDATES = 200
+
+
+def schema_for(service: Service) -> FormSchema:
+    """The service's stored schema; a service without one gets its seed (or generic) schema."""
+    row = FormSchemaRow.objects.filter(service=service).first()
+    if row is None:
+        document = initial_schema(service.code).to_json()
+        row, _created = FormSchemaRow.objects.get_or_create(
+            service=service, defaults={"document": document}
+        )
+    return row.as_schema()
+
+
+@dataclasses.dataclass(frozen=True)
+class SimilarTicket:
+    number: str
+    score: float
+    status_label: str
+    # The user's own (or, for an organisation's administrator, visible) ticket: its subject is
+    # shown and the new text may be added to it. A colleague's ticket shows its number only.
+    subject: str = ""
+    can_add: bool = False
+
+
+def similar_open_tickets(contact: Contact, text: str, limit: int = 5) -> list[SimilarTicket]:
+    """Open tickets of this contact and their organisation that read like ``text``."""
+    mine = Q(requester=contact)
+    if contact.organisation_id:
+        mine |= Q(organisation_id=contact.organisation_id)
+    candidates = list(
+        Ticket.objects.filter(mine, service_id=contact.service_id, status__in=OPEN_STATUSES,
+                              merged_into__isnull=True)
+        .select_related("service")
+        .order_by("-id")[:SIMILAR_CANDIDATES]
+    )
+    by_pk = {ticket.pk: ticket for ticket in candidates}
+    matches = rank_similar(
+        text, [(t.pk, f"{t.subject}\n{t.description}") for t in candidates], limit=limit
+    )
+    visible = set(
+        visible_to_contact(contact).filter(pk__in=[m.key for m in matches])
+        .values_list("pk", flat=True)
+    )
+    return [
+        SimilarTicket(
+            number=by_pk[match.key].number,
+            score=match.score,
+            status_label=by_pk[match.key].status_label(),
+            subject=by_pk[match.key].subject if match.key in visible else "",
+            can_add=match.key in visible,
+        )
+        for match in matches
+    ]
+
+
+# --- drafts: a checked submission waiting for the user's choice -------------------------------
+
+
+def save_draft(submission: Submission, images: list[AcceptedImage], contact: Contact | None,
+               now: datetime | None = None) -> Draft:
+    now = now or timezone.now()
+    Draft.objects.filter(created_at__lt=now - DRAFT_LIFETIME).delete()
+    draft = Draft.objects.create(
+        service=submission.service, contact=contact, created_at=now,
+        payload={
+            "channel": submission.channel,
+            "category": submission.category,
+            "subject": submission.subject,
+            "description": submission.description,
+            "fields": submission.fields,
+            "requester": dataclasses.asdict(submission.requester),
+            "locked": sorted(submission.locked_fields),
+            "meta": submission.meta,
+        },
+    )
+    DraftImage.objects.bulk_create(
+        DraftImage(draft=draft, position=index, original_name=image.original_name[:255],
+                   format=image.format, width=image.width, height=image.height, data=image.data)
+        for index, image in enumerate(images)
+    )
+    return draft
+
+
+def load_draft(draft_id, service: Service, now: datetime | None = None) -> Draft | None:
+    now = now or timezone.now()
+    return (Draft.objects.filter(pk=draft_id, service=service,
+                                 created_at__gte=now - DRAFT_LIFETIME).first())
+
+
+def submission_from_draft(draft: Draft) -> Submission:
+    payload = draft.payload
+    return Submission(
+        service=draft.service,
+        channel=payload["channel"],
+        requester=RequesterData(**payload["requester"]),
+        description=payload["description"],
+        subject=payload.get("subject", ""),
+        category=payload["category"],
+        fields=dict(payload["fields"]),
+        locked_fields=frozenset(payload.get("locked", ())),
+        meta=dict(payload.get("meta", {})),
+        files=[
+            IncomingFile(name=image.original_name, content=bytes(image.data))
+            for image in draft.images.all()
+        ],
+    )
+
+
+# --- the user's choices -------------------------------------------------------------------------
+
+
+def record_decision(service: Service, contact: Contact | None, kind: str, ticket_numbers: list[str],
+                    suggested: dict) -> IntakeDecision:
+    return IntakeDecision.objects.create(service=service, contact=contact, kind=kind,
+                                         tickets=ticket_numbers, suggested=suggested)
+
+
+def add_to_existing(submission: Submission, contact: Contact, number: str) -> Outcome:
+    """The user chose to write into their open ticket instead of opening a new one."""
+    ticket = visible_to_contact(contact).get(number=number)
+    text = submission.description
+    extra = [f"{key}: {value}" for key, value in submission.fields.items()
+             if key not in ticket.fields and value]
+    if extra:
+        text = "\n".join([text, "", *extra])
+    follow_up = dataclasses.replace(submission, ticket=ticket, description=text,
+                                    actor=Actor.customer(contact))
+    return submit(follow_up)
+
+
+def submit_split(submission: Submission, texts: list[str], subjects: list[str]) -> list[Outcome]:
+    """Register one ticket per problem, all or none; each keeps the request's screenshots and
+    the tickets are linked to the first one."""
+    outcomes: list[Outcome] = []
+    with transaction.atomic():
+        for text, subject in zip(texts, subjects, strict=True):
+            part = dataclasses.replace(
+                submission, description=text, subject=subject, fields=dict(submission.fields),
+                files=list(submission.files), requester=dataclasses.replace(submission.requester),
+            )
+            outcome = submit(part)
+            if not outcome.ok:
+                transaction.set_rollback(True)
+                return [outcome]
+            outcomes.append(outcome)
+        first = outcomes[0].ticket
+        actor = Actor.customer(first.requester)
+        for outcome in outcomes[1:]:
+            tickets.link(first, outcome.ticket, actor=actor)
+    return outcomes
