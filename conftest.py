@@ -18,6 +18,7 @@ def _jobs_run_inline(settings, tmp_path):
 
 @pytest.fixture
 def on_postgres(db):
+    """Skips on SQLite: make test runs the whole suite on PostgreSQL as well."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (make test runs the suite on it too)")
 
@@ -72,3 +73,16 @@ def outsider_agent(uchipro):
 @pytest.fixture
 def ticket(eschool, teacher):
     return factories.ticket(eschool, teacher)
+
+
+@pytest.fixture
+def redis_url():
+    """A Redis database for tests (make test sets EDUDESK_TEST_REDIS_URL when Redis answers)."""
+    import os
+
+    url = os.environ.get("EDUDESK_TEST_REDIS_URL", "")
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true needs Redis: set EDUDESK_TEST_REDIS_URL or run through make test")
+        pytest.skip("needs Redis (make test provides it when 127.0.0.1:6379 answers)")
+    return url
