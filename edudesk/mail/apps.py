@@ -1,6 +1,22 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _create_default_templates(sender, **kwargs) -> None:
+    from edudesk.mail.mail_templates import create_default_templates
+
+    create_default_templates()
 
 
 class MailConfig(AppConfig):
     name = "edudesk.mail"
     label = "mail"
+    verbose_name = _("Почта")
+
+    def ready(self) -> None:
+        from edudesk.mail.notifications import notify_customer
+        from edudesk.tickets.events import subscribe
+
+        subscribe(notify_customer)
+        post_migrate.connect(_create_default_templates, sender=self)

@@ -167,6 +167,8 @@ class OutboundMail(models.Model):
     state = models.CharField(_("состояние"), max_length=12, choices=State.choices,
                              default=State.QUEUED)
     attempts = models.PositiveIntegerField(_("попыток"), default=0)
+    # A delivery attempt in progress holds the mail until then (claimed by a conditional UPDATE).
+    sending_until = models.DateTimeField(null=True, blank=True, editable=False)
     last_error = models.TextField(_("последняя ошибка"), blank=True)
     created_at = models.DateTimeField(_("создано"), default=timezone.now)
     sent_at = models.DateTimeField(_("отправлено"), null=True, blank=True)
@@ -177,8 +179,7 @@ class OutboundMail(models.Model):
         ordering = ["-id"]
         constraints = [
             # One notification per event and recipient: a re-run job never sends twice.
-            models.UniqueConstraint(fields=["event", "template", "to_address"],
-                                    name="uniq_outbound_per_event"),
+            models.UniqueConstraint(fields=["event", "to_address"], name="uniq_outbound_per_event"),
         ]
         indexes = [
             models.Index(fields=["to_address", "automatic", "created_at"],
@@ -200,6 +201,7 @@ class MailTemplate(models.Model):
         CLARIFICATION = "clarification", _("запрос уточнения")
         STATUS_CHANGED = "status_changed", _("изменение статуса")
         CLOSED = "closed", _("обращение закрыто")
+        FILES_REFUSED = "files_refused", _("вложения не приняты")
 
     key = models.CharField(_("уведомление"), max_length=20, choices=Key.choices)
     language = models.CharField(_("язык"), max_length=8, default="ru")

@@ -1,0 +1,75 @@
+"""The LMTP endpoint (aiosmtpd) for sites whose MTA delivers mail to edudesk directly.
+
+Each recipient must be a mailbox's address (or its signed plus-address for replies).
+LMTP answers once per recipient: 250 when the mail is stored, 451 when the database
+failed (the MTA keeps the mail and retries), 550 for an unknown address.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.lmtp import LMTP
+from asgiref.sync import sync_to_async
+from django.db import close_old_connections
+
+from edudesk.mail.conf import mail_setting
+from edudesk.mail.ingest import TemporaryFailure, ingest
+from edudesk.mail.models import Mailbox
+
+log = logging.getLogger(__name__)
+
+
+def mailbox_for_recipient(address: str) -> Mailbox | None:
+    """The mailbox an envelope recipient names: exact, or with a ``+suffix`` removed."""
+    local, _, domain = address.strip().strip("<>").rpartition("@")
+    candidates = {f"{local}@{domain}", f"{local.split('+', 1)[0]}@{domain}"}
+    return (Mailbox.objects.filter(address__in=[c.lower() for c in candidates] + list(candidates))
+            .select_related("service").first())
+
+
+def _deliver(raw: bytes, recipients: list[str]) -> list[str]:
+    """Store the mail for each recipient's mailbox; one LMTP status per recipient."""
+    close_old_connections()
+    statuses = []
+    try:
+        for recipient in recipients:
+            mailbox = mailbox_for_recipient(recipient)
+            if mailbox is None:  # removed since RCPT was accepted
+                statuses.append("550 5.1.1 No such mailbox here")
+                continue
+            try:
+                ingest(raw, service=mailbox.service, source="lmtp", mailbox=mailbox)
+                statuses.append("250 2.0.0 Stored")
+            except TemporaryFailure as error:
+                log.warning("LMTP delivery to %s deferred: %s", mailbox.address, error)
+                statuses.append("451 4.3.0 Temporary failure, try again later")
+    finally:
+        close_old_connections()
+    return statuses
+
+
+class EdudeskLmtpHandler:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        mailbox = await sync_to_async(mailbox_for_recipient)(address)
+        if mailbox is None:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        raw = bytes(envelope.original_content)
+        statuses = await sync_to_async(_deliver)(raw, list(envelope.rcpt_tos))
+        # LMTP (RFC 2033) answers once per accepted recipient.
+        return "\r\n".join(statuses)
+
+
+class LmtpController(Controller):
+    def factory(self):
+        return LMTP(self.handler, data_size_limit=mail_setting("EDUDESK_MAIL_MAX_BYTES"),
+                    enable_SMTPUTF8=True, decode_data=False, **self.SMTP_kwargs)
+
+
+def lmtp_controller(host: str, port: int) -> LmtpController:
+    return LmtpController(EdudeskLmtpHandler(), hostname=host, port=port)

@@ -1,0 +1,147 @@
+"""Notification texts: defaults in Russian (translated to English through the catalogue),
+stored as ``MailTemplate`` rows that administrators edit, rendered with Django templates.
+
+The HTML part is the text part with line breaks and links, unless an administrator wrote
+an HTML version of the template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.template import Context, Template
+from django.template.defaultfilters import linebreaks_filter, urlize
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
+
+from edudesk.mail.models import MailTemplate
+
+Key = MailTemplate.Key
+LANGUAGES = ("ru", "en")
+
+_SIGNATURE = N_("-- \nТехподдержка {{ service }}{% if support_phone %}, тел. {{ support_phone }}{% endif %}")
+_KEEP_SUBJECT = N_("Чтобы дополнить обращение, ответьте на это письмо, не меняя тему.")
+_REFUSED_FILES = N_(
+    "{% if refused_files %}Не приняты вложения:\n{% for item in refused_files %}- {{ item }}\n"
+    "{% endfor %}\n{% endif %}"
+)
+
+DEFAULTS: dict[str, tuple[str, str]] = {
+    Key.REGISTERED: (
+        N_("Обращение зарегистрировано: {{ subject }}"),
+        N_(
+            "Здравствуйте{% if name %}, {{ name }}{% endif %}!\n\n"
+            "Ваше обращение зарегистрировано под номером {{ number }}.\n"
+            "{% if due_notice %}{{ due_notice }}\n{% endif %}"
+            "{% if off_hours_notice %}{{ off_hours_notice }}\n{% endif %}\n"
+            "Обязательно зафиксируйте номер и дату созданного инцидента! "
+            "При повторном обращении это значительно ускорит решение.\n\n"
+        ),
+    ),
+    Key.NEEDS_DATA: (
+        N_("Обращение зарегистрировано, требуется уточнение: {{ subject }}"),
+        N_(
+            "Здравствуйте{% if name %}, {{ name }}{% endif %}!\n\n"
+            "Ваше обращение зарегистрировано под номером {{ number }}.\n"
+            "{% if due_notice %}{{ due_notice }}\n{% endif %}"
+            "Статус обращения: «{{ status }}».\n\n"
+            "Чтобы специалист мог найти ошибку, не хватает данных:\n"
+            "{% for item in missing %}- {{ item }}\n{% endfor %}\n"
+            "Ответьте, пожалуйста, на это письмо и укажите их.\n\n"
+            "Обязательно зафиксируйте номер и дату созданного инцидента! "
+            "При повторном обращении это значительно ускорит решение.\n\n"
+        ),
+    ),
+    Key.AGENT_REPLY: (
+        N_("{{ subject }}"),
+        N_("{{ message }}\n\nСтатус обращения {{ number }}: «{{ status }}».\n\n"),
+    ),
+    Key.CLARIFICATION: (
+        N_("Требуется уточнение: {{ subject }}"),
+        N_(
+            "{{ message }}\n\n"
+            "{% if missing %}Не хватает данных:\n{% for item in missing %}- {{ item }}\n"
+            "{% endfor %}\n{% endif %}"
+            "Статус обращения {{ number }}: «{{ status }}». Ответьте на это письмо, не меняя тему.\n\n"
+        ),
+    ),
+    Key.STATUS_CHANGED: (
+        N_("Статус обращения: {{ status }}"),
+        N_(
+            "Здравствуйте{% if name %}, {{ name }}{% endif %}!\n\n"
+            "Статус вашего обращения {{ number }} «{{ subject }}» изменён: «{{ status }}».\n\n"
+        ),
+    ),
+    Key.CLOSED: (
+        N_("{{ status }}: {{ subject }}"),
+        N_(
+            "Здравствуйте{% if name %}, {{ name }}{% endif %}!\n\n"
+            "Обращение {{ number }} «{{ subject }}» закрыто со статусом «{{ status }}».\n"
+            "Если проблема повторится, ответьте на это письмо.\n\n"
+        ),
+    ),
+    Key.FILES_REFUSED: (
+        N_("Вложения не приняты: {{ subject }}"),
+        N_(
+            "Здравствуйте{% if name %}, {{ name }}{% endif %}!\n\n"
+            "Ваше сообщение добавлено к обращению {{ number }}, но не все вложения приняты.\n\n"
+        ),
+    ),
+}
+# Parts appended to every default text, in this order.
+_FOOTERS = (_REFUSED_FILES, _KEEP_SUBJECT, _SIGNATURE)
+
+
+def default_texts(key: str, language: str) -> tuple[str, str]:
+    """(subject, text) of a notification's default template in a language."""
+    subject, body = DEFAULTS[key]
+    with translation.override(language):
+        footer = "\n\n".join(gettext(part) for part in _FOOTERS)
+        return gettext(subject), gettext(body) + footer
+
+
+def create_default_templates() -> None:
+    """Store the defaults for every notification and language that has no row yet."""
+    for key in DEFAULTS:
+        for language in LANGUAGES:
+            subject, text = default_texts(key, language)
+            MailTemplate.objects.get_or_create(
+                key=key, language=language, service=None,
+                defaults={"subject": subject, "body_text": text},
+            )
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+def _template_row(key: str, language: str, service_id: int | None) -> MailTemplate:
+    rows = MailTemplate.objects.filter(key=key, language__in=[language, "ru"])
+    candidates = sorted(
+        rows.filter(service_id=service_id) if service_id else [], key=lambda r: r.language != language
+    ) + sorted(rows.filter(service__isnull=True), key=lambda r: r.language != language)
+    if candidates:
+        return candidates[0]
+    subject, text = default_texts(key, language)
+    return MailTemplate(key=key, language=language, subject=subject, body_text=text)
+
+
+def _render_plain(source: str, context: dict) -> str:
+    return Template("{% autoescape off %}" + source + "{% endautoescape %}").render(Context(context))
+
+
+def render(key: str, language: str, context: dict, service_id: int | None = None) -> RenderedMail:
+    """Subject, text and HTML of a notification for one ticket and reader."""
+    row = _template_row(key, language, service_id)
+    with translation.override(language):
+        subject = " ".join(_render_plain(row.subject, context).split())
+        text = _render_plain(row.body_text, context).strip() + "\n"
+        if row.body_html.strip():
+            html = Template(row.body_html).render(Context(context))
+        else:
+            html = linebreaks_filter(urlize(text, autoescape=True), autoescape=False)
+    return RenderedMail(subject=subject, text=text, html=html)

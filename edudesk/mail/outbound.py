@@ -1,0 +1,250 @@
+"""Outbound mail about tickets: compose once (idempotent per event and recipient), send by job.
+
+Every mail carries the ticket tag in its subject, its own Message-ID, In-Reply-To and
+References pointing at the mails of the conversation (so the user's mail program keeps
+the thread), and a signed reply address. Automatic mails (registration notices, requests
+for missing data) say so (Auto-Submitted) and are capped per address and hour; a mail
+that cannot be delivered after its retries is marked failed on the ticket.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import smtplib
+from datetime import datetime, timedelta
+from email.utils import formataddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+
+from edudesk.accounts.models import Contact
+from edudesk.mail import mail_templates
+from edudesk.mail.conf import mail_setting, reply_token_secret
+from edudesk.mail.models import Mailbox, OutboundMail
+from edudesk.mail.reply_address import make_reply_address
+from edudesk.mail.tags import tag_subject
+from edudesk.tickets import events
+from edudesk.tickets.models import Event, Message, Ticket
+from edudesk.tickets.types import Actor
+
+log = logging.getLogger(__name__)
+
+MAIL_FAILED_EVENT = "mail_failed"
+_REFERENCES_KEPT = 10
+_SEND_LEASE = timedelta(minutes=5)
+_MAX_RETRY_DELAY_SECONDS = 3600
+
+
+def support_address(ticket: Ticket) -> tuple[str, Mailbox | None]:
+    """The address the ticket's service writes from: its mailbox, else its support e-mail."""
+    mailbox = Mailbox.objects.filter(service_id=ticket.service_id).order_by("id").first()
+    if mailbox is not None:
+        return mailbox.address, mailbox
+    return ticket.service.support_email or settings.DEFAULT_FROM_EMAIL, None
+
+
+def _new_message_id(ticket: Ticket, template: str, address: str) -> str:
+    domain = address.rpartition("@")[2] or "edudesk.localhost"
+    return f"{ticket.number.lower()}.{template}.{secrets.token_hex(6)}@{domain}"
+
+
+def thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
+    """(In-Reply-To, References) for the next mail of a ticket's conversation."""
+    timeline: list[tuple[datetime, int, str]] = []
+    for created_at, pk, message_id in (
+        Message.objects.filter(ticket=ticket).exclude(external_id="")
+        .values_list("created_at", "pk", "external_id")
+    ):
+        timeline.append((created_at, pk, message_id))
+    for created_at, pk, message_id in (
+        OutboundMail.objects.filter(ticket=ticket).exclude(state=OutboundMail.State.SUPPRESSED)
+        .values_list("created_at", "pk", "message_id")
+    ):
+        timeline.append((created_at, pk, message_id))
+    timeline.sort()
+    ids = list(dict.fromkeys(message_id for _at, _pk, message_id in timeline))
+    if not ids:
+        return "", []
+    references = ids if len(ids) <= _REFERENCES_KEPT else [ids[0], *ids[-(_REFERENCES_KEPT - 1):]]
+    return ids[-1], references
+
+
+def automatic_replies_in_last_hour(address: str, now: datetime) -> int:
+    return OutboundMail.objects.filter(
+        to_address__iexact=address, automatic=True, created_at__gte=now - timedelta(hours=1)
+    ).exclude(state=OutboundMail.State.SUPPRESSED).count()
+
+
+def ticket_context(ticket: Ticket, contact: Contact) -> dict:
+    from edudesk.sla.notices import due_notice
+
+    return {
+        "number": ticket.number,
+        "subject": ticket.subject,
+        "status": ticket.status_label(),
+        "priority": ticket.get_priority_display(),
+        "due_notice": due_notice(ticket),
+        "name": contact.full_name,
+        "service": ticket.service.name,
+        "support_phone": ticket.service.support_phone,
+        "site_url": settings.SITE_URL,
+    }
+
+
+def queue_mail(
+    *,
+    ticket: Ticket,
+    recipient: Contact,
+    template: str,
+    event: Event | None,
+    automatic: bool,
+    context: dict | None = None,
+    now: datetime | None = None,
+) -> OutboundMail | None:
+    """Compose one notification and send it after the current transaction commits.
+
+    Returns None when the recipient has no address or this event was already notified to
+    them. An automatic mail over the hourly cap is stored as suppressed and not sent.
+    """
+    if not recipient.email:
+        return None
+    now = now or timezone.now()
+    if event is not None and OutboundMail.objects.filter(event=event, to_address=recipient.email).exists():
+        return None
+    ticket.refresh_from_db()
+    language = recipient.language if recipient.language in mail_templates.LANGUAGES else "ru"
+    with translation.override(language):
+        full_context = {**ticket_context(ticket, recipient), **(context or {})}
+    rendered = mail_templates.render(template, language, full_context, service_id=ticket.service_id)
+    address, _mailbox = support_address(ticket)
+    in_reply_to, references = thread_headers(ticket)
+    capped = automatic and automatic_replies_in_last_hour(recipient.email, now) >= mail_setting(
+        "EDUDESK_MAIL_AUTO_REPLIES_PER_HOUR"
+    )
+    try:
+        with transaction.atomic():
+            outbound = OutboundMail.objects.create(
+                ticket=ticket,
+                event=event,
+                template=template,
+                automatic=automatic,
+                from_address=formataddr((ticket.service.name, address)),
+                reply_to=make_reply_address(address, ticket.pk, reply_token_secret()),
+                to_address=recipient.email,
+                subject=tag_subject(rendered.subject, ticket.number)[:500],
+                body_text=rendered.text,
+                body_html=rendered.html,
+                message_id=_new_message_id(ticket, template, address),
+                in_reply_to=in_reply_to,
+                references=" ".join(references),
+                state=OutboundMail.State.SUPPRESSED if capped else OutboundMail.State.QUEUED,
+                created_at=now,
+            )
+    except IntegrityError:
+        return None  # another job composed this event's mail for this recipient meanwhile
+    if capped:
+        log.warning("automatic reply to %s suppressed: hourly cap reached", recipient.email)
+    else:
+        transaction.on_commit(lambda: _enqueue_send(outbound.pk))
+    return outbound
+
+
+def _enqueue_send(outbound_id: int, delay: int = 0) -> None:
+    from edudesk.mail.tasks import send_outbound_job
+
+    if delay:
+        send_outbound_job.schedule((outbound_id,), delay=delay)
+    else:
+        send_outbound_job(outbound_id)
+
+
+def _claim(outbound_id: int, now: datetime) -> OutboundMail | None:
+    claimed = OutboundMail.objects.filter(
+        Q(sending_until__isnull=True) | Q(sending_until__lt=now),
+        pk=outbound_id,
+        state=OutboundMail.State.QUEUED,
+    ).update(sending_until=now + _SEND_LEASE, attempts=F("attempts") + 1)
+    if not claimed:
+        return None
+    return OutboundMail.objects.select_related("ticket").get(pk=outbound_id)
+
+
+def build_message(outbound: OutboundMail) -> EmailMultiAlternatives:
+    headers = {
+        "Message-ID": f"<{outbound.message_id}>",
+        # Ask Exchange and others not to answer with out-of-office replies.
+        "X-Auto-Response-Suppress": "All",
+    }
+    if outbound.in_reply_to:
+        headers["In-Reply-To"] = f"<{outbound.in_reply_to}>"
+    if outbound.references:
+        headers["References"] = " ".join(f"<{i}>" for i in outbound.references.split())
+    if outbound.automatic:
+        headers["Auto-Submitted"] = "auto-generated"
+    message = EmailMultiAlternatives(
+        subject=outbound.subject,
+        body=outbound.body_text,
+        from_email=outbound.from_address,
+        to=[outbound.to_address],
+        reply_to=[outbound.reply_to] if outbound.reply_to else None,
+        headers=headers,
+    )
+    if outbound.body_html:
+        message.attach_alternative(outbound.body_html, "text/html")
+    return message
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds before the next attempt: doubling from the configured first delay, capped."""
+    first = mail_setting("EDUDESK_MAIL_RETRY_SECONDS")
+    return min(first * 2 ** max(attempts - 1, 0), _MAX_RETRY_DELAY_SECONDS)
+
+
+def send_outbound(outbound_id: int, now: datetime | None = None) -> str:
+    """One delivery attempt; returns the mail's state afterwards.
+
+    A failed attempt schedules the next one with a longer delay; after the last attempt
+    the mail is marked failed and an event on the ticket shows it to the agents.
+    """
+    now = now or timezone.now()
+    outbound = _claim(outbound_id, now)
+    if outbound is None:
+        return OutboundMail.objects.filter(pk=outbound_id).values_list("state", flat=True).first() or ""
+    try:
+        build_message(outbound).send(fail_silently=False)
+    except (smtplib.SMTPException, OSError) as error:
+        return _record_failure(outbound, error, now)
+    OutboundMail.objects.filter(pk=outbound.pk).update(
+        state=OutboundMail.State.SENT, sent_at=timezone.now(), sending_until=None, last_error=""
+    )
+    return OutboundMail.State.SENT
+
+
+def _record_failure(outbound: OutboundMail, error: Exception, now: datetime) -> str:
+    detail = f"{type(error).__name__}: {error}"[:2000]
+    log.warning("mail %s to %s not sent (attempt %s): %s", outbound.pk, outbound.to_address,
+                outbound.attempts, detail)
+    if outbound.attempts < mail_setting("EDUDESK_MAIL_SEND_ATTEMPTS"):
+        OutboundMail.objects.filter(pk=outbound.pk).update(last_error=detail, sending_until=None)
+        _enqueue_send(outbound.pk, delay=retry_delay(outbound.attempts))
+        return OutboundMail.State.QUEUED
+    with transaction.atomic():
+        OutboundMail.objects.filter(pk=outbound.pk).update(
+            state=OutboundMail.State.FAILED, last_error=detail, sending_until=None
+        )
+        events.record(outbound.ticket, MAIL_FAILED_EVENT, Actor.system(), now=now, data={
+            "outbound_id": outbound.pk, "to": outbound.to_address, "error": detail,
+        })
+    return OutboundMail.State.FAILED
+
+
+def resend(outbound: OutboundMail) -> None:
+    """Queue a failed or suppressed mail again (an administrator's decision)."""
+    OutboundMail.objects.filter(pk=outbound.pk).update(
+        state=OutboundMail.State.QUEUED, attempts=0, sending_until=None
+    )
+    transaction.on_commit(lambda: _enqueue_send(outbound.pk))

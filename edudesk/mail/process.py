@@ -1,0 +1,199 @@
+"""What one parsed mail does to the tickets: the steps run inside the ingest transaction.
+
+bounce → event on the ticket whose mail bounced; auto-reply or bulk → kept, nothing
+else; follow-up from a participant → a message through the intake pipeline; follow-up
+from anyone else → held for an agent; otherwise → a new ticket through the intake
+pipeline, with one automatic reply (registration, or what is missing).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from edudesk.accounts.models import Service
+from edudesk.accounts.services import find_or_create_contact
+from edudesk.intake.pipeline import submit
+from edudesk.intake.submission import IncomingFile, Outcome, OutcomeKind, RequesterData, Submission
+from edudesk.mail.models import InboundMail, Mailbox, MailTemplate, OutboundMail
+from edudesk.mail.noise import NoiseKind
+from edudesk.mail.outbound import queue_mail
+from edudesk.mail.parsing import ParsedMail
+from edudesk.mail.routing import find_thread, is_participant
+from edudesk.tickets import events
+from edudesk.tickets import services as tickets
+from edudesk.tickets.events import EventKind
+from edudesk.tickets.models import Channel, Event, Ticket
+from edudesk.tickets.types import Actor
+
+State = InboundMail.State
+Key = MailTemplate.Key
+MAIL_HELD_EVENT = "mail_held"
+MAIL_BOUNCED_EVENT = "mail_bounced"
+
+
+def process_mail(row: InboundMail, mail: ParsedMail, mailbox: Mailbox | None, now: datetime,
+                 *, treat_as_person: bool = False) -> None:
+    """Apply one mail; sets the ledger row's state, ticket, message and detail (not saved)."""
+    service = row.service
+    if mail.noise.kind is NoiseKind.BOUNCE and not treat_as_person:
+        _bounce(row, mail, now)
+        return
+    thread = find_thread(mail, service)
+    if mail.noise.is_noise and not treat_as_person:
+        row.state, row.ticket, row.detail = State.NOISE, thread.ticket, mail.noise.reason
+        return
+    if thread.ticket is not None:
+        if is_participant(thread.ticket, mail.from_address):
+            _follow_up(row, mail, thread.ticket, mailbox, now)
+        else:
+            _hold(row, mail, thread.ticket, now)
+        return
+    _new_ticket(row, mail, service, mailbox, now, unknown_numbers=thread.unknown_numbers)
+
+
+def add_held_mail(row: InboundMail, mail: ParsedMail, now: datetime) -> None:
+    """An agent accepted a held mail: its sender becomes a participant and the text is added."""
+    _follow_up(row, mail, row.ticket, row.mailbox, now)
+
+
+# --- the cases ------------------------------------------------------------------------------
+
+def _bounce(row: InboundMail, mail: ParsedMail, now: datetime) -> None:
+    bounce = mail.noise.bounce
+    ids = [i for i in [bounce.original_message_id if bounce else "", *mail.thread_message_ids] if i]
+    outbound = OutboundMail.objects.filter(message_id__in=ids).select_related("ticket").first()
+    row.state, row.detail = State.BOUNCE, mail.noise.reason
+    if outbound is None:
+        return
+    OutboundMail.objects.filter(pk=outbound.pk).update(state=OutboundMail.State.BOUNCED)
+    row.ticket = outbound.ticket
+    events.record(outbound.ticket, MAIL_BOUNCED_EVENT, Actor.system(), now=now, data={
+        "inbound_id": row.pk,
+        "outbound_id": outbound.pk,
+        "recipients": list(bounce.recipients) if bounce else [],
+        "status": bounce.status if bounce else "",
+        "diagnostic": bounce.diagnostic if bounce else "",
+    })
+
+
+def _hold(row: InboundMail, mail: ParsedMail, ticket: Ticket, now: datetime) -> None:
+    row.state, row.ticket = State.HELD, ticket
+    row.detail = _("Отправитель %(address)s не участвует в обращении.") % {"address": mail.from_address}
+    events.record(ticket, MAIL_HELD_EVENT, Actor.system(), now=now, data={
+        "inbound_id": row.pk, "from": mail.from_address, "subject": mail.subject,
+    })
+
+
+def _follow_up(row: InboundMail, mail: ParsedMail, ticket: Ticket, mailbox: Mailbox | None,
+               now: datetime) -> None:
+    contact = find_or_create_contact(ticket.service, email=mail.from_address,
+                                     full_name=mail.from_name)
+    submission = _submission(mail, ticket.service, row, mailbox, description=mail.reply_text)
+    submission.ticket = ticket
+    submission.actor = Actor.customer(contact)
+    outcome = submit(submission)
+    _record_outcome(row, outcome)
+    if outcome.refused_files and outcome.ticket is not None:
+        message_event = None
+        if outcome.message is not None:
+            message_event = Event.objects.filter(
+                ticket=outcome.ticket, kind=EventKind.MESSAGE_ADDED,
+                data__message_id=outcome.message.pk,
+            ).first()
+        queue_mail(ticket=outcome.ticket, recipient=contact, template=Key.FILES_REFUSED,
+                   event=message_event, automatic=True, now=now,
+                   context={"refused_files": _refusals(outcome)})
+
+
+def _new_ticket(row: InboundMail, mail: ParsedMail, service: Service, mailbox: Mailbox | None,
+                now: datetime, unknown_numbers: tuple[str, ...]) -> None:
+    from edudesk.sla.notices import off_hours_notice
+
+    submission = _submission(mail, service, row, mailbox, description=_description(mail))
+    submission.body_html = mail.html
+    if unknown_numbers:
+        submission.meta["unknown_ticket_numbers"] = list(unknown_numbers)
+    outcome = submit(submission)
+    _record_outcome(row, outcome)
+    if outcome.kind != OutcomeKind.CREATED:
+        return
+    ticket = outcome.ticket
+    if mailbox is not None and mailbox.group_id and ticket.group_id != mailbox.group_id:
+        ticket = tickets.assign(ticket, actor=Actor.system(), group=mailbox.group, now=now)
+    created = Event.objects.filter(ticket=ticket, kind=EventKind.CREATED).first()
+    template = Key.REGISTERED
+    if outcome.missing:
+        tickets.request_clarification(ticket, actor=Actor.system(), body=_missing_text(outcome),
+                                      missing=outcome.missing, now=now)
+        template = Key.NEEDS_DATA
+    queue_mail(ticket=ticket, recipient=ticket.requester, template=template, event=created,
+               automatic=True, now=now, context={
+                   "missing": outcome.missing,
+                   "refused_files": _refusals(outcome),
+                   "off_hours_notice": off_hours_notice(service, now),
+               })
+
+
+# --- building the submission ----------------------------------------------------------------
+
+def _submission(mail: ParsedMail, service: Service, row: InboundMail, mailbox: Mailbox | None,
+                description: str) -> Submission:
+    return Submission(
+        service=service,
+        channel=Channel.EMAIL,
+        requester=RequesterData(email=mail.from_address, full_name=mail.from_name),
+        description=description or mail.title,
+        subject=mail.title,
+        files=[
+            IncomingFile(name=a.filename, content=a.content, declared_type=a.content_type)
+            for a in mail.all_attachments()
+        ],
+        meta={
+            "message_id": mail.message_id,
+            "from": str(mail.sender),
+            "to": [str(a) for a in mail.to],
+            "cc": [str(a) for a in mail.cc],
+            "date": mail.date.isoformat() if mail.date else "",
+            "mailbox": mailbox.address if mailbox else "",
+            "inbound_id": row.pk,
+        },
+        external_id=row.message_id,
+        register_incomplete=True,
+    )
+
+
+def _description(mail: ParsedMail) -> str:
+    """The mail's text, followed by the text of every mail forwarded inside it."""
+    parts = [mail.text]
+    for inner in mail.forwarded:
+        header = _("---------- Пересланное сообщение ----------")
+        lines = [header, _("От: %(sender)s") % {"sender": inner.sender}]
+        if inner.date:
+            lines.append(_("Дата: %(date)s") % {"date": inner.date.strftime("%d.%m.%Y %H:%M %z")})
+        lines.append(_("Тема: %(subject)s") % {"subject": inner.subject})
+        parts.append("\n".join(lines) + "\n\n" + _description(inner))
+    return "\n\n".join(part for part in parts if part.strip())
+
+
+def _missing_text(outcome: Outcome) -> str:
+    items = "\n".join(f"- {label}" for label in outcome.missing)
+    return _("Чтобы специалист мог найти ошибку, не хватает данных:\n%(items)s\n"
+             "Ответьте, пожалуйста, на письмо и укажите их.") % {"items": items}
+
+
+def _refusals(outcome: Outcome) -> list[str]:
+    return [message for _name, message in outcome.refused_files]
+
+
+def _record_outcome(row: InboundMail, outcome: Outcome) -> None:
+    row.ticket = outcome.ticket
+    row.ticket_message = outcome.message
+    if outcome.kind == OutcomeKind.CREATED:
+        row.state = State.CREATED
+    elif outcome.kind == OutcomeKind.ADDED:
+        row.state = State.ADDED
+    else:
+        row.state = State.REFUSED
+        row.detail = "\n".join(m for messages in outcome.errors.values() for m in messages)
