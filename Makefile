@@ -36,8 +36,13 @@ lint: install-dev
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+## bench: seed a realistic data set, serve it with gunicorn, measure over HTTP (BENCH_ARGS="--n 1000000")
 bench: install-dev
-	bash scripts/bench.sh
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+## run-prod: gunicorn (WEB_WORKERS) + Huey consumers (HUEY_CONSUMERS) on PostgreSQL and Redis
+run-prod: install
+	bash deploy/run-prod.sh
 
 ## messages: rebuild the ru/en catalogues from the code and the i18n_en.tsv files (needs gettext)
 messages: install-dev
