@@ -141,10 +141,15 @@ def _on_status_changed(ticket: Ticket, old: str | None, new: str, actor_kind: st
             _reopen(ticket, ClockKind.SOLUTION, now)
 
 
+def _locked():
+    """Clock rows locked for this transaction: the escalation sweep waits, then sees the change."""
+    return SlaClock.objects.select_for_update()
+
+
 def _active(ticket: Ticket, kind: str) -> SlaClock | None:
-    return SlaClock.objects.filter(
-        ticket=ticket, kind=kind, state__in=[ClockState.RUNNING, ClockState.PAUSED]
-    ).first()
+    return (
+        _locked().filter(ticket=ticket, kind=kind, state__in=[ClockState.RUNNING, ClockState.PAUSED]).first()
+    )
 
 
 def _stop(ticket: Ticket, kind: str, now: datetime) -> None:
@@ -190,7 +195,8 @@ def _resume(ticket: Ticket, kind: str, now: datetime) -> None:
 def _reopen(ticket: Ticket, kind: str, now: datetime) -> None:
     """A reopened ticket's solution clock goes on; the closed interval counts as a pause."""
     clock = (
-        SlaClock.objects.filter(ticket=ticket, kind=kind)
+        _locked()
+        .filter(ticket=ticket, kind=kind)
         .exclude(state__in=[ClockState.RUNNING, ClockState.PAUSED])
         .first()
     )
@@ -214,7 +220,7 @@ def recompute(ticket: Ticket, now: datetime) -> None:
     """After a priority change: new targets, new due moments for every active clock."""
     calendar = calendar_for(ticket.service)
     targets = targets_for(ticket.service, ticket.priority)
-    for clock in SlaClock.objects.filter(ticket=ticket, state__in=[ClockState.RUNNING, ClockState.PAUSED]):
+    for clock in _locked().filter(ticket=ticket, state__in=[ClockState.RUNNING, ClockState.PAUSED]):
         clock.target = targets.of(clock.kind)
         _schedule(clock, calendar)
         clock.save(update_fields=["target", "due_at", "warn_at"])

@@ -122,3 +122,14 @@ def test_two_consumers_sweeping_at_once_notify_once(open_request, line_superviso
     # 20 tickets x 3 clocks are past due (review) or not: only review clocks are due at 10:00.
     assert Notification.objects.filter(recipient=line_supervisor).count() == len(tickets)
     assert sum(t.events.filter(kind="sla_breached").count() for t in tickets) == len(tickets)
+
+
+def test_the_periodic_jobs_run_the_sweep_and_the_auto_close(open_request, line_supervisor):
+    from edudesk.sla import tasks
+
+    open_request(msk(2026, 11, 23, 9, 0))
+
+    tasks.sla_sweep.call_local(now=msk(2026, 11, 23, 10, 0))
+    tasks.sla_auto_close.call_local(now=msk(2026, 11, 23, 10, 0))
+
+    assert Notification.objects.filter(recipient=line_supervisor).count() == 1
