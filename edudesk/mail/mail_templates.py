@@ -7,6 +7,7 @@ an HTML version of the template.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.template import Context, Template
@@ -139,7 +140,7 @@ def render(key: str, language: str, context: dict, service_id: int | None = None
     row = _template_row(key, language, service_id)
     with translation.override(language):
         subject = " ".join(_render_plain(row.subject, context).split())
-        text = _render_plain(row.body_text, context).strip() + "\n"
+        text = re.sub(r"\n{3,}", "\n\n", _render_plain(row.body_text, context)).strip() + "\n"
         if row.body_html.strip():
             html = Template(row.body_html).render(Context(context))
         else:

@@ -16,6 +16,7 @@ from edudesk.accounts.models import Service
 from edudesk.accounts.services import find_or_create_contact
 from edudesk.intake.pipeline import submit
 from edudesk.intake.submission import IncomingFile, Outcome, OutcomeKind, RequesterData, Submission
+from edudesk.mail.fields import fields_from_text
 from edudesk.mail.models import InboundMail, Mailbox, MailTemplate, OutboundMail
 from edudesk.mail.noise import NoiseKind
 from edudesk.mail.outbound import queue_mail
@@ -25,6 +26,7 @@ from edudesk.tickets import events
 from edudesk.tickets import services as tickets
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Channel, Event, Ticket
+from edudesk.tickets.status import ActorKind, Status, can_transition
 from edudesk.tickets.types import Actor
 
 State = InboundMail.State
@@ -109,9 +111,12 @@ def _follow_up(row: InboundMail, mail: ParsedMail, ticket: Ticket, mailbox: Mail
 
 def _new_ticket(row: InboundMail, mail: ParsedMail, service: Service, mailbox: Mailbox | None,
                 now: datetime, unknown_numbers: tuple[str, ...]) -> None:
+    from edudesk.intake.services import schema_for
     from edudesk.sla.notices import off_hours_notice
 
-    submission = _submission(mail, service, row, mailbox, description=_description(mail))
+    description = _description(mail)
+    submission = _submission(mail, service, row, mailbox, description=description)
+    submission.fields = fields_from_text(description, schema_for(service))
     submission.body_html = mail.html
     if unknown_numbers:
         submission.meta["unknown_ticket_numbers"] = list(unknown_numbers)
@@ -125,8 +130,11 @@ def _new_ticket(row: InboundMail, mail: ParsedMail, service: Service, mailbox: M
     created = Event.objects.filter(ticket=ticket, kind=EventKind.CREATED).first()
     template = Key.REGISTERED
     if outcome.missing:
-        tickets.request_clarification(ticket, actor=Actor.system(), body=_missing_text(outcome),
-                                      missing=outcome.missing, now=now)
+        # «Техподдержке требуется уточнение», if the status table lets the system ask; the
+        # reply lists the missing data either way.
+        if can_transition(ticket.status, Status.NEEDS_CLARIFICATION, ActorKind.SYSTEM):
+            tickets.request_clarification(ticket, actor=Actor.system(), body=_missing_text(outcome),
+                                          missing=outcome.missing, now=now)
         template = Key.NEEDS_DATA
     queue_mail(ticket=ticket, recipient=ticket.requester, template=template, event=created,
                automatic=True, now=now, context={

@@ -1,17 +1,22 @@
-"""Fixtures shared by the mail tests: the e-mail corpus under tests/mail/corpus."""
+"""Fixtures shared by the mail tests: the corpus, real IMAP (dovecot) and SMTP (aiosmtpd)."""
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
 
 MAIL_TESTS = Path(__file__).resolve().parents[3] / "tests" / "mail"
 CORPUS = MAIL_TESTS / "corpus"
+SUPPORT_ADDRESS = "edu.support@eschool.example"
+TEACHER_ADDRESS = "a.smirnova@school5-tver.example"
 
 
+@functools.cache
 def load_mail_test_module(name: str):
     """Import a helper module from tests/mail/ (not a package: it also holds plain scripts)."""
     spec = importlib.util.spec_from_file_location(f"mail_tests_{name}", MAIL_TESTS / f"{name}.py")
@@ -29,3 +34,51 @@ def read_corpus_mail(name: str) -> bytes:
 def corpus_mail():
     """``corpus_mail("reply_with_quoted_history.eml")`` → the raw bytes of that test mail."""
     return read_corpus_mail
+
+
+@pytest.fixture(scope="session")
+def dovecot():
+    """One real dovecot for the session; each test gets its own account (``imap_account``)."""
+    with load_mail_test_module("servers").DovecotServer() as server:
+        yield server
+
+
+@pytest.fixture
+def imap_account(dovecot) -> str:
+    name = f"support-{uuid.uuid4().hex[:10]}"
+    dovecot.add_user(name, f"password-{name}")
+    return name
+
+
+@pytest.fixture
+def smtp_capture(settings):
+    """A real SMTP server (aiosmtpd) that edudesk sends its mail to during the test."""
+    with load_mail_test_module("servers").SmtpCapture() as capture:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = capture.host, capture.port
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        yield capture
+
+
+@pytest.fixture
+def support_mailbox(eschool):
+    """The e-school's support address, fed by the MTA (no polling)."""
+    from edudesk.mail.models import Mailbox
+
+    return Mailbox.objects.create(name="Техподдержка АИС «Электронная школа»",
+                                  address=SUPPORT_ADDRESS, service=eschool)
+
+
+@pytest.fixture
+def polled_mailbox(support_mailbox, dovecot, imap_account):
+    """The same address polled over IMAP from a fresh dovecot account."""
+    from edudesk.mail.models import Mailbox
+
+    support_mailbox.polling_enabled = True
+    support_mailbox.host, support_mailbox.port = dovecot.host, dovecot.port
+    support_mailbox.security = Mailbox.Security.NONE
+    support_mailbox.username = imap_account
+    support_mailbox.password = dovecot.users[imap_account]
+    support_mailbox.save()
+    return support_mailbox
