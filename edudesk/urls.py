@@ -9,8 +9,10 @@ from edudesk.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("desk/", include("edudesk.desk.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("support/", include("edudesk.portal.urls")),
     path("", include("edudesk.ops.urls")),
 ]
 if settings.DEBUG:

@@ -127,9 +127,12 @@ def _values_and_context(schema: FormSchema, category: str, submission: Submissio
     context = {}
     specs = schema.fields_for(category) if schema.has_category(category) else schema.common
     who = submission.requester
+    # The widget's verified token claims (keyed like the schema's context keys), when present.
+    signed = submission.meta.get("signed_context") or {}
     for spec in specs:
         attribute = REQUESTER_ATTRIBUTES.get(spec.context_key) or REQUESTER_FIELDS.get(spec.key)
-        known = getattr(who, attribute, "") if attribute else ""
+        known = signed.get(spec.context_key, "") if spec.context_key else ""
+        known = known or (getattr(who, attribute, "") if attribute else "")
         if known and not values.get(spec.key):
             values[spec.key] = known
         if spec.key in submission.locked_fields and spec.context_key and known:

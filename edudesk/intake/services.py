@@ -85,7 +85,8 @@ def similar_open_tickets(contact: Contact, text: str, limit: int = 5) -> list[Si
 
 
 def save_draft(submission: Submission, images: list[AcceptedImage], contact: Contact | None,
-               now: datetime | None = None) -> Draft:
+               suggested: dict | None = None, now: datetime | None = None) -> Draft:
+    """Keep a checked submission (and what was suggested to its author) for the review step."""
     now = now or timezone.now()
     Draft.objects.filter(created_at__lt=now - DRAFT_LIFETIME).delete()
     draft = Draft.objects.create(
@@ -99,6 +100,7 @@ def save_draft(submission: Submission, images: list[AcceptedImage], contact: Con
             "requester": dataclasses.asdict(submission.requester),
             "locked": sorted(submission.locked_fields),
             "meta": submission.meta,
+            "suggested": suggested or {},
         },
     )
     DraftImage.objects.bulk_create(

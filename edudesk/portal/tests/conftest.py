@@ -1,5 +1,4 @@
-"""Phase-independent test set-up: the pure-Python intake tests also run without the project's
-settings (``pytest -p no:django``); then a minimal configuration is enough for gettext."""
+"""Portal fixtures; the pure token tests also run without the project's settings."""
 
 import os
 

@@ -1,0 +1,85 @@
+"""What the form template needs for each schema field: plain data, decided here, not in templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import get_language
+
+from edudesk.intake.schema import FieldSpec, FormSchema
+
+INPUT_TYPES = {"email": "email", "phone": "tel", "url": "url"}
+AUTOCOMPLETE = {"full_name": "name", "email": "email", "phone": "tel",
+                "organisation": "organization", "institution": "organization"}
+ACCEPTED_IMAGES = ".jpeg,.jpg,.png,image/jpeg,image/png"
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class FieldView:
+    key: str
+    label: str
+    help: str
+    widget: str  # "input", "textarea", "select", "file"
+    input_type: str
+    value: str
+    required: bool
+    locked: bool
+    errors: tuple[str, ...]
+    choices: tuple[Choice, ...] = ()
+    autocomplete: str = ""
+    accept: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"field-{self.key}"
+
+    @property
+    def described_by(self) -> str:
+        parts = [f"{self.id}-help" if self.help else "", f"{self.id}-errors" if self.errors else ""]
+        return " ".join(part for part in parts if part)
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    key: str
+    label: str
+    help: str
+    selected: bool
+
+
+def category_views(schema: FormSchema, selected: str) -> list[CategoryView]:
+    language = get_language()
+    return [CategoryView(c.key, c.label.get(language), c.help.get(language), c.key == selected)
+            for c in schema.categories]
+
+
+def field_views(schema: FormSchema, category: str, values: dict[str, str],
+                errors: dict[str, list[str]], locked: frozenset[str] = frozenset()) -> list[FieldView]:
+    return [_field_view(spec, values, errors, locked) for spec in schema.fields_for(category)]
+
+
+def _field_view(spec: FieldSpec, values, errors, locked) -> FieldView:
+    language = get_language()
+    widget = {"textarea": "textarea", "choice": "select", "file": "file"}.get(spec.type, "input")
+    value = values.get(spec.key, "")
+    return FieldView(
+        key=spec.key,
+        label=spec.label.get(language),
+        help=spec.help.get(language),
+        widget=widget,
+        input_type=INPUT_TYPES.get(spec.type, "text"),
+        value=value,
+        required=spec.required,
+        locked=spec.key in locked,
+        errors=tuple(errors.get(spec.key, ())),
+        choices=tuple(Choice(c.value, c.label.get(language), c.value == value) for c in spec.choices),
+        autocomplete=AUTOCOMPLETE.get(spec.key, ""),
+        accept=ACCEPTED_IMAGES if spec.type == "file" else "",
+    )

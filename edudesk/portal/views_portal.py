@@ -1,0 +1,191 @@
+"""The customer portal: sign-in by e-mail link, «Мои обращения», a ticket's page and its actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.mail import send_mail
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from edudesk.accounts.models import Contact
+from edudesk.accounts.services import normalise_email
+from edudesk.intake.pipeline import submit
+from edudesk.intake.submission import IncomingFile, RequesterData, Submission
+from edudesk.portal import auth
+from edudesk.tickets import services as tickets
+from edudesk.tickets.errors import DomainError
+from edudesk.tickets.models import Attachment, Channel, Message
+from edudesk.tickets.selectors import visible_to_contact
+from edudesk.tickets.status import ActorKind, Status, next_statuses
+from edudesk.tickets.types import Actor
+
+PAGE_SIZE = 50
+
+
+# --- sign-in ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def signin(request, service: str):
+    service_obj = auth.active_service(service)
+    if request.method == "POST":
+        email = normalise_email(request.POST.get("email", ""))
+        contact = (Contact.objects.filter(service=service_obj, email__iexact=email).order_by("id")
+                   .first() if email else None)
+        if contact is not None:
+            token = auth.issue_login_link(contact)
+            if token:
+                _send_login_link(request, service_obj, contact, token)
+        # The same answer whether or not the address is known: the page reveals no customers.
+        return render(request, "portal/signin_sent.html", {"service": service_obj, "email": email})
+    return render(request, "portal/signin.html", {"service": service_obj})
+
+
+def _send_login_link(request, service, contact: Contact, token: str) -> None:
+    url = request.build_absolute_uri(
+        reverse("portal:signin_link", kwargs={"service": service.code, "token": token}))
+    body = _(
+        "Здравствуйте!\n\nЧтобы войти в раздел «Мои обращения» техподдержки «%(service)s», "
+        "откройте ссылку:\n%(url)s\n\nСсылка действует 30 минут и срабатывает один раз. Если вы "
+        "не запрашивали вход, просто удалите это письмо."
+    ) % {"service": service.name, "url": url}
+    send_mail(_("Вход в «Мои обращения»"), body, service.support_email or None, [contact.email])
+
+
+@require_http_methods(["GET", "POST"])
+def signin_link(request, service: str, token: str):
+    """GET shows a button, POST signs in: mail scanners that open links do not burn them."""
+    service_obj = auth.active_service(service)
+    if request.method == "POST":
+        contact = auth.consume_login_link(service_obj, token)
+        if contact is not None:
+            auth.sign_in(request, contact)
+            return redirect("portal:requests", service=service_obj.code)
+        valid = False
+    else:
+        valid = auth.peek_login_link(service_obj, token)
+    return render(request, "portal/signin_link.html",
+                  {"service": service_obj, "valid": valid}, status=200 if valid else 410)
+
+
+@require_POST
+def signout(request, service: str):
+    auth.sign_out(request)
+    return redirect("portal:signin", service=service)
+
+
+# --- my requests --------------------------------------------------------------------------------
+
+
+@auth.contact_required
+def my_requests(request, service, contact):
+    rows = (visible_to_contact(contact).select_related("service", "requester")
+            .order_by("-updated_at", "-id")[:PAGE_SIZE])
+    return render(request, "portal/requests.html", {
+        "service": service, "contact": contact, "tickets": rows,
+        "shows_organisation": contact.is_org_admin and service.org_admins_see_org_tickets,
+    })
+
+
+# --- one ticket ---------------------------------------------------------------------------------
+
+CUSTOMER_ACTIONS = {
+    # target status → (action name, button text)
+    Status.RESOLVED: ("confirm", gettext_lazy("Подтвердить решение")),
+    Status.IN_WORK: ("reopen", gettext_lazy("Проблема не решена — открыть снова")),
+    Status.CANCELLED: ("cancel", gettext_lazy("Отменить обращение")),
+}
+
+
+def _ticket_for(contact, number: str):
+    ticket = (visible_to_contact(contact).select_related("service", "requester", "organisation")
+              .filter(number=number).first())
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def _actions(ticket, contact) -> list[tuple[str, str]]:
+    """The buttons this customer may press: only the requester changes the ticket's state."""
+    if ticket.requester_id != contact.pk:
+        return []
+    targets = set(next_statuses(ticket.status, ActorKind.CUSTOMER))
+    return [(name, str(text)) for target, (name, text) in CUSTOMER_ACTIONS.items()
+            if target in targets]
+
+
+@auth.contact_required
+def ticket_page(request, service, contact, number: str):
+    ticket = _ticket_for(contact, number)
+    conversation = (ticket.messages.exclude(kind=Message.Kind.INTERNAL)
+                    .select_related("author_user", "author_contact")
+                    .prefetch_related("attachments"))
+    clarification = None
+    if ticket.status == Status.NEEDS_CLARIFICATION:
+        clarification = (ticket.messages.filter(kind=Message.Kind.PUBLIC, author_user__isnull=False)
+                         .order_by("-created_at", "-id").first())
+    return render(request, "portal/ticket.html", {
+        "service": service, "contact": contact, "ticket": ticket, "conversation": conversation,
+        "clarification": clarification, "actions": _actions(ticket, contact),
+        "can_reply": ticket.status != Status.CANCELLED and not ticket.merged_into_id,
+        "errors": request.session.pop("portal_reply_errors", []),
+    })
+
+
+@require_POST
+@auth.contact_required
+def reply(request, service, contact, number: str):
+    ticket = _ticket_for(contact, number)
+    outcome = submit(Submission(
+        service=service, channel=Channel.WEB, requester=RequesterData(), ticket=ticket,
+        description=request.POST.get("body", ""), actor=Actor.customer(contact),
+        files=[IncomingFile(f.name, f.read(), f.content_type or "")
+               for f in request.FILES.getlist("screenshots")],
+        meta={"user_agent": request.headers.get("User-Agent", "")[:500]},
+    ))
+    if not outcome.ok:
+        request.session["portal_reply_errors"] = [m for ms in outcome.errors.values() for m in ms]
+        return redirect(reverse("portal:ticket", kwargs={"service": service.code, "number": number})
+                        + "#reply")
+    if ticket.status == Status.NEEDS_CLARIFICATION:
+        messages.success(request, _("Уточнение отправлено в техподдержку."))
+    else:
+        messages.success(request, _("Сообщение добавлено в обращение."))
+    return redirect("portal:ticket", service=service.code, number=outcome.ticket.number)
+
+
+@require_POST
+@auth.contact_required
+def act(request, service, contact, number: str):
+    ticket = _ticket_for(contact, number)
+    chosen = request.POST.get("action", "")
+    target = next((t for t, (name, _text) in CUSTOMER_ACTIONS.items() if name == chosen), None)
+    if target is None or chosen not in dict(_actions(ticket, contact)):
+        raise Http404
+    try:
+        tickets.transition(ticket, target, actor=Actor.customer(contact))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Статус обращения: «%(status)s».")
+                         % {"status": ticket.service.status_label(target)})
+    return redirect("portal:ticket", service=service.code, number=number)
+
+
+@auth.contact_required
+def picture(request, service, contact, number: str, ordinal: int):
+    ticket = _ticket_for(contact, number)
+    attachment = (Attachment.objects.filter(ticket=ticket, ordinal=ordinal)
+                  .exclude(message__kind=Message.Kind.INTERNAL).first())
+    if attachment is None:
+        raise Http404
+    extension = ".png" if attachment.content_type == "image/png" else ".jpeg"
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
+                            filename=f"{attachment.display_name}{extension}")
+    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
