@@ -1,0 +1,46 @@
+"""The search index: one document per ticket, shared by both backends.
+
+The document keeps what search needs in a searchable form: the lemmas of the subject and of
+the conversation, the identities (e-mails, logins, phones) and the number. The full-text and
+trigram indexes over it are created per database vendor by migrations: SQLite FTS5 tables
+with this table as their external content, or PostgreSQL's generated ``tsvector`` column with
+a GIN index and pg_trgm indexes.
+"""
+
+from django.db import models
+from django.utils import timezone
+
+from edudesk.accounts.models import Service
+from edudesk.tickets.models import Ticket
+
+
+class TicketDocument(models.Model):
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, primary_key=True,
+                                  related_name="search_document")
+    # Copied from the ticket (it never changes service) so that a search filters by the
+    # agent's services without a join.
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    number = models.CharField(max_length=20)
+    # Folded tokens separated and surrounded by spaces: " user12 m.ivanova@school12.example ".
+    identities = models.TextField(blank=True)
+    subject_lemmas = models.TextField(blank=True)
+    body_lemmas = models.TextField(blank=True)
+    indexed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["service", "ticket"], name="search_doc_service_ticket")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ReindexCheckpoint(models.Model):
+    """Where the last `reindex` run got to, so that an interrupted run resumes there."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    last_ticket_id = models.BigIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_ticket_id}"

@@ -1,0 +1,110 @@
+"""Search for the agent workspace: tickets by number, identity or words, and callers.
+
+`search_tickets` ranks in tiers: a ticket whose number the query names; tickets of the
+person the query names (whole e-mail, login or phone); tickets whose number or identities
+contain the query; then tickets whose subject or conversation has the query's words (by
+rank). Within a tier the newest come first. Only tickets the agent may see are returned.
+"""
+
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import Lower
+
+from edudesk.accounts.models import Contact, Service
+from edudesk.accounts.services import normalise_phone
+from edudesk.search.backends import get_backend
+from edudesk.search.query import MIN_PHONE_DIGITS, MIN_SUBSTRING, PHONE, parse
+from edudesk.tickets.models import Ticket
+from edudesk.tickets.selectors import visible_to_user
+
+MAX_LIMIT = 200
+
+
+class _Ranking:
+    """Ticket ids in the order found, without repeats, up to a limit."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.ids: list[int] = []
+        self._seen: set[int] = set()
+
+    @property
+    def full(self) -> bool:
+        return len(self.ids) >= self.limit
+
+    def extend(self, ids) -> None:
+        for ticket_id in ids:
+            if self.full:
+                return
+            if ticket_id not in self._seen:
+                self._seen.add(ticket_id)
+                self.ids.append(ticket_id)
+
+
+def search_tickets(user, query: str, limit: int = 50) -> list[Ticket]:
+    """The tickets an agent finds with one search box, best first (see the module's docstring)."""
+    parsed = parse(query)
+    limit = max(1, min(limit, MAX_LIMIT))
+    service_ids = sorted(user.served_service_ids()) if parsed.raw else []
+    if not service_ids:
+        return []
+    visible = visible_to_user(user)
+    backend = get_backend()
+    ranking = _Ranking(limit)
+    if parsed.number_value is not None:
+        prefixes = Service.objects.filter(pk__in=service_ids).values_list("number_prefix", flat=True)
+        numbers = parsed.number_candidates(set(prefixes))
+        ranking.extend(visible.filter(number__in=numbers).order_by("-id").values_list("id", flat=True))
+    steps = [
+        lambda: backend.identity_matches(parsed.identities, service_ids, limit, exact=True),
+        lambda: backend.number_matches(parsed.number_fragment, service_ids, limit),
+        lambda: backend.identity_matches(parsed.identities, service_ids, limit, exact=False),
+        lambda: backend.text_matches(parsed.text, service_ids, limit),
+    ]
+    for step in steps:
+        if ranking.full:
+            break
+        ranking.extend(step())
+    if not ranking.ids:
+        return []
+    tickets = visible.filter(pk__in=ranking.ids).select_related("service", "requester", "assignee")
+    by_id = {ticket.pk: ticket for ticket in tickets}
+    return [by_id[ticket_id] for ticket_id in ranking.ids if ticket_id in by_id]
+
+
+def search_contacts(user, query: str, limit: int = 20) -> list[Contact]:
+    """Callers of the agent's services found by phone (any format), e-mail, login or the
+    beginnings of the words of their name («Иван Мар»); whole matches first, then by name."""
+    folded = " ".join((query or "").lower().split())
+    service_ids = user.served_service_ids() if len(folded) >= 2 else set()
+    if not service_ids:
+        return []
+    exact, partial = _contact_conditions(folded)
+    contacts = (
+        Contact.objects.filter(service_id__in=service_ids)
+        .alias(email_l=Lower("email"), login_l=Lower("login"), name_l=Lower("full_name"))
+        .filter(exact | partial)
+        .annotate(search_tier=Case(When(exact, then=Value(0)), default=Value(1),
+                                   output_field=IntegerField()))
+        .select_related("organisation", "service")
+        .order_by("search_tier", "full_name", "id")
+    )
+    return list(contacts[: max(1, min(limit, MAX_LIMIT))])
+
+
+def _contact_conditions(folded: str) -> tuple[Q, Q]:
+    digits = normalise_phone(folded) if PHONE.match(folded) else ""
+    if len(digits) >= MIN_PHONE_DIGITS:
+        whole = [digits, "7" + digits] if len(digits) == 10 else [digits]
+        return Q(phone__in=whole), Q(phone__contains=digits)
+    words = folded.split()
+    # Each typed word begins some word of the name.
+    name = Q()
+    for word in words:
+        name &= Q(name_l__startswith=word) | Q(name_l__contains=" " + word)
+    if len(words) > 1:
+        return Q(name_l=folded), name
+    exact = Q(email_l=folded) | Q(login_l=folded)
+    partial = name
+    if len(folded) >= MIN_SUBSTRING:
+        partial |= Q(email_l__contains=folded) | Q(login_l__contains=folded)
+    return exact, partial
