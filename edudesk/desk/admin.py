@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from edudesk.desk.models import CannedResponse, SavedFilter, SignInFailure
+
+
+@admin.register(CannedResponse)
+class CannedResponseAdmin(admin.ModelAdmin):
+    list_display = ["title", "service", "is_active"]
+    list_filter = ["service", "is_active"]
+    search_fields = ["title", "body"]
+
+
+@admin.register(SavedFilter)
+class SavedFilterAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "query", "created_at"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(SignInFailure)
+class SignInFailureAdmin(admin.ModelAdmin):
+    list_display = ["username", "remote_addr", "failed_at"]
+    search_fields = ["username"]
+    date_hierarchy = "failed_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,0 +1,134 @@
+"""Forms of the desk: sign-in, queue filters, the composer, actions, consultations."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from edudesk.accounts.models import Service, SupportGroup, User
+from edudesk.tickets.models import Channel, Consultation, Priority
+from edudesk.tickets.status import Status
+
+
+class SignInForm(forms.Form):
+    username = forms.CharField(label=_("Логин"), max_length=150)
+    password = forms.CharField(label=_("Пароль"), widget=forms.PasswordInput)
+
+
+def _blank(choices) -> list:
+    return [("", _("все")), *choices]
+
+
+class QueueFilterForm(forms.Form):
+    """Filters on top of a queue; every field is optional and maps to an indexed column."""
+
+    service = forms.ModelChoiceField(label=_("Сервис"), queryset=Service.objects.none(),
+                                     required=False, empty_label=_("все"))
+    status = forms.ChoiceField(label=_("Статус"), choices=_blank(Status.choices), required=False)
+    priority = forms.ChoiceField(label=_("Приоритет"), choices=_blank(Priority.choices),
+                                 required=False)
+    channel = forms.ChoiceField(label=_("Канал"), choices=_blank(Channel.choices), required=False)
+    category = forms.CharField(label=_("Категория"), max_length=40, required=False)
+    region = forms.CharField(label=_("Регион"), max_length=120, required=False)
+    organisation = forms.IntegerField(label=_("Организация"), required=False,
+                                      widget=forms.HiddenInput)
+    assignee = forms.ChoiceField(label=_("Исполнитель"), required=False)
+    created_from = forms.DateField(label=_("Создано с"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    created_to = forms.DateField(label=_("Создано по"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, services=None, agents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if services is not None:
+            self.fields["service"].queryset = services
+        self.fields["assignee"].choices = [("", _("все")), ("none", _("не назначен")),
+                                           *[(str(a.pk), str(a)) for a in agents]]
+
+
+class ComposerForm(forms.Form):
+    """Public reply, internal note or request for clarification, with screenshots.
+
+    `seen_event` is the newest event the agent had on screen; a newer one means the ticket
+    changed while they wrote, and the reply is shown again instead of being sent blindly.
+    """
+
+    MODES = [("reply", _("Ответ заявителю")), ("note", _("Внутренняя заметка")),
+             ("clarify", _("Запросить уточнение"))]
+
+    mode = forms.ChoiceField(label=_("Что отправить"), choices=MODES, initial="reply",
+                             widget=forms.RadioSelect)
+    body = forms.CharField(label=_("Текст"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 8, "id": "composer-body"}))
+    missing = forms.MultipleChoiceField(label=_("Чего не хватает"), required=False,
+                                        widget=forms.CheckboxSelectMultiple)
+    then_status = forms.ChoiceField(label=_("После ответа"), required=False)
+    seen_event = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    send_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, checklist=(), reply_statuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["missing"].choices = [(item.key, item.label) for item in checklist]
+        self.fields["then_status"].choices = [("", _("оставить статус")), *reply_statuses]
+
+    def clean(self):
+        data = super().clean()
+        mode, body = data.get("mode"), (data.get("body") or "").strip()
+        if mode == "clarify" and not (body or data.get("missing")):
+            self.add_error("missing", _("Отметьте, чего не хватает, или напишите вопрос."))
+        return data
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Исполнитель"), queryset=User.objects.none(),
+                                      required=False, empty_label=_("не назначен"))
+    group = forms.ModelChoiceField(label=_("Линия"), queryset=SupportGroup.objects.none(),
+                                   required=False, empty_label=_("без линии"))
+
+    def __init__(self, *args, ticket=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ticket is not None:
+            self.fields["assignee"].queryset = User.objects.filter(
+                is_active=True, services=ticket.service_id).order_by("full_name", "username")
+            self.fields["group"].queryset = SupportGroup.objects.filter(service_id=ticket.service_id)
+
+
+class PriorityForm(forms.Form):
+    priority = forms.ChoiceField(label=_("Приоритет"), choices=Priority.choices)
+
+
+class CategoryForm(forms.Form):
+    category = forms.ChoiceField(label=_("Категория"), required=False)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("не указана")), *categories]
+
+
+class NumberForm(forms.Form):
+    """Another ticket, given by its number (merge into it, link to it)."""
+
+    number = forms.CharField(label=_("Номер обращения"), max_length=20)
+
+
+class SplitForm(forms.Form):
+    message = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    subject = forms.CharField(label=_("Тема нового обращения"), max_length=300, required=False)
+    text = forms.CharField(label=_("Текст нового обращения"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ConsultationForm(forms.Form):
+    service = forms.ModelChoiceField(label=_("Сервис"), queryset=Service.objects.none(),
+                                     empty_label=None)
+    contact = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    caller_name = forms.CharField(label=_("Кто обратился"), max_length=300, required=False)
+    contact_info = forms.CharField(label=_("Контакт для связи"), max_length=300, required=False)
+    channel = forms.ChoiceField(label=_("Канал"), choices=Consultation.ConsultationChannel.choices)
+    topic = forms.CharField(label=_("Тема"), max_length=300)
+    notes = forms.CharField(label=_("Заметки"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    duration_minutes = forms.IntegerField(label=_("Длительность, мин"), required=False, min_value=0,
+                                          max_value=24 * 60)
+    outcome = forms.CharField(label=_("Результат"), max_length=300, required=False)
+
+    def __init__(self, *args, services=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if services is not None:
+            self.fields["service"].queryset = services

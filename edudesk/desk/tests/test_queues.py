@@ -1,0 +1,132 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from edudesk.desk import queues
+from edudesk.desk.models import SavedFilter
+from edudesk.testing import factories
+from edudesk.tickets import services
+from edudesk.tickets.models import Priority, SlaFlag, Ticket
+from edudesk.tickets.status import Status
+from edudesk.tickets.types import Actor
+
+pytestmark = pytest.mark.django_db
+
+NOON = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def _numbers(response) -> list[str]:
+    return [t.number for t in response.context["tickets"]]
+
+
+def _many(service, requester, count):
+    return [factories.ticket(service, requester, subject=f"Вопрос {i}") for i in range(count)]
+
+
+def test_new_queue_is_sorted_by_the_review_clock(agent_client, eschool, teacher):
+    late, early, unknown = _many(eschool, teacher, 3)
+    services.record_sla(late, review_due_at=NOON + timedelta(minutes=50))
+    services.record_sla(early, review_due_at=NOON + timedelta(minutes=5))
+    services.record_sla(unknown, review_due_at=None)
+    response = agent_client.get(reverse("desk:queue"), {"queue": "new"})
+    assert _numbers(response) == [early.number, late.number, unknown.number]
+
+
+def test_pages_follow_a_cursor_and_show_every_ticket_once(agent_client, eschool, teacher, monkeypatch):
+    monkeypatch.setattr(queues, "PAGE_SIZE", 4)
+    created = _many(eschool, teacher, 10)
+    for index, ticket in enumerate(created):
+        # Several tickets share a due moment: the id breaks the tie.
+        services.record_sla(ticket, review_due_at=NOON + timedelta(minutes=index // 3))
+    seen, after = [], ""
+    while True:
+        response = agent_client.get(reverse("desk:queue"), {"queue": "new", "after": after})
+        seen += _numbers(response)
+        after = response.context["next_cursor"]
+        if not after:
+            break
+    assert seen == [t.number for t in created]
+
+
+def test_a_queue_page_costs_the_same_queries_with_few_and_many_tickets(agent_client, eschool, teacher):
+    def queries_for_page() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert agent_client.get(reverse("desk:queue"), {"queue": "all"}).status_code == 200
+        return len(captured)
+
+    _many(eschool, teacher, 3)
+    few = queries_for_page()
+    _many(eschool, teacher, queues.PAGE_SIZE + 30)
+    assert queries_for_page() == few
+
+
+def test_counts_stop_at_the_cap_so_they_stay_cheap(eschool, teacher, line1_agent, monkeypatch):
+    monkeypatch.setattr(queues, "COUNT_CAP", 3)
+    _many(eschool, teacher, 5)
+    scope = Ticket.objects.all()
+    counts = {c.queue.key: c for c in queues.counts(scope, queues.viewer_for(line1_agent))}
+    assert counts["new"].label == "3+"
+    assert counts["waiting"].label == "0"
+
+
+def test_each_queue_holds_what_its_name_says(agent_client, eschool, teacher, line1_agent, colleague):
+    agent = Actor.agent(line1_agent)
+    new, mine, waiting, answered, at_risk, colleagues = _many(eschool, teacher, 6)
+    services.assign(mine, actor=agent, assignee=line1_agent)
+    services.request_clarification(waiting, actor=agent, body="Пришлите снимок экрана.")
+    services.transition(answered, Status.ANSWERED, actor=agent)
+    services.transition(at_risk, Status.IN_WORK, actor=agent)
+    services.record_sla(at_risk, flag=SlaFlag.BREACHED)
+    services.assign(colleagues, actor=agent, assignee=colleague)
+
+    def queue(key):
+        return set(_numbers(agent_client.get(reverse("desk:queue"), {"queue": key})))
+
+    assert queue("new") == {new.number}
+    assert queue("mine") == {mine.number}
+    assert queue("waiting") == {waiting.number}
+    assert queue("answered") == {answered.number}
+    assert queue("at_risk") == {at_risk.number}
+    assert {new.number, mine.number, colleagues.number} <= queue("group")
+
+
+def test_filters_narrow_a_queue(agent_client, eschool, teacher, another_teacher, line1_agent):
+    urgent = factories.ticket(eschool, teacher, priority=Priority.HIGH, category="error")
+    factories.ticket(eschool, another_teacher)
+    response = agent_client.get(reverse("desk:queue"),
+                                {"queue": "all", "priority": "high", "category": "error",
+                                 "assignee": "none", "region": "Республика Татарстан"})
+    assert _numbers(response) == [urgent.number]
+
+
+def test_an_agent_sees_no_tickets_of_services_it_does_not_serve(outsider_client, ticket):
+    response = outsider_client.get(reverse("desk:queue"), {"queue": "all"})
+    assert _numbers(response) == []
+    assert all(c.count == 0 for c in response.context["queue_counts"])
+
+
+def test_the_refresh_returns_the_same_page_the_agent_is_on(agent_client, eschool, teacher, monkeypatch):
+    monkeypatch.setattr(queues, "PAGE_SIZE", 2)
+    _many(eschool, teacher, 5)
+    first = agent_client.get(reverse("desk:queue"), {"queue": "all"})
+    cursor = first.context["next_cursor"]
+    second = agent_client.get(reverse("desk:queue"), {"queue": "all", "after": cursor})
+    refreshed = agent_client.get(reverse("desk:queue"), {"queue": "all", "after": cursor},
+                                 headers={"HX-Request": "true"})
+    assert _numbers(refreshed) == _numbers(second)
+    html = refreshed.content.decode()
+    assert 'id="queue-list"' in html and f"after={cursor}" in html
+    assert 'hx-swap-oob="true"' in html and "<html" not in html
+
+
+def test_a_saved_filter_is_kept_per_agent_and_replayed(agent_client, line1_agent):
+    response = agent_client.post(reverse("desk:save_filter"),
+                                 {"name": "Срочные", "query": "queue=all&priority=critical"})
+    assert response.status_code == 302
+    saved = SavedFilter.objects.get(user=line1_agent)
+    assert saved.query == "queue=all&priority=critical"
+    page = agent_client.get(reverse("desk:queue"))
+    assert "Срочные" in page.content.decode()

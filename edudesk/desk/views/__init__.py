@@ -1,0 +1,1 @@
+"""Desk views, one module per screen: sign-in, queues, the ticket, actions, consultations, search."""

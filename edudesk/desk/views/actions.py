@@ -1,0 +1,136 @@
+"""Ticket actions: assign, priority, category, merge, split, link. Each calls one domain function."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from edudesk.desk.access import get_ticket, ticket_scope
+from edudesk.desk.card import category_choices
+from edudesk.desk.forms import AssignForm, CategoryForm, NumberForm, PriorityForm, SplitForm
+from edudesk.desk.lookup import number_candidates
+from edudesk.tickets import services
+from edudesk.tickets.errors import DomainError
+from edudesk.tickets.types import Actor
+
+
+def _done(request, ticket, success: str, action) -> object:
+    """Run one domain call; report its outcome on the ticket page."""
+    try:
+        result = action()
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("desk:ticket", number=ticket.number)
+    messages.success(request, success if isinstance(success, str) else success(result))
+    return redirect("desk:ticket", number=ticket.number)
+
+
+def _form_errors(request, ticket, form):
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("desk:ticket", number=ticket.number)
+
+
+def _other_ticket(request, number: str):
+    """Another ticket this agent may see, by any spelling of its number (INC0000123, 123)."""
+    from edudesk.accounts.models import Service
+
+    prefixes = set(Service.objects.values_list("number_prefix", flat=True))
+    candidates = number_candidates(number, prefixes) or [number.strip().upper()]
+    return ticket_scope(request.user).filter(number__in=candidates).order_by("id").first()
+
+
+@login_required
+@require_POST
+def assign(request, number: str):
+    ticket = get_ticket(request.user, number)
+    actor = Actor.agent(request.user)
+    if request.POST.get("to_me"):
+        return _done(request, ticket, _("Обращение назначено на вас."),
+                     lambda: services.assign(ticket, actor=actor, assignee=request.user))
+    form = AssignForm(request.POST, ticket=ticket)
+    if not form.is_valid():
+        return _form_errors(request, ticket, form)
+    return _done(request, ticket, _("Назначение изменено."),
+                 lambda: services.assign(ticket, actor=actor, assignee=form.cleaned_data["assignee"],
+                                         group=form.cleaned_data["group"]))
+
+
+@login_required
+@require_POST
+def priority(request, number: str):
+    ticket = get_ticket(request.user, number)
+    form = PriorityForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, ticket, form)
+    return _done(request, ticket, _("Приоритет изменён, сроки пересчитаны."),
+                 lambda: services.set_priority(ticket, form.cleaned_data["priority"],
+                                               actor=Actor.agent(request.user)))
+
+
+@login_required
+@require_POST
+def category(request, number: str):
+    ticket = get_ticket(request.user, number)
+    form = CategoryForm(request.POST, categories=category_choices(ticket))
+    if not form.is_valid():
+        return _form_errors(request, ticket, form)
+    return _done(request, ticket, _("Категория изменена."),
+                 lambda: services.set_category(ticket, form.cleaned_data["category"],
+                                               actor=Actor.agent(request.user)))
+
+
+@login_required
+@require_POST
+def merge(request, number: str):
+    """Merge this ticket (the duplicate) into the original named in the form."""
+    duplicate = get_ticket(request.user, number)
+    form = NumberForm(request.POST)
+    original = _other_ticket(request, form.data.get("number", "")) if form.is_valid() else None
+    if original is None:
+        messages.error(request, _("Обращение с таким номером не найдено."))
+        return redirect("desk:ticket", number=duplicate.number)
+    try:
+        services.merge(duplicate, original, actor=Actor.agent(request.user))
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("desk:ticket", number=duplicate.number)
+    messages.success(request, _("Обращение %(duplicate)s объединено с %(original)s.")
+                     % {"duplicate": duplicate.number, "original": original.number})
+    return redirect("desk:ticket", number=original.number)
+
+
+@login_required
+@require_POST
+def link(request, number: str):
+    ticket = get_ticket(request.user, number)
+    form = NumberForm(request.POST)
+    other = _other_ticket(request, form.data.get("number", "")) if form.is_valid() else None
+    if other is None:
+        messages.error(request, _("Обращение с таким номером не найдено."))
+        return redirect("desk:ticket", number=ticket.number)
+    return _done(request, ticket, _("Обращения связаны."),
+                 lambda: services.link(ticket, other, actor=Actor.agent(request.user)))
+
+
+@login_required
+@require_POST
+def split(request, number: str):
+    """Make a new ticket from one message (or part of it): one ticket, one problem."""
+    ticket = get_ticket(request.user, number)
+    form = SplitForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, ticket, form)
+    message = None
+    if form.cleaned_data.get("message"):
+        message = ticket.messages.filter(pk=form.cleaned_data["message"]).first()
+    try:
+        new_ticket = services.split(ticket, actor=Actor.agent(request.user), text=form.cleaned_data["text"],
+                                    subject=form.cleaned_data.get("subject") or "", message=message)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("desk:ticket", number=ticket.number)
+    messages.success(request, _("Выделено новое обращение %(number)s.") % {"number": new_ticket.number})
+    return redirect("desk:ticket", number=new_ticket.number)

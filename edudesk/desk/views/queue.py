@@ -1,0 +1,110 @@
+"""Queues: the list an agent works through, with filters, saved filters and self-refresh."""
+
+from datetime import datetime, time
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from edudesk.accounts.models import User
+from edudesk.desk import queues
+from edudesk.desk.access import served_services, ticket_scope
+from edudesk.desk.forms import QueueFilterForm
+from edudesk.desk.models import SavedFilter
+
+FILTER_KEYS = ("queue", "service", "status", "priority", "channel", "category", "region",
+               "organisation", "assignee", "created_from", "created_to")
+
+
+def _apply_filters(tickets, data: dict):
+    simple = {"service": "service", "status": "status", "priority": "priority",
+              "channel": "channel", "category": "category", "region": "organisation__region",
+              "organisation": "organisation_id"}
+    for key, column in simple.items():
+        value = data.get(key)
+        if value not in (None, ""):
+            tickets = tickets.filter(**{column: value})
+    assignee = data.get("assignee")
+    if assignee == "none":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif assignee:
+        tickets = tickets.filter(assignee_id=int(assignee))
+    zone = timezone.get_current_timezone()
+    if data.get("created_from"):
+        tickets = tickets.filter(created_at__gte=datetime.combine(data["created_from"], time.min, zone))
+    if data.get("created_to"):
+        tickets = tickets.filter(created_at__lte=datetime.combine(data["created_to"], time.max, zone))
+    return tickets
+
+
+def _filter_query(request) -> str:
+    pairs = [(key, request.GET[key]) for key in FILTER_KEYS if request.GET.get(key)]
+    return urlencode(pairs)
+
+
+@login_required
+def queue_view(request):
+    user = request.user
+    queue = queues.QUEUES.get(request.GET.get("queue", ""), queues.QUEUES[queues.DEFAULT_QUEUE])
+    services = served_services(user)
+    service_ids = [s.pk for s in services]
+    agents = (User.objects.filter(services__in=service_ids, is_active=True).distinct()
+              .order_by("full_name", "username"))
+    form = QueueFilterForm(request.GET or None, services=services, agents=agents)
+    data = form.cleaned_data if form.is_valid() else {}
+    scope = ticket_scope(user)
+    viewer = queues.viewer_for(user)
+    tickets = _apply_filters(queue.tickets(scope, viewer), data)
+    tickets = tickets.select_related("service", "requester", "organisation", "assignee", "group")
+    page, next_cursor = queue.keyset.page(tickets, queue.keyset.decode(request.GET.get("after", "")),
+                                          queues.PAGE_SIZE)
+    filter_query = _filter_query(request)
+    context = {
+        "queue": queue,
+        "queue_counts": queues.counts(scope, viewer),
+        "tickets": page,
+        "next_cursor": next_cursor,
+        "after": request.GET.get("after", ""),
+        "filter_query": filter_query,
+        "form": form,
+        "saved_filters": SavedFilter.objects.filter(user=user),
+        "now": timezone.now(),
+    }
+    if request.htmx:
+        return render(request, "desk/partials/queue_refresh.html", context)
+    return render(request, "desk/queue.html", context)
+
+
+@login_required
+@require_POST
+def save_filter(request):
+    name = (request.POST.get("name") or "").strip()[:100]
+    query = (request.POST.get("query") or "")[:1000]
+    if not name:
+        messages.error(request, _("Назовите фильтр, чтобы сохранить его."))
+        return redirect(f"{_queue_url()}?{query}")
+    try:
+        SavedFilter.objects.create(user=request.user, name=name, query=query)
+    except IntegrityError:
+        SavedFilter.objects.filter(user=request.user, name=name).update(query=query)
+    messages.success(request, _("Фильтр «%(name)s» сохранён.") % {"name": name})
+    return redirect(f"{_queue_url()}?{query}")
+
+
+@login_required
+@require_POST
+def delete_filter(request, pk: int):
+    get_object_or_404(SavedFilter, Q(user=request.user), pk=pk).delete()
+    return redirect("desk:queue")
+
+
+def _queue_url() -> str:
+    from django.urls import reverse
+
+    return reverse("desk:queue")

@@ -1,0 +1,258 @@
+"""The ticket page: header with status buttons, requester card, conversation and composer."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from edudesk.desk import canned, card, clarification, presence, timeline
+from edudesk.desk.access import get_ticket, ticket_scope
+from edudesk.desk.forms import (
+    AssignForm,
+    CategoryForm,
+    ComposerForm,
+    NumberForm,
+    PriorityForm,
+    SplitForm,
+)
+from edudesk.desk.uploads import accept_uploads
+from edudesk.mail.models import InboundMail
+from edudesk.sla.notices import format_working_time, sla_summary
+from edudesk.tickets import services
+from edudesk.tickets.errors import DomainError
+from edudesk.tickets.models import Message, TicketLink
+from edudesk.tickets.status import ActorKind, Status, next_statuses
+from edudesk.tickets.types import Actor
+
+# Statuses that have their own way in: clarification goes through the composer's checklist.
+_VIA_COMPOSER = {Status.NEEDS_CLARIFICATION}
+_NOT_AFTER_REPLY = {Status.NEEDS_CLARIFICATION, Status.CANCELLED}
+
+
+def latest_event_id(ticket) -> int:
+    return ticket.events.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def status_buttons(ticket) -> list[dict]:
+    """The allowed next statuses for an agent, named as the ticket's service names them."""
+    return [
+        {"code": str(s), "label": ticket.service.status_label(s), "via_composer": s in _VIA_COMPOSER}
+        for s in next_statuses(ticket.status, ActorKind.AGENT)
+    ]
+
+
+def reply_statuses(ticket) -> list[tuple[str, str]]:
+    """Where a reply may move the ticket (an agent's reply first marks a new ticket reviewed)."""
+    current = Status.IN_PROCESSING if ticket.status == Status.REGISTERED else ticket.status
+    return [(str(s), ticket.service.status_label(s))
+            for s in next_statuses(current, ActorKind.AGENT) if s not in _NOT_AFTER_REPLY]
+
+
+def composer_form(ticket, data=None, attachment_count=0, **initial) -> ComposerForm:
+    items = clarification.checklist(ticket, attachment_count)
+    statuses = reply_statuses(ticket)
+    default_status = Status.ANSWERED if any(code == Status.ANSWERED for code, _l in statuses) else ""
+    initial = {"missing": [i.key for i in items if i.missing], "then_status": default_status,
+               "seen_event": latest_event_id(ticket), **initial}
+    return ComposerForm(data, initial=initial, checklist=items, reply_statuses=statuses)
+
+
+def ticket_context(request, ticket, composer=None, conflict=None, errors=()) -> dict:
+    now = timezone.now()
+    scope = ticket_scope(request.user)
+    entries = timeline.build(ticket)
+    attachment_count = sum(len(e.message.attachments.all()) for e in entries if e.is_message)
+    sla = sla_summary(ticket, now)
+    remaining = sla["remaining_minutes"]
+    return {
+        "ticket": ticket,
+        "status_label": ticket.status_label(),
+        "status_buttons": status_buttons(ticket),
+        "sla": sla,
+        "remaining_text": format_working_time(timedelta(minutes=remaining))
+        if remaining is not None else "",
+        "entries": entries,
+        "field_rows": card.field_rows(ticket),
+        "other_tickets": card.other_tickets(scope, ticket),
+        "links": _linked_tickets(ticket),
+        "composer": composer or composer_form(ticket, attachment_count=attachment_count,
+                                              mode=request.GET.get("compose", "reply")),
+        "canned_responses": canned.responses_for(ticket),
+        "assign_form": AssignForm(ticket=ticket, initial={"assignee": ticket.assignee_id,
+                                                          "group": ticket.group_id}),
+        "priority_form": PriorityForm(initial={"priority": ticket.priority}),
+        "category_form": CategoryForm(initial={"category": ticket.category},
+                                      categories=card.category_choices(ticket)),
+        "number_form": NumberForm(),
+        "split_form": SplitForm(),
+        "others": presence.others(ticket, request.user, now),
+        "heartbeat": presence.HEARTBEAT_SECONDS,
+        "conflict": conflict or [],
+        "errors": list(errors),
+    }
+
+
+def _linked_tickets(ticket) -> list:
+    outgoing = [link.target for link in TicketLink.objects.filter(source=ticket).select_related("target")]
+    incoming = [link.source for link in TicketLink.objects.filter(target=ticket).select_related("source")]
+    return sorted(outgoing + incoming, key=lambda t: t.pk)
+
+
+@login_required
+def ticket_view(request, number: str):
+    ticket = get_ticket(request.user, number)
+    presence.mark(ticket, request.user, "viewing")
+    return render(request, "desk/ticket.html", ticket_context(request, ticket))
+
+
+@login_required
+@require_POST
+def compose(request, number: str):
+    """Send a reply, a note or a clarification request; on any trouble the text comes back."""
+    ticket = get_ticket(request.user, number)
+    attachment_count = ticket.attachments.count()
+    form = composer_form(ticket, request.POST, attachment_count)
+    uploads, refused = accept_uploads(request.FILES.getlist("files"))
+    if not form.is_valid() or refused:
+        return _again(request, ticket, form, errors=refused, status=422)
+    data = form.cleaned_data
+    latest = latest_event_id(ticket)
+    if (data.get("seen_event") or 0) < latest and not data.get("send_anyway"):
+        return _again(request, ticket, _resend_form(ticket, request.POST, latest, attachment_count),
+                      conflict=_changes_since(ticket, data.get("seen_event") or 0), status=409)
+    actor = Actor.agent(request.user)
+    try:
+        with transaction.atomic():
+            _send(ticket, data, uploads, actor, attachment_count)
+    except DomainError as error:
+        return _again(request, ticket, _resend_form(ticket, request.POST, latest, attachment_count),
+                      errors=[error.message], status=409)
+    presence.mark(ticket, request.user, "viewing")
+    messages.success(request, {
+        "reply": _("Ответ отправлен."), "note": _("Заметка сохранена."),
+        "clarify": _("Запрос уточнения отправлен."),
+    }[data["mode"]])
+    return redirect("desk:ticket", number=ticket.number)
+
+
+def _send(ticket, data: dict, uploads, actor: Actor, attachment_count: int) -> None:
+    body = (data.get("body") or "").strip()
+    mode = data["mode"]
+    if mode == "clarify":
+        chosen = set(data.get("missing") or [])
+        items = [i for i in clarification.checklist(ticket, attachment_count) if i.key in chosen]
+        text = clarification.clarification_text(body, items)
+        services.request_clarification(ticket, actor=actor, body=text, missing=[i.label for i in items])
+        if uploads:
+            services.add_message(ticket, actor=actor, body="", attachments=uploads)
+        return
+    kind = Message.Kind.INTERNAL if mode == "note" else Message.Kind.PUBLIC
+    services.add_message(ticket, actor=actor, body=body, kind=kind, attachments=uploads)
+    target = data.get("then_status")
+    if mode == "reply" and target:
+        ticket.refresh_from_db(fields=["status"])
+        if ticket.status != target:
+            services.transition(ticket, target, actor=actor)
+
+
+def _resend_form(ticket, post, latest: int, attachment_count: int) -> ComposerForm:
+    """The same draft, now acknowledging the changes up to `latest`."""
+    data = post.copy()
+    data["seen_event"] = str(latest)
+    data["send_anyway"] = "on"
+    form = composer_form(ticket, data, attachment_count)
+    form.is_valid()
+    return form
+
+
+def _changes_since(ticket, seen: int) -> list[str]:
+    names = {}
+    changes = []
+    for event in ticket.events.filter(id__gt=seen).select_related("actor_user", "actor_contact"):
+        who = str(event.actor_user or event.actor_contact or _("система"))
+        if event.kind == "message_added":
+            changes.append(_("%(who)s: новое сообщение") % {"who": who})
+        elif event.kind in timeline.SHOWN_EVENTS:
+            changes.append(f"{who}: {timeline.describe(ticket, event, names)}")
+    return changes or [_("Обращение изменилось.")]
+
+
+def _again(request, ticket, form, conflict=None, errors=(), status=200):
+    ticket.refresh_from_db()
+    context = ticket_context(request, ticket, composer=form, conflict=conflict, errors=errors)
+    return render(request, "desk/ticket.html", context, status=status)
+
+
+@login_required
+@require_POST
+def change_status(request, number: str):
+    ticket = get_ticket(request.user, number)
+    target = request.POST.get("status", "")
+    if target not in Status.values:
+        raise Http404
+    try:
+        services.transition(ticket, target, actor=Actor.agent(request.user))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        ticket.refresh_from_db(fields=["status"])
+        messages.success(request, _("Статус: «%(label)s».") % {"label": ticket.status_label()})
+    return redirect("desk:ticket", number=ticket.number)
+
+
+@login_required
+@require_POST
+def heartbeat(request, number: str):
+    """Report this agent on the page; answer with who else is here and whether it changed."""
+    ticket = get_ticket(request.user, number)
+    typing = bool((request.POST.get("body") or "").strip())
+    presence.mark(ticket, request.user, "replying" if typing else "viewing")
+    seen = int(request.POST.get("seen_event") or 0) if (request.POST.get("seen_event") or "").isdigit() else 0
+    return render(request, "desk/partials/presence.html", {
+        "ticket": ticket, "others": presence.others(ticket, request.user),
+        "changed": latest_event_id(ticket) > seen > 0,
+    })
+
+
+@login_required
+@require_POST
+def insert_canned(request, number: str):
+    """The composer's text with a canned response appended, variables filled in."""
+    ticket = get_ticket(request.user, number)
+    response = canned.responses_for(ticket).filter(pk=request.POST.get("canned") or 0).first()
+    body = request.POST.get("body") or ""
+    if response is not None:
+        addition = canned.render(response.body, ticket)
+        body = f"{body.rstrip()}\n\n{addition}" if body.strip() else addition
+    return render(request, "desk/partials/composer_body.html", {
+        "body": body, "presence_url": reverse("desk:presence", args=[ticket.number])})
+
+
+@login_required
+def attachment_view(request, number: str, ordinal: int):
+    ticket = get_ticket(request.user, number)
+    attachment = get_object_or_404(ticket.attachments, ordinal=ordinal)
+    extension = ".png" if attachment.content_type == "image/png" else ".jpeg"
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
+                            filename=f"{attachment.display_name}{extension}")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def raw_mail(request, number: str, message_id: int):
+    ticket = get_ticket(request.user, number)
+    mail = get_object_or_404(InboundMail, ticket_message__ticket=ticket, ticket_message_id=message_id)
+    raw = bytes(mail.raw)
+    if request.GET.get("download"):
+        response = HttpResponse(raw, content_type="message/rfc822")
+        response["Content-Disposition"] = f'attachment; filename="{ticket.number}-{message_id}.eml"'
+        return response
+    return HttpResponse(raw.decode("utf-8", errors="replace"), content_type="text/plain; charset=utf-8")
