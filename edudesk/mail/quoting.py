@@ -19,7 +19,7 @@ _SEPARATOR = re.compile(
 _ATTRIBUTION = re.compile(
     r"(\bwrote:|\bпишет:|\bнаписал\(а\):|\bнаписала?:|@[^\s>]+>?\s*:)\s*$", re.IGNORECASE
 )
-_ATTRIBUTION_START = re.compile(r"^\s*(on\s|\d|[а-яё]+,\s|\w+\s\d)", re.IGNORECASE)
+_ATTRIBUTION_START = re.compile(r"^\s*(on\s|\d|\w+,\s|\w+\s\d)", re.IGNORECASE)
 _HEADER_FROM = re.compile(r"^\s*\*?(from|от|отправитель)\s*:\*?\s", re.IGNORECASE)
 _HEADER_FOLLOWING = re.compile(
     r"^\s*\*?(sent|date|to|subject|cc|отправлено|дата|кому|тема|копия)\s*:", re.IGNORECASE

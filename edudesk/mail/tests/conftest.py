@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import sys
@@ -82,3 +83,64 @@ def polled_mailbox(support_mailbox, dovecot, imap_account):
     support_mailbox.password = dovecot.users[imap_account]
     support_mailbox.save()
     return support_mailbox
+
+
+@contextlib.contextmanager
+def database_outage():
+    """A real database failure for the code under test.
+
+    Another connection takes the ledger table's lock and holds it; this connection is told
+    to give up instead of waiting, so its next statement on the table fails with the
+    database's own error (PostgreSQL: lock timeout; SQLite: database is locked).
+    """
+    from django.db import connection, connections
+
+    other = connections.create_connection("default")
+    other.ensure_connection()
+    raw = other.connection
+    if connection.vendor == "postgresql":
+        raw.autocommit = False
+        raw.execute("LOCK TABLE mail_inboundmail IN ACCESS EXCLUSIVE MODE")
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '50ms'")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA busy_timeout = 0")
+        raw.isolation_level = None
+        raw.execute("BEGIN EXCLUSIVE")
+    try:
+        yield
+    finally:
+        raw.rollback()
+        other.close()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET lock_timeout = 0")
+            else:
+                cursor.execute("PRAGMA busy_timeout = 5000")
+
+
+def compose_reply(sent, body: str, *, sender: str = TEACHER_ADDRESS,
+                  sender_name: str = "Смирнова Анна Викторовна", to: str = "",
+                  attachments: tuple[tuple[str, bytes, str], ...] = ()) -> bytes:
+    """A reply to a mail edudesk sent, as Thunderbird writes it: threading headers and quote."""
+    from email.message import EmailMessage
+    from email.utils import format_datetime, make_msgid
+
+    from django.utils import timezone
+
+    reply = EmailMessage()
+    reply["From"] = f"{sender_name} <{sender}>"
+    reply["To"] = to or sent["Reply-To"] or sent["From"]
+    reply["Subject"] = "Re: " + " ".join(str(sent["Subject"]).split())
+    reply["Date"] = format_datetime(timezone.now())
+    reply["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2])
+    reply["In-Reply-To"] = sent["Message-ID"]
+    reply["References"] = f"{sent.get('References', '')} {sent['Message-ID']}".strip()
+    original = sent.get_body(("plain",)).get_content()
+    quoted = "\n".join(f"> {line}" for line in original.splitlines())
+    reply.set_content(f"{body}\n\n{sent['Date']}, {sent['From']} пишет:\n{quoted}\n")
+    for name, data, content_type in attachments:
+        maintype, subtype = content_type.split("/")
+        reply.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return reply.as_bytes()
