@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from edudesk.search import lemmas
-from edudesk.search.models import TicketDocument
+from edudesk.search.models import ReindexCheckpoint, TicketDocument
 from edudesk.search.query import identity_tokens
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Event, Message, Ticket
@@ -109,3 +109,38 @@ def _bodies(ticket_ids: list[int]) -> dict[int, list[str]]:
     for ticket_id, body in rows:
         bodies[ticket_id].append(body)
     return bodies
+
+
+CHECKPOINT = "tickets"
+
+
+def reindex_all(*, batch_size: int = 500, restart: bool = False, progress=None) -> int:
+    """Rebuild every ticket's document in batches of ascending ticket id.
+
+    After each batch the last ticket id is saved, so a run that was interrupted continues
+    after it; a finished run (or `restart`) starts from the first ticket. `progress` is
+    called with `(done_in_batch, remaining_total)` — the remaining total once, before the
+    first batch, then `(n, None)` per batch. Returns the number of documents written.
+    """
+    checkpoint, _ = ReindexCheckpoint.objects.get_or_create(name=CHECKPOINT)
+    if restart or checkpoint.finished_at is not None:
+        checkpoint.last_ticket_id, checkpoint.finished_at = 0, None
+        checkpoint.started_at = timezone.now()
+        checkpoint.save()
+    remaining = Ticket.objects.filter(pk__gt=checkpoint.last_ticket_id)
+    if progress:
+        progress(0, remaining.count())
+    written = 0
+    while True:
+        ids = list(Ticket.objects.filter(pk__gt=checkpoint.last_ticket_id).order_by("pk")
+                   .values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            break
+        written += index_tickets(ids)
+        checkpoint.last_ticket_id = ids[-1]
+        checkpoint.save(update_fields=["last_ticket_id"])
+        if progress:
+            progress(len(ids), None)
+    checkpoint.finished_at = timezone.now()
+    checkpoint.save(update_fields=["finished_at"])
+    return written

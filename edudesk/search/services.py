@@ -81,7 +81,7 @@ def search_contacts(user, query: str, limit: int = 20) -> list[Contact]:
     exact, partial = _contact_conditions(folded)
     contacts = (
         Contact.objects.filter(service_id__in=service_ids)
-        .alias(email_l=Lower("email"), login_l=Lower("login"), name_l=Lower("full_name"))
+        .alias(email_l=Lower("email"), login_l=Lower("login"))
         .filter(exact | partial)
         .annotate(search_tier=Case(When(exact, then=Value(0)), default=Value(1),
                                    output_field=IntegerField()))
@@ -97,12 +97,16 @@ def _contact_conditions(folded: str) -> tuple[Q, Q]:
         whole = [digits, "7" + digits] if len(digits) == 10 else [digits]
         return Q(phone__in=whole), Q(phone__contains=digits)
     words = folded.split()
-    # Each typed word begins some word of the name.
+    # Each typed word begins some word of the name. Matched as typed, capitalised and in
+    # capitals rather than through LOWER(), which SQLite applies to ASCII letters only.
     name = Q()
     for word in words:
-        name &= Q(name_l__startswith=word) | Q(name_l__contains=" " + word)
+        begins = Q()
+        for variant in {word, word.capitalize(), word.upper()}:
+            begins |= Q(full_name__startswith=variant) | Q(full_name__contains=" " + variant)
+        name &= begins
     if len(words) > 1:
-        return Q(name_l=folded), name
+        return Q(full_name__iexact=folded), name
     exact = Q(email_l=folded) | Q(login_l=folded)
     partial = name
     if len(folded) >= MIN_SUBSTRING:

@@ -84,8 +84,7 @@ POSTGRES = [
     "CREATE INDEX search_contact_email_trgm ON accounts_contact USING gin (lower(email) gin_trgm_ops)",
     "CREATE INDEX search_contact_login_trgm ON accounts_contact USING gin (lower(login) gin_trgm_ops)",
     "CREATE INDEX search_contact_phone_trgm ON accounts_contact USING gin (phone gin_trgm_ops)",
-    "CREATE INDEX search_contact_name_trgm ON accounts_contact"
-    " USING gin (lower(full_name) gin_trgm_ops)",
+    "CREATE INDEX search_contact_name_trgm ON accounts_contact USING gin (full_name gin_trgm_ops)",
 ]
 POSTGRES_REVERSE = [
     "DROP INDEX IF EXISTS search_contact_name_trgm",
