@@ -9,20 +9,26 @@ the same clock notify once, and a failure rolls the claim back for the next swee
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from edudesk.sla.clocks import SLA_BREACHED, SLA_WARNING, clock_data, sync_ticket
 from edudesk.sla.models import ClockState, Notification, SlaClock
 from edudesk.tickets.events import record
+from edudesk.tickets.models import Ticket
 from edudesk.tickets.types import Actor
 
 DEFAULT_BATCH = 500
+CHUNK = 100
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,45 +38,55 @@ class SweepResult:
 
 
 def sweep(now: datetime, batch: int = DEFAULT_BATCH) -> SweepResult:
-    escalated = _escalate_due(now, batch)
-    warned = _warn_at_risk(now, batch)
+    # Past due first: such a clock escalates without a separate 80% notice.
+    escalated = _claim_and_announce(
+        Q(escalated_at__isnull=True, due_at__lte=now),
+        "due_at",
+        {"escalated_at": now, "breached": True, "warned_at": Coalesce("warned_at", now)},
+        SLA_BREACHED,
+        Notification.Kind.SLA_BREACH,
+        now,
+        batch,
+    )
+    warned = _claim_and_announce(
+        Q(warned_at__isnull=True, warn_at__lte=now),
+        "warn_at",
+        {"warned_at": now},
+        SLA_WARNING,
+        Notification.Kind.SLA_WARNING,
+        now,
+        batch,
+    )
     return SweepResult(warned=warned, escalated=escalated)
 
 
-def _warn_at_risk(now: datetime, batch: int) -> int:
+def _claim_and_announce(
+    unclaimed: Q, order: str, claim: dict, event_kind: str, notice_kind: str, now: datetime, batch: int
+) -> int:
+    """Claim up to `batch` running clocks matching `unclaimed`; announce each one claimed.
+
+    Clocks are handled in chunks of one transaction each (one commit per chunk, not per
+    clock); each clock has its own savepoint, so a clock whose announcement fails is
+    rolled back alone and stays unclaimed for the next sweep.
+    """
+    still_unclaimed = Q(state=ClockState.RUNNING) & unclaimed
     candidates = list(
-        SlaClock.objects.filter(state=ClockState.RUNNING, warned_at__isnull=True, warn_at__lte=now)
-        .order_by("warn_at")
-        .values_list("pk", flat=True)[:batch]
+        SlaClock.objects.filter(still_unclaimed).order_by(order).values_list("pk", "ticket_id")[:batch]
     )
     done = 0
-    for clock_id in candidates:
+    for first in range(0, len(candidates), CHUNK):
         with transaction.atomic():
-            claimed = SlaClock.objects.filter(
-                pk=clock_id, state=ClockState.RUNNING, warned_at__isnull=True
-            ).update(warned_at=now)
-            if claimed:
-                _announce(clock_id, SLA_WARNING, Notification.Kind.SLA_WARNING, now)
-                done += 1
-    return done
-
-
-def _escalate_due(now: datetime, batch: int) -> int:
-    candidates = list(
-        SlaClock.objects.filter(state=ClockState.RUNNING, escalated_at__isnull=True, due_at__lte=now)
-        .order_by("due_at")
-        .values_list("pk", flat=True)[:batch]
-    )
-    done = 0
-    for clock_id in candidates:
-        with transaction.atomic():
-            # A clock past due skips its 80% warning: the escalation says more.
-            claimed = SlaClock.objects.filter(
-                pk=clock_id, state=ClockState.RUNNING, escalated_at__isnull=True
-            ).update(escalated_at=now, breached=True, warned_at=Coalesce("warned_at", now))
-            if claimed:
-                _announce(clock_id, SLA_BREACHED, Notification.Kind.SLA_BREACH, now)
-                done += 1
+            for clock_id, ticket_id in candidates[first : first + CHUNK]:
+                try:
+                    with transaction.atomic():
+                        # The ticket first, then its clock: the order ticket changes lock them in.
+                        list(Ticket.objects.select_for_update().filter(pk=ticket_id).values_list("pk"))
+                        # The conditional UPDATE is the claim: of two sweeps, one gets the row.
+                        if SlaClock.objects.filter(still_unclaimed, pk=clock_id).update(**claim):
+                            _announce(clock_id, event_kind, notice_kind, now)
+                            done += 1
+                except DatabaseError:
+                    log.exception("SLA %s for clock %s failed; left for the next sweep", event_kind, clock_id)
     return done
 
 
@@ -81,11 +97,15 @@ def _announce(clock_id: int, event_kind: str, notice_kind: str, now: datetime) -
     sync_ticket(ticket, now)
     supervisor = ticket.group.supervisor if ticket.group_id else None
     if supervisor is not None:
-        Notification.objects.get_or_create(
+        # The claim makes this the only announcement of this clock and threshold; the unique
+        # constraint on (recipient, clock, kind) stands guard behind it.
+        Notification.objects.create(
             recipient=supervisor,
             clock=clock,
             kind=notice_kind,
-            defaults={"ticket": ticket, "text": notice_text(clock, notice_kind), "created_at": now},
+            ticket=ticket,
+            text=notice_text(clock, notice_kind),
+            created_at=now,
         )
 
 
