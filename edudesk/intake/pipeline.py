@@ -84,7 +84,7 @@ def submit(submission: Submission) -> Outcome:
             category=checked.category if checked.validation.ok else submission.category,
             priority=submission.priority or Priority.NORMAL, fields=submission.fields,
             actor=actor, external_id=submission.external_id, body_html=submission.body_html,
-            attachments=[_new_attachment(image) for image in checked.images],
+            attachments=[new_attachment(image) for image in checked.images],
         )
     return Outcome(OutcomeKind.CREATED, ticket=ticket, refused_files=checked.refused_files,
                    missing=checked.missing)
@@ -166,7 +166,7 @@ def _uploads(submission: Submission) -> list[Upload]:
     return [Upload(f.name, f.content, f.declared_type) for f in submission.files]
 
 
-def _new_attachment(image: AcceptedImage) -> NewAttachment:
+def new_attachment(image: AcceptedImage) -> NewAttachment:
     return NewAttachment(
         name=f"screenshot{image.extension}", content=image.data, content_type=image.content_type,
         width=image.width, height=image.height, original_name=image.original_name[:255],
@@ -189,7 +189,7 @@ def _follow_up(submission: Submission) -> Outcome:
         message = tickets.add_message(
             ticket, actor=actor, body=submission.description, body_html=submission.body_html,
             channel=submission.channel, external_id=submission.external_id,
-            attachments=[_new_attachment(image) for image in accepted],
+            attachments=[new_attachment(image) for image in accepted],
         )
     return Outcome(OutcomeKind.ADDED, ticket=message.ticket, message=message,
                    refused_files=refused_files)

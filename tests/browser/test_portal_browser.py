@@ -1,0 +1,191 @@
+"""Browser tests of the customer side, in Debian's headless chromium driven by Playwright.
+
+GIVEN a teacher of School No. 12 (the e-school) or a learner of the LMS (Uchi.Pro), WHEN they use
+the request form, the widget or «Мои обращения» in a real browser, THEN what they see and what is
+stored follow the seeds' rules.
+"""
+
+import secrets
+import time
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from edudesk.intake.tests import files
+from edudesk.portal import auth
+from edudesk.portal.widget_token import sign
+from edudesk.testing import factories
+from edudesk.tickets import services as tickets
+from edudesk.tickets.models import Attachment, Ticket
+from edudesk.tickets.status import Status
+from edudesk.tickets.types import Actor
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # synchronous and safe, so Django's async guard is lifted for the test's duration only.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="ru-RU")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+@pytest.fixture
+def screenshot_file(tmp_path):
+    path = tmp_path / "ошибка.png"
+    path.write_bytes(files.png(320, 200))
+    return path
+
+
+@pytest.fixture
+def zip_file(tmp_path):
+    path = tmp_path / "скриншоты.zip"
+    path.write_bytes(files.zip_archive())
+    return path
+
+
+def fill_eschool_error_form(page, live_server, *, browser_version="Chrome 120"):
+    page.goto(f"{live_server.url}/support/eschool/new")
+    page.get_by_label("Сообщение об ошибке").check()  # the script shows the fields at once
+    expect(page.get_by_label("Регион")).to_be_visible()
+    page.get_by_label("Регион").fill("Республика Татарстан")
+    page.get_by_role("textbox", name="ФИО", exact=True).fill("Иванова Мария Петровна")
+    page.get_by_label("Наименование учреждения с указанием города").fill(
+        "МБОУ «Средняя школа № 12», г. Казань")
+    page.get_by_label("Суть вопроса").fill("Не сохраняются оценки в журнале 5А по математике.")
+    page.get_by_label("Логин пользователя инициатора заявки").fill("m.ivanova")
+    page.get_by_label("Логин пользователя, под которым наблюдается проблема").fill("m.ivanova")
+    page.get_by_label("Адрес электронной почты").fill("m.ivanova@school12.example")
+    page.get_by_label("Телефон").fill("8 843 555-12-34")
+    page.get_by_label("Наименование и версия браузера").fill(browser_version)
+    page.get_by_label("Порядок действий, который привёл к ошибке").fill(
+        "Открываю журнал 5А, ставлю оценку, нажимаю «Сохранить» — ошибка 500.")
+
+
+def test_complete_submission_with_a_screenshot(browser_page, live_server, eschool,
+                                               screenshot_file):
+    page = browser_page
+    fill_eschool_error_form(page, live_server)
+    page.get_by_label("Снимки экрана").set_input_files(str(screenshot_file))
+    page.get_by_role("button", name="Отправить обращение").click()
+    expect(page.get_by_role("heading", name="Обращение зарегистрировано")).to_be_visible()
+    ticket = Ticket.objects.get()
+    expect(page.locator(".ticket-number")).to_have_text(ticket.number)
+    expect(page.locator(".ticket-priority")).to_have_text("обычный")
+    expect(page.get_by_text("Обязательно зафиксируйте номер и дату")).to_be_visible()
+    assert ticket.attachments.get().display_name == "картинка1"
+
+
+def test_browser_field_is_filled_from_the_user_agent(browser_page, live_server, eschool):
+    page = browser_page
+    page.goto(f"{live_server.url}/support/eschool/new?category=error")
+    expect(page.get_by_label("Наименование и версия браузера")).to_have_value(
+        f"Chrome {page.evaluate('navigator.userAgent').split('Chrome/')[1].split(' ')[0]}")
+
+
+def test_missing_field_is_refused_and_nothing_is_stored(browser_page, live_server, eschool,
+                                                         screenshot_file):
+    page = browser_page
+    fill_eschool_error_form(page, live_server, browser_version="")
+    page.get_by_label("Снимки экрана").set_input_files(str(screenshot_file))
+    page.get_by_role("button", name="Отправить обращение").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Заполните поле «Наименование и версия браузера».")
+    summary.get_by_role("link").first.click()
+    expect(page.get_by_label("Наименование и версия браузера")).to_be_focused()
+    assert Ticket.objects.count() == 0 and Attachment.objects.count() == 0
+
+
+def test_zip_is_refused_quoting_the_rule_and_nothing_is_stored(browser_page, live_server, eschool,
+                                                               zip_file):
+    page = browser_page
+    fill_eschool_error_form(page, live_server)
+    page.get_by_label("Снимки экрана").set_input_files(str(zip_file))
+    page.get_by_role("button", name="Отправить обращение").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Изображения, вставленные в файлы .doc, .zip или .rar, не принимаются к рассмотрению.")
+    assert Ticket.objects.count() == 0 and Attachment.objects.count() == 0
+
+
+def widget_host_page(live_server, service, token: str) -> str:
+    """The platform's page with the widget snippet, as an integrator would paste it."""
+    return (f'<!doctype html><html><body><h1>СДО Учебного центра</h1>'
+            f'<script src="{live_server.url}/static/portal/widget.js" '
+            f'data-edudesk-service="{service.code}" data-edudesk-token="{token}"></script>'
+            f'</body></html>')
+
+
+def learner_token(service, **changes) -> str:
+    now = int(time.time())
+    return sign(service.widget_secret, {
+        "service": service.code, "iat": now, "exp": now + 600, "nonce": secrets.token_urlsafe(16),
+        "full_name": "Петров Олег Иванович", "login": "petrov.oi", "role": "learner",
+        "organisation": "ООО «Учебный центр»", "platform_url": "https://sdo.uc.example.ru",
+        "email": "petrov@uc.example.ru", "phone": "+7 912 345-67-89", **changes,
+    })
+
+
+def test_widget_with_a_valid_token_submits_with_locked_lms_data(browser_page, live_server,
+                                                                uchipro):
+    page = browser_page
+    page.set_content(widget_host_page(live_server, uchipro, learner_token(uchipro)))
+    page.get_by_role("button", name="Техподдержка").click()
+    frame = page.frame_locator("iframe[title='Техподдержка']")
+    frame.get_by_label("Курс или учебный материал").check()
+    expect(frame.get_by_label("Ваше ФИО")).to_have_value("Петров Олег Иванович")
+    expect(frame.get_by_label("Ваше ФИО")).not_to_be_editable()
+    frame.get_by_label("Описание проблемы").fill("Курс «Охрана труда» не открывается у слушателей.")
+    frame.get_by_label("Полное название курса").fill("Охрана труда")
+    frame.get_by_label("Ссылка на курс или материал").fill("https://sdo.uc.example.ru/course/15")
+    frame.get_by_role("button", name="Отправить обращение").click()
+    expect(frame.get_by_role("heading", name="Обращение зарегистрировано")).to_be_visible()
+    ticket = Ticket.objects.get()
+    assert ticket.channel == "widget" and ticket.requester.login == "petrov.oi"
+    expect(frame.locator(".ticket-number")).to_have_text(ticket.number)
+
+
+def test_widget_with_a_tampered_token_is_refused(browser_page, live_server, uchipro):
+    version, payload, signature = learner_token(uchipro).split(".")
+    tampered = f"{version}.{payload[:-3]}xyz.{signature}"
+    page = browser_page
+    page.set_content(widget_host_page(live_server, uchipro, tampered))
+    page.get_by_role("button", name="Техподдержка").click()
+    frame = page.frame_locator("iframe[title='Техподдержка']")
+    expect(frame.get_by_role("alert")).to_contain_text("не прошли проверку подписи")
+    assert Ticket.objects.count() == 0
+
+
+def test_customer_answers_a_clarification_in_the_portal(browser_page, live_server, eschool,
+                                                        screenshot_file):
+    teacher = factories.contact(eschool, full_name="Иванова Мария Петровна",
+                                email="m.ivanova@school12.example")
+    agent = factories.agent(eschool, username="line1", full_name="Соколова Анна")
+    ticket = factories.ticket(eschool, teacher)
+    tickets.request_clarification(ticket, actor=Actor.agent(agent),
+                                  body="Пришлите снимок экрана с сообщением об ошибке.")
+    token = auth.issue_login_link(teacher)
+    page = browser_page
+    page.goto(f"{live_server.url}/support/eschool/signin/{token}")
+    page.get_by_role("button", name="Войти").click()
+    page.get_by_role("link", name=ticket.number).click()
+    expect(page.get_by_role("heading", name="Техподдержке требуется уточнение")).to_be_visible()
+    page.get_by_role("textbox", name="Сообщение", exact=True).fill("Снимок во вложении: картинка1.")
+    page.get_by_label("Снимки экрана (.jpeg или .png)").set_input_files(str(screenshot_file))
+    page.get_by_role("button", name="Отправить уточнение").click()
+    expect(page.locator(".ticket-status")).to_have_text("Уточнение техподдержке отправлено")
+    expect(page.get_by_role("img", name="картинка1")).to_be_visible()
+    ticket.refresh_from_db()
+    assert ticket.status == Status.CLARIFICATION_SENT
