@@ -20,13 +20,23 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edudesk.settings")
 # Jobs queued by the events the sweep writes go to a throw-away queue, not the developer's.
 os.environ.setdefault("EDUDESK_VAR_DIR", tempfile.mkdtemp(prefix="edudesk-sla-bench-"))
 os.environ.pop("REDIS_URL", None)
 
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "var" / "bench" / "sla_bench.txt"
 MSK = ZoneInfo("Europe/Moscow")
+_figures: list[str] = []
+
+
+def report(line: str) -> None:
+    print(line, flush=True)
+    _figures.append(line)
+
+
 TARGETS = [timedelta(minutes=60), timedelta(hours=4), timedelta(hours=27), timedelta(hours=45)]
 
 
@@ -47,13 +57,13 @@ def bench_arithmetic(count: int) -> None:
         for index, start in enumerate(starts):
             calendar.add_working_time(start, TARGETS[index % len(TARGETS)])
         elapsed = time.perf_counter() - began
-        print(f"add_working_time ({label}): {count / elapsed:,.0f} due dates/s")
+        report(f"add_working_time ({label}): {count / elapsed:,.0f} due dates/s")
     ends = [start + timedelta(days=3) for start in starts]
     began = time.perf_counter()
     for start, end in zip(starts, ends, strict=True):
         calendar.working_time_between(start, end)
     elapsed = time.perf_counter() - began
-    print(f"working_time_between over 3 days (warm): {count / elapsed:,.0f} /s")
+    report(f"working_time_between over 3 days (warm): {count / elapsed:,.0f} /s")
 
 
 def fill(tickets: int, now: datetime) -> None:
@@ -130,7 +140,7 @@ def bench_sweep(tickets: int) -> None:
         now = datetime(2026, 11, 25, 12, 0, tzinfo=MSK)
         began = time.perf_counter()
         fill(tickets, now)
-        print(
+        report(
             f"{connection.vendor}: {tickets:,} open tickets, {2 * tickets:,} clocks "
             f"filled in {time.perf_counter() - began:.1f} s"
         )
@@ -161,10 +171,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--computations", type=int, default=100_000)
     parser.add_argument("--tickets", type=int, default=100_000)
-    args = parser.parse_args()
+    args, _unknown = parser.parse_known_args()  # scripts/bench.sh passes every bench the same args
     bench_arithmetic(args.computations)
     try:
         bench_sweep(args.tickets)
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text("\n".join(_figures) + "\n", encoding="utf-8")
     finally:
         if Path(os.environ["EDUDESK_VAR_DIR"]).name.startswith("edudesk-sla-bench-"):
             shutil.rmtree(os.environ["EDUDESK_VAR_DIR"], ignore_errors=True)
