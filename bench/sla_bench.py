@@ -150,7 +150,7 @@ def bench_sweep(tickets: int) -> None:
             result = sweep(now)
             elapsed = time.perf_counter() - began
             rounds += 1
-            print(
+            report(
                 f"sweep {rounds}: {result.warned} warned, {result.escalated} escalated "
                 f"in {elapsed * 1000:.0f} ms"
             )
@@ -159,7 +159,7 @@ def bench_sweep(tickets: int) -> None:
         began = time.perf_counter()
         for _ in range(20):
             sweep(now)
-        print(
+        report(
             f"idle sweep (nothing due) over {tickets:,} open tickets: "
             f"{(time.perf_counter() - began) / 20 * 1000:.1f} ms"
         )
