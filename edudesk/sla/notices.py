@@ -10,7 +10,7 @@ from edudesk.accounts.models import Service
 from edudesk.sla.calendars import calendar_for
 from edudesk.sla.clocks import remaining_working_time
 from edudesk.sla.escalation import local_text
-from edudesk.sla.models import SlaClock
+from edudesk.sla.models import Notification, SlaClock
 from edudesk.tickets.models import Ticket
 from edudesk.tickets.status import Status
 
@@ -98,3 +98,19 @@ def sla_summary(ticket: Ticket, now: datetime) -> dict:
         "remaining_minutes": active[0]["remaining_minutes"] if active else None,
         "clocks": clocks,
     }
+
+
+def unread_notifications(user, limit: int = 50) -> list[Notification]:
+    """The person's unread in-app notices, newest first (indexed by recipient, read_at, id)."""
+    return list(
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .select_related("ticket")
+        .order_by("-id")[:limit]
+    )
+
+
+def mark_read(user, notification_ids: list[int], now: datetime) -> int:
+    """Mark the person's own notices read; someone else's ids are ignored."""
+    return Notification.objects.filter(recipient=user, pk__in=notification_ids, read_at__isnull=True).update(
+        read_at=now
+    )

@@ -133,3 +133,15 @@ def test_the_periodic_jobs_run_the_sweep_and_the_auto_close(open_request, line_s
     tasks.sla_auto_close.call_local(now=msk(2026, 11, 23, 10, 0))
 
     assert Notification.objects.filter(recipient=line_supervisor).count() == 1
+
+
+def test_supervisor_reads_the_notice_and_only_their_own(open_request, line_supervisor, line1_agent):
+    from edudesk.sla.notices import mark_read, unread_notifications
+
+    open_request(msk(2026, 11, 23, 9, 0))
+    sweep(msk(2026, 11, 23, 10, 0))
+    [notice] = unread_notifications(line_supervisor)
+
+    assert mark_read(line1_agent, [notice.pk], msk(2026, 11, 23, 10, 5)) == 0
+    assert mark_read(line_supervisor, [notice.pk], msk(2026, 11, 23, 10, 5)) == 1
+    assert unread_notifications(line_supervisor) == []
