@@ -74,7 +74,9 @@ def find_callers(user, query: str, limit: int = CALLERS_SHOWN) -> list[Contact]:
     condition = Q(email__istartswith=query) | Q(login__istartswith=query) | Q(full_name__icontains=query)
     digits = normalise_phone(query)
     if len(digits) >= 3:
-        condition |= Q(phone__contains=digits)
+        # Typed the domestic way (8 912 …) while numbers are stored with the country code (7912…).
+        for variant in {digits, "7" + digits[1:] if digits[0] in "78" else digits}:
+            condition |= Q(phone__contains=variant)
     return list(Contact.objects.filter(condition, service_id__in=user.served_service_ids())
                 .select_related("organisation", "service").order_by("full_name", "id")[:limit])
 

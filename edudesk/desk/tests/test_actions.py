@@ -1,0 +1,99 @@
+import pytest
+from django.urls import reverse
+
+from edudesk.desk.tests.conftest import png_bytes
+from edudesk.testing import factories
+from edudesk.tickets import services
+from edudesk.tickets.models import Message, Priority, TicketLink
+from edudesk.tickets.status import Status
+from edudesk.tickets.types import Actor, NewAttachment
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, name, ticket, data):
+    return client.post(reverse(f"desk:{name}", args=[ticket.number]), data)
+
+
+def test_an_agent_takes_a_ticket_and_that_counts_as_reviewing_it(agent_client, ticket, line1_agent):
+    _post(agent_client, "assign", ticket, {"to_me": "1"})
+    ticket.refresh_from_db()
+    assert ticket.assignee == line1_agent
+    assert ticket.status == Status.IN_PROCESSING
+
+
+def test_an_agent_gives_a_ticket_to_a_colleague_and_a_line(agent_client, ticket, colleague, eschool):
+    second_line = eschool.groups.create(name="Вторая линия")
+    _post(agent_client, "assign", ticket, {"assignee": colleague.pk, "group": second_line.pk})
+    ticket.refresh_from_db()
+    assert (ticket.assignee, ticket.group) == (colleague, second_line)
+
+
+def test_an_agent_of_another_service_cannot_be_assigned(agent_client, ticket, outsider_agent):
+    response = _post(agent_client, "assign", ticket, {"assignee": outsider_agent.pk})
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.assignee is None
+
+
+def test_priority_and_category_change_through_the_domain(agent_client, ticket):
+    _post(agent_client, "priority", ticket, {"priority": Priority.HIGH})
+    _post(agent_client, "category", ticket, {"category": "error"})
+    ticket.refresh_from_db()
+    assert (ticket.priority, ticket.category) == (Priority.HIGH, "error")
+    assert ticket.events.filter(kind="priority_changed").exists()
+
+
+def test_a_duplicate_is_merged_into_the_original_by_its_short_number(agent_client, eschool, teacher):
+    original = factories.ticket(eschool, teacher, subject="Не сохраняются оценки")
+    duplicate = factories.ticket(eschool, teacher, subject="Оценки опять не сохраняются")
+    short = str(int(original.number[3:]))
+    response = _post(agent_client, "merge", duplicate, {"number": short})
+    assert response.url == reverse("desk:ticket", args=[original.number])
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into == original and duplicate.status == Status.CANCELLED
+    assert original.messages.filter(body__contains="При сохранении оценок").count() == 2
+    told = duplicate.messages.get(kind=Message.Kind.SYSTEM).body
+    assert original.number in told
+
+
+def test_merging_into_a_ticket_of_another_service_is_impossible(agent_client, ticket, uchipro):
+    learner = factories.contact(uchipro)
+    foreign = factories.ticket(uchipro, learner)
+    _post(agent_client, "merge", ticket, {"number": foreign.number})
+    ticket.refresh_from_db()
+    assert ticket.merged_into is None
+
+
+def test_one_message_is_split_into_a_new_ticket_with_its_screenshots(agent_client, ticket, teacher):
+    second = services.add_message(ticket, actor=Actor.customer(teacher), body="И ещё не печатается отчёт.",
+                                  attachments=[NewAttachment("s.png", png_bytes(), "image/png")])
+    response = _post(agent_client, "split", ticket, {"message": second.pk, "subject": "Не печатается отчёт",
+                                                     "text": "И ещё не печатается отчёт."})
+    new_number = response.url.rstrip("/").rsplit("/", 1)[-1]
+    new_ticket = ticket.service.tickets.get(number=new_number)
+    assert new_ticket.subject == "Не печатается отчёт"
+    assert new_ticket.attachments.count() == 1
+    assert TicketLink.objects.filter(source=ticket, target=new_ticket).exists()
+
+
+def test_part_of_a_message_can_be_split_off(agent_client, ticket):
+    first = ticket.messages.get()
+    _post(agent_client, "split", ticket, {"message": first.pk, "text": "только вторая часть"})
+    assert ticket.service.tickets.filter(description="только вторая часть").exists()
+
+
+def test_related_tickets_are_linked_both_ways(agent_client, eschool, teacher, another_teacher):
+    first = factories.ticket(eschool, teacher)
+    second = factories.ticket(eschool, another_teacher)
+    _post(agent_client, "link", first, {"number": second.number})
+    page = agent_client.get(reverse("desk:ticket", args=[second.number]))
+    assert first in page.context["links"]
+
+
+def test_marking_a_suggestion_uses_the_services_status(agent_client, ticket):
+    _post(agent_client, "status", ticket, {"status": Status.SUGGESTION})
+    ticket.refresh_from_db()
+    assert ticket.status == Status.SUGGESTION
+    page = agent_client.get(reverse("desk:ticket", args=[ticket.number]))
+    assert page.context["status_label"] == "Предложения по доработке системы"

@@ -1,0 +1,214 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from edudesk.desk import presence
+from edudesk.desk.models import CannedResponse
+from edudesk.desk.tests.conftest import png_bytes
+from edudesk.desk.views.ticket import latest_event_id
+from edudesk.mail.models import InboundMail
+from edudesk.testing import factories
+from edudesk.tickets import services
+from edudesk.tickets.models import Message
+from edudesk.tickets.status import Status
+from edudesk.tickets.types import Actor, NewAttachment
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, ticket, **params):
+    return client.get(reverse("desk:ticket", args=[ticket.number]), params)
+
+
+def _compose(client, ticket, **data):
+    data.setdefault("seen_event", latest_event_id(ticket))
+    data.setdefault("mode", "reply")
+    return client.post(reverse("desk:compose", args=[ticket.number]), data)
+
+
+def test_header_offers_the_allowed_next_statuses_by_the_services_names(agent_client, ticket):
+    response = _page(agent_client, ticket)
+    labels = [b["label"] for b in response.context["status_buttons"]]
+    assert response.context["status_label"] == "Обращение зарегистрировано"
+    assert "Обращение в обработке" in labels
+    # The e-school names the suggestion status its own way.
+    assert "Предложения по доработке системы" in labels
+    assert "Вопрос решён" in labels and "Уточнение техподдержке отправлено" not in labels
+
+
+def test_reviewing_a_new_ticket_moves_it_to_in_processing(agent_client, ticket):
+    response = agent_client.post(reverse("desk:status", args=[ticket.number]),
+                                 {"status": Status.IN_PROCESSING})
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == Status.IN_PROCESSING
+    assert ticket.reviewed_at is not None
+
+
+def test_an_agent_cannot_open_or_change_tickets_of_services_it_does_not_serve(outsider_client, ticket):
+    services.add_message(ticket, actor=Actor.customer(ticket.requester), body="Снимок",
+                         attachments=[NewAttachment("s.png", png_bytes(), "image/png")])
+    number = ticket.number
+    assert outsider_client.get(reverse("desk:ticket", args=[number])).status_code == 404
+    assert outsider_client.get(reverse("desk:attachment", args=[number, 1])).status_code == 404
+    for name in ("compose", "status", "assign", "priority", "merge", "split", "link", "presence"):
+        response = outsider_client.post(reverse(f"desk:{name}", args=[number]),
+                                        {"status": "resolved", "body": "x", "mode": "reply"})
+        assert response.status_code == 404, name
+    ticket.refresh_from_db()
+    assert ticket.status == Status.REGISTERED
+    assert ticket.messages.count() == 2
+
+
+def test_a_public_reply_can_mark_the_ticket_answered(agent_client, ticket):
+    response = _compose(agent_client, ticket, body="Очистите кэш браузера.", then_status="answered")
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == Status.ANSWERED
+    reply = ticket.messages.order_by("id").last()
+    assert reply.kind == Message.Kind.PUBLIC and reply.body == "Очистите кэш браузера."
+
+
+def test_an_internal_note_stays_internal_and_keeps_the_status(agent_client, ticket):
+    services.transition(ticket, Status.IN_WORK, actor=Actor.agent(factories.agent(ticket.service)))
+    _compose(agent_client, ticket, mode="note", body="Проверить на стенде.", then_status="answered")
+    ticket.refresh_from_db()
+    assert ticket.status == Status.IN_WORK
+    assert ticket.messages.order_by("id").last().kind == Message.Kind.INTERNAL
+
+
+def test_the_clarification_checklist_lists_what_the_services_form_still_needs(agent_client, error_ticket):
+    response = _page(agent_client, error_ticket)
+    form = response.context["composer"]
+    offered = dict(form.fields["missing"].choices)
+    ticked = form.initial["missing"]
+    assert offered["browser"] == "Наименование и версия браузера"
+    assert {"browser", "screenshots"} <= set(ticked)
+    assert "region" not in ticked and "steps" not in ticked
+
+
+def test_requesting_clarification_sends_the_list_and_waits_for_the_customer(agent_client, error_ticket):
+    response = _compose(agent_client, error_ticket, mode="clarify", body="Здравствуйте!",
+                        missing=["browser", "screenshots"])
+    assert response.status_code == 302
+    error_ticket.refresh_from_db()
+    assert error_ticket.status == Status.NEEDS_CLARIFICATION
+    question = error_ticket.messages.filter(kind=Message.Kind.PUBLIC).order_by("id").last()
+    assert question.body.startswith("Здравствуйте!")
+    assert "— Наименование и версия браузера" in question.body
+    assert "— Снимки экрана" in question.body
+    event = error_ticket.events.get(kind="clarification_requested")
+    assert event.data["missing"] == ["Снимки экрана", "Наименование и версия браузера"]
+
+
+def test_a_reply_is_not_sent_over_a_change_it_did_not_see_and_its_text_comes_back(
+        agent_client, ticket, teacher):
+    seen = latest_event_id(ticket)
+    services.add_message(ticket, actor=Actor.customer(teacher), body="Уже не нужно, разобралась.")
+    response = _compose(agent_client, ticket, body="Мой длинный ответ", seen_event=seen)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Мой длинный ответ" in html
+    assert "Пока вы писали, обращение изменилось" in html
+    assert not ticket.messages.filter(body="Мой длинный ответ").exists()
+    again = response.context["composer"]
+    assert again["seen_event"].value() == str(latest_event_id(ticket))
+    resend = _compose(agent_client, ticket, body="Мой длинный ответ", seen_event=latest_event_id(ticket),
+                      send_anyway="on")
+    assert resend.status_code == 302
+    assert ticket.messages.filter(body="Мой длинный ответ").exists()
+
+
+def test_a_refused_transition_keeps_the_reply_unsent_and_on_screen(agent_client, ticket):
+    services.transition(ticket, Status.RESOLVED, actor=Actor.agent(factories.agent(ticket.service)))
+    response = _compose(agent_client, ticket, body="Текст ответа", then_status="suggestion")
+    assert response.status_code in (409, 422)
+    assert "Текст ответа" in response.content.decode()
+    assert not ticket.messages.filter(body="Текст ответа").exists()
+
+
+def test_screenshots_follow_the_policy_and_are_named_kartinka(agent_client, ticket):
+    good = SimpleUploadedFile("screen.png", png_bytes(), content_type="image/png")
+    response = agent_client.post(reverse("desk:compose", args=[ticket.number]), {
+        "mode": "reply", "body": "Смотрите картинку", "seen_event": latest_event_id(ticket),
+        "files": [good]})
+    assert response.status_code == 302
+    attachment = ticket.attachments.get()
+    assert str(attachment.display_name) == "картинка1"
+    image = agent_client.get(reverse("desk:attachment", args=[ticket.number, 1]))
+    assert image.status_code == 200 and image["Content-Type"] == "image/png"
+    assert "картинка1" in _page(agent_client, ticket).content.decode()
+
+
+def test_an_archive_is_refused_with_the_rule_and_the_text_is_kept(agent_client, ticket):
+    archive = SimpleUploadedFile("screens.zip", b"PK\x03\x04" + b"\0" * 40, content_type="application/zip")
+    response = agent_client.post(reverse("desk:compose", args=[ticket.number]), {
+        "mode": "reply", "body": "Ответ со скриншотом", "seen_event": latest_event_id(ticket),
+        "files": [archive]})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Ответ со скриншотом" in html and "screens.zip" in html
+    assert ticket.messages.count() == 1
+
+
+def test_a_canned_response_fills_in_number_name_and_due(agent_client, ticket, eschool):
+    canned = CannedResponse.objects.create(
+        service=eschool, title="Принято", body="{name}, обращение {number} принято. Срок: {due}. {other}")
+    response = agent_client.post(reverse("desk:canned", args=[ticket.number]),
+                                 {"canned": canned.pk, "body": "Здравствуйте!"})
+    html = response.content.decode()
+    assert "Здравствуйте!" in html
+    assert f"Иванова Мария Петровна, обращение {ticket.number} принято." in html
+    assert "{other}" in html and "{due}" not in html
+
+
+def test_another_agent_on_the_same_ticket_is_shown(agent_client, ticket, colleague):
+    presence.mark(ticket, colleague, "replying")
+    response = agent_client.post(reverse("desk:presence", args=[ticket.number]),
+                                 {"body": "", "seen_event": latest_event_id(ticket)})
+    assert "Морозов Илья сейчас пишет ответ по этому обращению." in response.content.decode()
+    assert "Морозов Илья" in _page(agent_client, ticket).content.decode()
+
+
+def test_the_heartbeat_says_when_the_ticket_changed_meanwhile(agent_client, ticket, teacher):
+    seen = latest_event_id(ticket)
+    services.add_message(ticket, actor=Actor.customer(teacher), body="Дополнение")
+    response = agent_client.post(reverse("desk:presence", args=[ticket.number]),
+                                 {"body": "черновик", "seen_event": seen})
+    assert "Обращение изменилось" in response.content.decode()
+
+
+def test_the_raw_mail_of_a_message_is_shown_on_demand(agent_client, ticket, eschool):
+    message = ticket.messages.get()
+    InboundMail.objects.create(message_id="<m1@school12.example>", service=eschool, source="imap",
+                               raw=b"Subject: test\r\n\r\nhello", size=22, state="created",
+                               ticket=ticket, ticket_message=message)
+    assert "исходное письмо" in _page(agent_client, ticket).content.decode()
+    raw = agent_client.get(reverse("desk:raw_mail", args=[ticket.number, message.pk]))
+    assert raw.status_code == 200 and b"Subject: test" in raw.content
+
+
+def test_the_ticket_page_costs_the_same_queries_with_few_and_many_messages(agent_client, ticket, teacher):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert _page(agent_client, ticket).status_code == 200
+        return len(captured)
+
+    services.add_message(ticket, actor=Actor.customer(teacher), body="Снимок",
+                         attachments=[NewAttachment("s.png", png_bytes(), "image/png")])
+    queries()  # the first view fills the process caches (business calendar, form schema)
+    few = queries()
+    for n in range(15):
+        services.add_message(ticket, actor=Actor.customer(teacher), body=f"Ещё {n}",
+                             attachments=[NewAttachment("s.png", png_bytes(), "image/png")])
+    assert queries() == few
+
+
+def test_the_requester_card_shows_intake_fields_and_other_tickets(agent_client, error_ticket, teacher):
+    older = factories.ticket(error_ticket.service, teacher, subject="Старый вопрос")
+    html = _page(agent_client, error_ticket).content.decode()
+    assert "Республика Татарстан" in html and "Регион" in html
+    assert "МБОУ «Средняя школа № 12»" in html or "МБОУ &laquo;" in html or "Средняя школа" in html
+    assert older.number in html
