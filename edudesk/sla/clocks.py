@@ -25,7 +25,7 @@ from edudesk.sla.policies import targets_for
 from edudesk.tickets import services as ticket_services
 from edudesk.tickets.events import EventKind, record
 from edudesk.tickets.models import Event, Message, SlaFlag, Ticket
-from edudesk.tickets.status import ActorKind, Status
+from edudesk.tickets.status import WAITING_FOR_CUSTOMER, ActorKind, Status
 from edudesk.tickets.types import Actor
 
 WARN_SHARE = 0.8
@@ -78,12 +78,6 @@ def remaining_working_time(clock: SlaClock, now: datetime) -> timedelta | None:
     return calendar.working_time_between(at, clock.due_at)
 
 
-def elapsed_working_time(clock: SlaClock, now: datetime) -> timedelta:
-    calendar = calendar_for(clock.ticket.service)
-    end = clock.stopped_at or clock.paused_at or now
-    return calendar.working_time_between(clock.started_at, end) - clock.paused_working
-
-
 # --- the handler ----------------------------------------------------------------------------
 
 
@@ -130,12 +124,12 @@ def _on_status_changed(ticket: Ticket, old: str | None, new: str, actor_kind: st
             _cancel(ticket, kind, now)
     elif new in FIRST_ANSWER_STATUSES:
         _stop(ticket, ClockKind.FIRST_ANSWER, now)
-    if new == Status.NEEDS_CLARIFICATION:
+    if new in WAITING_FOR_CUSTOMER:
         _pause(ticket, ClockKind.SOLUTION, now)
     elif new in SOLUTION_STOP_STATUSES:
         _stop(ticket, ClockKind.SOLUTION, now)
     elif new != Status.CANCELLED:
-        if old == Status.NEEDS_CLARIFICATION:
+        if old in WAITING_FOR_CUSTOMER:
             _resume(ticket, ClockKind.SOLUTION, now)
         elif old in REOPENABLE_STATUSES:
             _reopen(ticket, ClockKind.SOLUTION, now)
