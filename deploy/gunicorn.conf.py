@@ -1,4 +1,6 @@
-"""gunicorn settings for edudesk's production mode (`make run-prod`, or `gunicorn -c deploy/gunicorn.conf.py`).
+"""gunicorn settings for edudesk's production mode.
+
+Used by `make run-prod` and by `gunicorn -c deploy/gunicorn.conf.py` on any web machine.
 
 Every value can be overridden by the environment: WEB_BIND, WEB_WORKERS, WEB_THREADS, WEB_TIMEOUT.
 """

@@ -1,0 +1,199 @@
+"""edudesk benchmark: seed a realistic data set, serve it with gunicorn, measure it over HTTP.
+
+    make bench                                   # default size (see --help), PostgreSQL when it answers
+    make bench BENCH_ARGS=--quick                # a couple of minutes
+    make bench BENCH_ARGS="--n 1000000"          # the full run of the issue (PostgreSQL, ~1 hour here)
+    .venv/bin/python bench/run.py --database sqlite   # the embedded mode
+
+Each figure is measured at N/10 and at N tickets (the data set grows in between), printed as a
+table with its ratio to its floor (the trivial endpoint for reads, a raw driver insert for
+creation) and the growth of its cost, and written to var/bench/ as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "var" / "bench"
+BENCH_DB = "postgres://postgres@127.0.0.1:5432/edudesk_bench"
+BENCH_REDIS = "redis://127.0.0.1:6379/12"
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, help="tickets at the end (default 100,000 on PostgreSQL, "
+                        "20,000 on SQLite; 5,000 with --quick)")
+    parser.add_argument("--quick", action="store_true", help="small data set and few requests")
+    parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE_URL", ""),
+                        help=f"database URL to (re)create, or 'sqlite' (default: {BENCH_DB} when it answers)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
+    parser.add_argument("--requests", type=int, help="requests per measurement (default 300, --quick 60)")
+    parser.add_argument("--seed", type=int, default=20260901, help="random seed of the data set")
+    return parser.parse_args(argv)
+
+
+def answers(host: str, port: int) -> bool:
+    try:
+        socket.create_connection((host, port), 2).close()
+        return True
+    except OSError:
+        return False
+
+
+def choose_database(choice: str) -> str:
+    if choice == "sqlite" or (not choice and not answers("127.0.0.1", 5432)):
+        return f"sqlite:///{OUT / 'bench.sqlite3'}"
+    return choice or BENCH_DB
+
+
+def recreate_database(url: str) -> None:
+    """Start from an empty database every run (the bench owns it; never point it at real data)."""
+    parsed = urlparse(url)
+    if parsed.scheme.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(parsed.path + suffix).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def environment(url: str) -> dict[str, str]:
+    """The settings shared by this process and the server: bench database, bench job queue."""
+    env = {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "edudesk.settings",
+           "EDUDESK_VAR_DIR": str(OUT / "run"), "LOG_LEVEL": "WARNING",
+           "PROMETHEUS_MULTIPROC_DIR": str(OUT / "run" / "prometheus"), "ALLOWED_HOSTS": "127.0.0.1"}
+    if answers("127.0.0.1", 6379):
+        import redis
+
+        redis.Redis.from_url(BENCH_REDIS).flushdb()
+        env["REDIS_URL"] = BENCH_REDIS
+    else:
+        os.environ.pop("REDIS_URL", None)
+    return env
+
+
+def summarise(result, group: str) -> dict:
+    return {**result.summary(), "group": group}
+
+
+def measure_http(server, scenarios, warmup: int) -> dict[str, dict]:
+    import load
+
+    out = {}
+    for scenario in scenarios:
+        if warmup:
+            load.run("warm-up", server.port, scenario.requests[:warmup], scenario.concurrency)
+        result = load.run(scenario.name, server.port, scenario.requests, scenario.concurrency)
+        out[scenario.name] = summarise(result, scenario.group)
+        errors = f", {result.errors} errors: {result.first_error[:200]}" if result.errors else ""
+        print(f"  {scenario.name}: {result.rate:,.0f}/s, p95 {out[scenario.name]['p95_ms']} ms{errors}",
+              flush=True)
+    return out
+
+
+def add_ratios(measurements: dict[str, dict]) -> None:
+    """Reads: p50 latency over the trivial endpoint's; creation: raw insert rate over API rate."""
+    trivial = measurements.get("floor: trivial endpoint /healthz", {}).get("p50_ms")
+    for entry in measurements.values():
+        if entry["group"] == "read" and trivial and entry.get("p50_ms"):
+            entry["ratio_to_floor"] = round(entry["p50_ms"] / trivial, 2)
+        if entry["group"] == "create":
+            floor = measurements.get(f"floor: raw insert, concurrency {entry['concurrency']}", {})
+            if floor.get("per_second") and entry.get("per_second"):
+                entry["ratio_to_floor"] = round(floor["per_second"] / entry["per_second"], 2)
+
+
+def run_stage(target: int, args, env, base, rng, generator_now, url) -> dict:
+    import floors
+    import inprocess
+    import scenarios
+    from dataset import TicketGenerator
+    from seed import seed_tickets
+    from server import Server
+
+    from edudesk.tickets.models import Ticket
+
+    before = Ticket.objects.count()
+    seconds = seed_tickets(base, target, generator_now, rng)
+    stage = {"tickets": target, "seeded": Ticket.objects.count() - before, "seed_seconds": round(seconds, 1),
+             # Other work on the machine skews every figure: the 1-minute load average says how much.
+             "load_average_before": round(os.getloadavg()[0], 2)}
+    marker = f"bench{target}"
+    reads = scenarios.read_scenarios(base, rng, args.requests)
+    creates = scenarios.create_scenarios(base, rng, args.requests, marker)
+    print(f"== measuring at {target:,} tickets ({args.workers} gunicorn workers)", flush=True)
+    with Server(env, args.workers, OUT / "server.log") as server:
+        measurements = measure_http(server, reads, warmup=min(20, args.requests // 5))
+        measurements.update(measure_http(server, creates, warmup=0))
+        stage["worker_memory"] = server.worker_memory_mb()
+    dsn = url if url.startswith("postgres") else urlparse(url).path
+    generator = TicketGenerator(rng, base.services, generator_now)
+    for concurrency in scenarios.CREATE_CONCURRENCY:
+        result = floors.measure_insert_floor(dsn, generator, args.requests, concurrency)
+        measurements[result.name] = summarise(result, "insert")
+    result = inprocess.measure_sla_sweep(args.requests)
+    measurements[result.name] = summarise(result, "job")
+    numbers = scenarios.sample_numbers(rng, 50)
+    result = inprocess.measure_mail_ingest(base, rng, max(20, args.requests // 2), marker, numbers)
+    measurements[result.name] = summarise(result, "job")
+    add_ratios(measurements)
+    stage["measurements"] = measurements
+    stage["load_average_after"] = round(os.getloadavg()[0], 2)
+    return stage
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    url = choose_database(args.database)
+    postgres = url.startswith("postgres")
+    n = args.n or (5_000 if args.quick else 100_000 if postgres else 20_000)
+    args.requests = args.requests or (60 if args.quick else 300)
+    OUT.mkdir(parents=True, exist_ok=True)
+    env = environment(url)
+    os.environ.update(env)
+    print(f"== edudesk bench: {n:,} tickets on {urlparse(url).scheme} ({url})", flush=True)
+    recreate_database(url)
+
+    import django
+
+    django.setup()
+    import report
+    from dataset import Sizes
+    from seed import create_base, prepare_database
+
+    rng = random.Random(args.seed)
+    prepare_database()
+    base = create_base(Sizes(n), rng)
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    result = {"command": " ".join(["bench/run.py", *(argv or sys.argv[1:])]),
+              "database": urlparse(url).scheme,
+              "n": n, "workers": args.workers, "requests_per_measurement": args.requests,
+              "machine": report.machine(), "started_at": now.isoformat(), "stages": []}
+    for target in (max(1, n // 10), n):
+        result["stages"].append(run_stage(target, args, env, base, rng, now, url))
+    result["growth"] = report.growth(result["stages"])
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    print(report.table(result))
+    print(f"\nwritten: {report.write(result, OUT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
