@@ -6,6 +6,8 @@ contain the query; then tickets whose subject or conversation has the query's wo
 rank). Within a tier the newest come first. Only tickets the agent may see are returned.
 """
 
+from enum import StrEnum
+
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
 
@@ -19,24 +21,33 @@ from edudesk.tickets.selectors import visible_to_user
 MAX_LIMIT = 200
 
 
+class Match(StrEnum):
+    """Why a ticket was found; set on each result as `ticket.search_match`."""
+
+    NUMBER = "number"
+    IDENTITY = "identity"
+    PARTIAL = "partial"
+    TEXT = "text"
+
+
 class _Ranking:
-    """Ticket ids in the order found, without repeats, up to a limit."""
+    """Ticket ids in the order found, without repeats, up to a limit, with why each was found."""
 
     def __init__(self, limit: int):
         self.limit = limit
         self.ids: list[int] = []
-        self._seen: set[int] = set()
+        self.reasons: dict[int, Match] = {}
 
     @property
     def full(self) -> bool:
         return len(self.ids) >= self.limit
 
-    def extend(self, ids) -> None:
+    def extend(self, ids, reason: Match) -> None:
         for ticket_id in ids:
             if self.full:
                 return
-            if ticket_id not in self._seen:
-                self._seen.add(ticket_id)
+            if ticket_id not in self.reasons:
+                self.reasons[ticket_id] = reason
                 self.ids.append(ticket_id)
 
 
@@ -53,22 +64,28 @@ def search_tickets(user, query: str, limit: int = 50) -> list[Ticket]:
     if parsed.number_value is not None:
         prefixes = Service.objects.filter(pk__in=service_ids).values_list("number_prefix", flat=True)
         numbers = parsed.number_candidates(set(prefixes))
-        ranking.extend(visible.filter(number__in=numbers).order_by("-id").values_list("id", flat=True))
+        ranking.extend(visible.filter(number__in=numbers).order_by("-id").values_list("id", flat=True),
+                       Match.NUMBER)
     steps = [
-        lambda: backend.identity_matches(parsed.identities, service_ids, limit, exact=True),
-        lambda: backend.number_matches(parsed.number_fragment, service_ids, limit),
-        lambda: backend.identity_matches(parsed.identities, service_ids, limit, exact=False),
-        lambda: backend.text_matches(parsed.text, service_ids, limit),
+        (Match.IDENTITY, lambda: backend.identity_matches(parsed.identities, service_ids, limit,
+                                                          exact=True)),
+        (Match.PARTIAL, lambda: backend.number_matches(parsed.number_fragment, service_ids, limit)),
+        (Match.PARTIAL, lambda: backend.identity_matches(parsed.identities, service_ids, limit,
+                                                         exact=False)),
+        (Match.TEXT, lambda: backend.text_matches(parsed.text, service_ids, limit)),
     ]
-    for step in steps:
+    for reason, step in steps:
         if ranking.full:
             break
-        ranking.extend(step())
+        ranking.extend(step(), reason)
     if not ranking.ids:
         return []
     tickets = visible.filter(pk__in=ranking.ids).select_related("service", "requester", "assignee")
     by_id = {ticket.pk: ticket for ticket in tickets}
-    return [by_id[ticket_id] for ticket_id in ranking.ids if ticket_id in by_id]
+    found = [by_id[ticket_id] for ticket_id in ranking.ids if ticket_id in by_id]
+    for ticket in found:
+        ticket.search_match = ranking.reasons[ticket.pk]
+    return found
 
 
 def search_contacts(user, query: str, limit: int = 20) -> list[Contact]:
