@@ -151,3 +151,17 @@ def test_signed_non_object_payload_is_refused():
 def test_empty_user_claims_are_left_out():
     context = check(sign(SECRET, claims(phone="", email=None)))
     assert "phone" not in context.user and "email" not in context.user
+
+
+def test_the_python_example_in_docs_widget_md_makes_valid_tokens():
+    from pathlib import Path
+
+    document = (Path(__file__).resolve().parents[3] / "docs" / "widget.md").read_text()
+    example = document.split("```python\n", 1)[1].split("```", 1)[0]
+    definitions = example.split("\ntoken = ", 1)[0]
+    namespace: dict = {}
+    exec(compile(definitions, "docs/widget.md", "exec"), namespace)
+    token = namespace["edudesk_token"](SECRET, "uchipro", LEARNER)
+    context = verify(token, secret=SECRET, service="uchipro",
+                     now=datetime.now(UTC), use_nonce=Nonces())
+    assert context.user == LEARNER
