@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from edudesk.mail.conf import mail_setting
-from edudesk.mail.ingest import ImapLocation, TemporaryFailure, ingest
+from edudesk.mail.ingest import TEMPORARY_ERRORS, ImapLocation, TemporaryFailure, ingest
 from edudesk.mail.models import Mailbox, MailLocation
 
 log = logging.getLogger(__name__)
@@ -148,11 +148,12 @@ def poll_mailbox(mailbox: Mailbox, *, now: datetime | None = None) -> PollReport
         finally:
             with contextlib.suppress(OSError, imaplib.IMAP4.error):
                 client.logout()
-    except (MailboxError, TemporaryFailure, OSError, imaplib.IMAP4.error) as error:
+    except (MailboxError, TemporaryFailure, *TEMPORARY_ERRORS, OSError, imaplib.IMAP4.error) as error:
         report.error = re.sub(r"\s+", " ", f"{type(error).__name__}: {error}")[:1000]
         log.warning("poll of %s stopped: %s", mailbox.address, report.error)
-    Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=now or timezone.now(),
-                                                 last_error=report.error)
+    with contextlib.suppress(*TEMPORARY_ERRORS):  # the outage was reported above
+        Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=now or timezone.now(),
+                                                     last_error=report.error)
     return report
 
 

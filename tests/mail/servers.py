@@ -162,14 +162,6 @@ service stats {{
 
     # --- helpers for tests -------------------------------------------------------------
 
-    def add_user(self, name: str, password: str) -> None:
-        """A new mail account on the running server (dovecot re-reads the file on login)."""
-        assert self.directory is not None
-        self.users[name] = password
-        _login, _internal, uid, gid = self._accounts()
-        with (self.directory / "users").open("a") as users:
-            users.write(f"{name}:{{PLAIN}}{password}:{uid}:{gid}::{self.directory / 'home' / name}::\n")
-
     def kick(self, user: str) -> None:
         """Drop every IMAP connection of a user, as a server restart or network cut would."""
         assert self.directory is not None

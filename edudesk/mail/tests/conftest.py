@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib.util
+import itertools
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -37,18 +37,22 @@ def corpus_mail():
     return read_corpus_mail
 
 
+IMAP_ACCOUNTS = 300
+_next_account = itertools.count()
+
+
 @pytest.fixture(scope="session")
 def dovecot():
-    """One real dovecot for the session; each test gets its own account (``imap_account``)."""
-    with load_mail_test_module("servers").DovecotServer() as server:
+    """One real dovecot for the session, with a pool of accounts (one mailbox per test)."""
+    accounts = {f"box{n:03d}": f"password-{n:03d}" for n in range(IMAP_ACCOUNTS)}
+    with load_mail_test_module("servers").DovecotServer(users=accounts) as server:
         yield server
 
 
 @pytest.fixture
 def imap_account(dovecot) -> str:
-    name = f"support-{uuid.uuid4().hex[:10]}"
-    dovecot.add_user(name, f"password-{name}")
-    return name
+    """An IMAP account with an empty mailbox, used by no other test."""
+    return f"box{next(_next_account):03d}"
 
 
 @pytest.fixture
@@ -144,3 +148,9 @@ def compose_reply(sent, body: str, *, sender: str = TEACHER_ADDRESS,
         maintype, subtype = content_type.split("/")
         reply.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     return reply.as_bytes()
+
+
+@pytest.fixture
+def imap_account_factory(dovecot):
+    """Another fresh IMAP account, for tests with more than one mailbox."""
+    return lambda: f"box{next(_next_account):03d}"
