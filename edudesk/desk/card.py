@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import get_language
 
-from edudesk.intake.services import schema_for
+from edudesk.desk.clarification import ticket_schema
 from edudesk.tickets.models import Ticket
 
 OTHER_TICKETS_SHOWN = 10
@@ -22,7 +22,7 @@ class FieldRow:
 
 def field_rows(ticket: Ticket) -> list[FieldRow]:
     """Every intake field of the ticket, labelled as the service's form labels it."""
-    schema = schema_for(ticket.service)
+    schema = ticket_schema(ticket)
     language = get_language()
     labels: dict[str, str] = {}
     for _category, spec in schema.iter_fields():
@@ -44,4 +44,4 @@ def other_tickets(scope, ticket: Ticket) -> list[Ticket]:
 def category_choices(ticket: Ticket) -> list[tuple[str, str]]:
     """The categories of the ticket's service, as its form names them."""
     language = get_language()
-    return [(c.key, c.label.get(language)) for c in schema_for(ticket.service).categories]
+    return [(c.key, c.label.get(language)) for c in ticket_schema(ticket).categories]

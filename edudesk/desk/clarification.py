@@ -38,6 +38,14 @@ class ChecklistItem:
     missing: bool
 
 
+def ticket_schema(ticket: Ticket) -> FormSchema:
+    """The service's form schema, read once per ticket object (the page uses it three times)."""
+    cached = getattr(ticket, "_desk_schema", None)
+    if cached is None:
+        cached = ticket._desk_schema = schema_for(ticket.service)
+    return cached
+
+
 def ticket_specs(schema: FormSchema, ticket: Ticket) -> tuple[FieldSpec, ...]:
     """The fields of the ticket's category, or the common fields when it has none."""
     if ticket.category and schema.has_category(ticket.category):
@@ -56,7 +64,7 @@ def known_value(spec: FieldSpec, ticket: Ticket, attachment_count: int) -> str:
 
 
 def checklist(ticket: Ticket, attachment_count: int) -> list[ChecklistItem]:
-    schema = schema_for(ticket.service)
+    schema = ticket_schema(ticket)
     language = get_language()
     items = []
     for spec in ticket_specs(schema, ticket):
