@@ -188,7 +188,8 @@ def accept_held(inbound: InboundMail, *, now: datetime | None = None) -> IngestR
     """An agent lets a held mail into its ticket (its sender becomes a participant)."""
     now = now or timezone.now()
     with transaction.atomic():
-        row = InboundMail.objects.select_for_update().select_related("ticket").get(pk=inbound.pk)
+        row = InboundMail.objects.select_for_update(of=("self",)).select_related("ticket").get(
+            pk=inbound.pk)
         if row.state != State.HELD or row.ticket is None:
             return _result(row)
         add_held_mail(row, parse_mail(bytes(row.raw)), now)

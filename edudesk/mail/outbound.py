@@ -54,19 +54,21 @@ def _new_message_id(ticket: Ticket, template: str, address: str) -> str:
 
 def thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
     """(In-Reply-To, References) for the next mail of a ticket's conversation."""
-    timeline: list[tuple[datetime, int, str]] = []
+    # (time, 0 for received / 1 for sent, id): a notice composed in the same instant as
+    # the mail it answers comes after it.
+    timeline: list[tuple[datetime, int, int, str]] = []
     for created_at, pk, message_id in (
         Message.objects.filter(ticket=ticket).exclude(external_id="")
         .values_list("created_at", "pk", "external_id")
     ):
-        timeline.append((created_at, pk, message_id))
+        timeline.append((created_at, 0, pk, message_id))
     for created_at, pk, message_id in (
         OutboundMail.objects.filter(ticket=ticket).exclude(state=OutboundMail.State.SUPPRESSED)
         .values_list("created_at", "pk", "message_id")
     ):
-        timeline.append((created_at, pk, message_id))
+        timeline.append((created_at, 1, pk, message_id))
     timeline.sort()
-    ids = list(dict.fromkeys(message_id for _at, _pk, message_id in timeline))
+    ids = list(dict.fromkeys(entry[-1] for entry in timeline))
     if not ids:
         return "", []
     references = ids if len(ids) <= _REFERENCES_KEPT else [ids[0], *ids[-(_REFERENCES_KEPT - 1):]]
@@ -142,7 +144,7 @@ def queue_mail(
                 in_reply_to=in_reply_to,
                 references=" ".join(references),
                 state=OutboundMail.State.SUPPRESSED if capped else OutboundMail.State.QUEUED,
-                created_at=now,
+                created_at=timezone.now(),  # after the message it answers
             )
     except IntegrityError:
         return None  # another job composed this event's mail for this recipient meanwhile

@@ -1,0 +1,155 @@
+"""Mail out: notifications from ticket events, threaded, templated, retried, never lost."""
+
+from __future__ import annotations
+
+import pytest
+
+from edudesk.mail.ingest import ingest
+from edudesk.mail.models import MailTemplate, OutboundMail
+from edudesk.mail.outbound import retry_delay, send_outbound
+from edudesk.mail.tests.conftest import TEACHER_ADDRESS, load_mail_test_module, read_corpus_mail
+from edudesk.testing import factories
+from edudesk.tickets import services as tickets
+from edudesk.tickets.models import Event, Ticket
+from edudesk.tickets.status import Status
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def mail_request(mailbox) -> Ticket:
+    ingest(read_corpus_mail("utf8_new_request_with_png.eml"), service=mailbox.service,
+           source="test", mailbox=mailbox)
+    return Ticket.objects.get()
+
+
+def plain(mail) -> str:
+    return mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+
+
+def subject(mail) -> str:
+    return " ".join(str(mail["Subject"]).split())
+
+
+def test_agent_reply_is_mailed_in_the_thread_with_text_and_html(
+    support_mailbox, smtp_capture, line1_agent
+):
+    ticket = mail_request(support_mailbox)
+    notice = OutboundMail.objects.get()
+    tickets.add_message(ticket, actor=factories.as_agent(line1_agent),
+                        body="Очистите кэш браузера: https://eschool.example/help/cache")
+
+    answer = smtp_capture.messages()[-1]
+    stored = OutboundMail.objects.latest("id")
+    assert subject(answer) == f"[{ticket.number}] {ticket.subject}"
+    assert answer["Message-ID"] == f"<{stored.message_id}>"
+    assert answer["In-Reply-To"] == f"<{notice.message_id}>"
+    assert str(answer["References"]).split() == [
+        "<1795941667.4417@school5-tver.example>", f"<{notice.message_id}>"]
+    assert answer["Auto-Submitted"] is None, "a person's answer is not an automatic mail"
+    assert answer["Reply-To"].startswith("edu.support+t-")
+    assert "Очистите кэш браузера" in answer.get_body(("plain",)).get_content()
+    html = answer.get_body(("html",)).get_content()
+    assert '<a href="https://eschool.example/help/cache"' in html
+    assert len(smtp_capture.received) == 2, "the automatic «в обработке» move sends nothing"
+
+
+def test_customer_hears_of_status_changes_they_care_about_but_not_of_their_own(
+    support_mailbox, smtp_capture, line1_agent
+):
+    ticket = mail_request(support_mailbox)
+    agent = factories.as_agent(line1_agent)
+    tickets.transition(ticket, Status.IN_WORK, actor=agent)
+    assert subject(smtp_capture.messages()[-1]) == (
+        f"[{ticket.number}] Статус обращения: Обращение в работе")
+    tickets.add_message(ticket, actor=agent, body="Исправлено, проверьте.")
+    tickets.transition(ticket, Status.ANSWERED, actor=agent)
+    before = len(smtp_capture.received)
+    tickets.add_message(ticket, actor=factories.as_customer(ticket.requester), body="Не работает.")
+    assert len(smtp_capture.received) == before, "her own reply reopened it: nothing to tell"
+    tickets.transition(ticket, Status.RESOLVED, actor=agent)
+    closing = smtp_capture.messages()[-1]
+    assert subject(closing) == f"[{ticket.number}] Вопрос решён: {ticket.subject}"
+
+
+def test_agents_clarification_request_is_mailed_with_what_is_missing(
+    support_mailbox, smtp_capture, line1_agent
+):
+    ticket = mail_request(support_mailbox)
+    tickets.request_clarification(ticket, actor=factories.as_agent(line1_agent),
+                                  body="Пришлите, пожалуйста, снимок экрана с ошибкой.",
+                                  missing=["Снимок экрана"])
+    mails = smtp_capture.messages()
+    assert len(mails) == 2, "one mail for the request: the message is not mailed twice"
+    text = mails[-1].get_body(("plain",)).get_content()
+    assert "Пришлите, пожалуйста, снимок экрана с ошибкой." in text
+    assert "- Снимок экрана" in text and "«Техподдержке требуется уточнение»" in text
+
+
+def test_request_from_the_web_is_also_confirmed_by_mail(eschool, teacher, smtp_capture):
+    ticket = factories.ticket(eschool, teacher)
+    [notice] = smtp_capture.messages()
+    assert notice["To"] == teacher.email
+    assert subject(notice).startswith(f"[{ticket.number}] Обращение зарегистрировано")
+
+
+def test_template_edited_by_an_administrator_is_used(support_mailbox, smtp_capture, line1_agent):
+    template = MailTemplate.objects.get(key=MailTemplate.Key.AGENT_REPLY, language="ru",
+                                        service=None)
+    template.body_text = "Ответ по обращению {{ number }}:\n{{ message }}\nШкольная техподдержка"
+    template.save()
+    ticket = mail_request(support_mailbox)
+    tickets.add_message(ticket, actor=factories.as_agent(line1_agent), body="Готово.")
+    text = plain(smtp_capture.messages()[-1])
+    assert text == f"Ответ по обращению {ticket.number}:\nГотово.\nШкольная техподдержка\n"
+
+
+def test_english_speaking_contact_gets_the_english_template(eschool, smtp_capture):
+    MailTemplate.objects.filter(key=MailTemplate.Key.REGISTERED, language="en").update(
+        subject="Request registered: {{ subject }}",
+        body_text="Your request is registered as {{ number }}.")
+    contact = factories.contact(eschool, full_name="John Smith", email="j.smith@school.example",
+                                language="en")
+    ticket = factories.ticket(eschool, contact, subject="Journal does not open")
+    [notice] = smtp_capture.messages()
+    assert subject(notice) == f"[{ticket.number}] Request registered: Journal does not open"
+    assert plain(notice) == (
+        f"Your request is registered as {ticket.number}.\n")
+
+
+def test_default_templates_exist_in_russian_and_english_for_every_notification():
+    keys = {(t.key, t.language) for t in MailTemplate.objects.filter(service=None)}
+    assert keys == {(key, language) for key in MailTemplate.Key.values for language in ("ru", "en")}
+
+
+def test_undeliverable_mail_is_retried_with_growing_delays_then_marked_failed_on_the_ticket(
+    support_mailbox, settings
+):
+    servers = load_mail_test_module("servers")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", servers.free_port()  # nobody listens
+    settings.EDUDESK_MAIL_SEND_ATTEMPTS = 3
+    ticket = mail_request(support_mailbox)
+    outbound = OutboundMail.objects.get()
+    assert (outbound.state, outbound.attempts) == (OutboundMail.State.QUEUED, 1)
+    assert "ConnectionRefusedError" in outbound.last_error
+
+    assert send_outbound(outbound.pk) == OutboundMail.State.QUEUED
+    assert send_outbound(outbound.pk) == OutboundMail.State.FAILED
+    [failure] = Event.objects.filter(ticket=ticket, kind="mail_failed")
+    assert failure.data["to"] == TEACHER_ADDRESS
+    assert [retry_delay(n) for n in (1, 2, 3, 10)] == [30, 60, 120, 3600]
+
+    with load_mail_test_module("servers").SmtpCapture() as capture:
+        settings.EMAIL_PORT = capture.port
+        from edudesk.mail.outbound import resend
+
+        resend(outbound)
+        assert OutboundMail.objects.get().state == OutboundMail.State.SENT
+        assert len(capture.received) == 1
+
+
+def test_sent_mail_is_not_sent_again_by_a_repeated_job(support_mailbox, smtp_capture):
+    mail_request(support_mailbox)
+    outbound = OutboundMail.objects.get()
+    assert send_outbound(outbound.pk) == OutboundMail.State.SENT
+    assert len(smtp_capture.received) == 1
