@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from edudesk.desk.models import CannedResponse
 from edudesk.desk.tests.browser import allow_database_calls_beside_playwright, launch, sign_in
 from edudesk.portal.auth import issue_login_link
 from edudesk.testing import factories
@@ -58,7 +59,9 @@ def _customer_page(browser, live_server, contact, ticket):
 
 def test_review_clarify_customer_answers_agent_replies_customer_confirms(
         browser, desk, live_server, eschool, teacher):
-    # GIVEN a teacher's error report without the browser's version
+    # GIVEN a teacher's error report without the browser's version, and a canned response
+    CannedResponse.objects.create(title="Проверьте, пожалуйста",
+                                  body="Мария Петровна, проверьте, пожалуйста, {number}.")
     ticket = factories.ticket(eschool, teacher, subject="Ошибка при сохранении оценок", category="error",
                               fields={"steps": "Журнал → 5А → Сохранить"})
     # WHEN the agent opens it from the queue of new requests and marks it reviewed
@@ -85,9 +88,12 @@ def test_review_clarify_customer_answers_agent_replies_customer_confirms(
     expect(_status(desk)).to_have_text("Уточнение техподдержке отправлено")
     expect(desk.locator(".timeline")).to_contain_text("Chrome 120")
 
-    # WHEN the agent replies (the reply marks the ticket answered)
+    # WHEN the agent replies from a canned response (the reply marks the ticket answered)
     desk.check("input[name=mode][value=reply]")
-    desk.fill("#composer-body", "Исправили ошибку сохранения, проверьте, пожалуйста.")
+    desk.fill("#composer-body", "Исправили ошибку сохранения.")
+    desk.select_option("#canned-select", label="Проверьте, пожалуйста")
+    expect(desk.locator("#composer-body")).to_have_value(
+        f"Исправили ошибку сохранения.\n\nМария Петровна, проверьте, пожалуйста, {ticket.number}.")
     desk.select_option("select[name=then_status]", Status.ANSWERED.value)
     desk.click("#composer button[type=submit]")
     expect(_status(desk)).to_have_text("Ответ техподдержки")

@@ -75,6 +75,7 @@ def ticket_context(request, ticket, composer=None, conflict=None, errors=()) -> 
         "ticket": ticket,
         "status_label": ticket.status_label(),
         "status_buttons": status_buttons(ticket),
+        "category_label": dict(card.category_choices(ticket)).get(ticket.category, ticket.category),
         "sla": sla,
         "remaining_text": format_working_time(timedelta(minutes=remaining))
         if remaining is not None else "",
@@ -217,6 +218,7 @@ def heartbeat(request, number: str):
     seen = int(request.POST.get("seen_event") or 0) if (request.POST.get("seen_event") or "").isdigit() else 0
     return render(request, "desk/partials/presence.html", {
         "ticket": ticket, "others": presence.others(ticket, request.user),
+        "heartbeat": presence.HEARTBEAT_SECONDS,
         "changed": latest_event_id(ticket) > seen > 0,
     })
 
