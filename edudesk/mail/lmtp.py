@@ -67,8 +67,9 @@ class EdudeskLmtpHandler:
 
 class LmtpController(Controller):
     def factory(self):
-        return LMTP(self.handler, data_size_limit=mail_setting("EDUDESK_MAIL_MAX_BYTES"),
-                    enable_SMTPUTF8=True, decode_data=False, **self.SMTP_kwargs)
+        options = {**self.SMTP_kwargs, "enable_SMTPUTF8": True, "decode_data": False,
+                   "data_size_limit": mail_setting("EDUDESK_MAIL_MAX_BYTES")}
+        return LMTP(self.handler, **options)
 
 
 def lmtp_controller(host: str, port: int) -> LmtpController:
