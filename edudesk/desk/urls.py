@@ -1,6 +1,6 @@
 from django.urls import path
 
-from edudesk.desk.views import actions, auth, consultations, queue, search, ticket
+from edudesk.desk.views import actions, auth, bulk, consultations, queue, search, ticket
 
 app_name = "desk"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("filters", queue.save_filter, name="save_filter"),
     path("filters/<int:pk>/delete", queue.delete_filter, name="delete_filter"),
     path("search", search.search, name="search"),
+    path("bulk", bulk.bulk, name="bulk"),
     path("t/<str:number>/", ticket.ticket_view, name="ticket"),
     path("t/<str:number>/compose", ticket.compose, name="compose"),
     path("t/<str:number>/status", ticket.change_status, name="status"),

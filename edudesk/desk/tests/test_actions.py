@@ -97,3 +97,29 @@ def test_marking_a_suggestion_uses_the_services_status(agent_client, ticket):
     assert ticket.status == Status.SUGGESTION
     page = agent_client.get(reverse("desk:ticket", args=[ticket.number]))
     assert page.context["status_label"] == "Предложения по доработке системы"
+
+
+def test_bulk_take_and_move_apply_to_each_ticket_and_report_refusals(agent_client, eschool, teacher,
+                                                                     line1_agent, outsider_agent):
+    first, second = factories.ticket(eschool, teacher), factories.ticket(eschool, teacher)
+    services.transition(second, Status.RESOLVED, actor=Actor.agent(line1_agent))
+    response = agent_client.post(reverse("desk:bulk"), {"action": "take",
+                                                        "tickets": [first.number, second.number]})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.assignee == line1_agent
+    response = agent_client.post(reverse("desk:bulk"), {"action": "status:in_work",
+                                                        "tickets": [first.number, second.number]},
+                                 follow=True)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == Status.IN_WORK and second.status == Status.IN_WORK
+    response = agent_client.post(reverse("desk:bulk"), {"action": "status:registered",
+                                                        "tickets": [first.number]}, follow=True)
+    assert f"{first.number}: Нельзя перевести" in response.content.decode()
+
+
+def test_bulk_actions_skip_tickets_of_services_the_agent_does_not_serve(outsider_client, ticket):
+    outsider_client.post(reverse("desk:bulk"), {"action": "priority:critical", "tickets": [ticket.number]})
+    ticket.refresh_from_db()
+    assert ticket.priority == Priority.NORMAL

@@ -17,6 +17,8 @@ from edudesk.desk import queues
 from edudesk.desk.access import served_services, ticket_scope
 from edudesk.desk.forms import QueueFilterForm
 from edudesk.desk.models import SavedFilter
+from edudesk.tickets.models import Priority
+from edudesk.tickets.status import Status
 
 FILTER_KEYS = ("queue", "service", "status", "priority", "channel", "category", "region",
                "organisation", "assignee", "created_from", "created_to")
@@ -41,6 +43,15 @@ def _apply_filters(tickets, data: dict):
     if data.get("created_to"):
         tickets = tickets.filter(created_at__lte=datetime.combine(data["created_to"], time.max, zone))
     return tickets
+
+
+def _bulk_actions() -> list[tuple[str, str]]:
+    """What a queue's bulk form offers: take, move to a status, change the priority."""
+    return [
+        ("take", _("Взять себе")),
+        *[(f"status:{s.value}", _("Статус: %(label)s") % {"label": s.label}) for s in Status],
+        *[(f"priority:{p.value}", _("Приоритет: %(label)s") % {"label": p.label}) for p in Priority],
+    ]
 
 
 def _filter_query(request) -> str:
@@ -75,6 +86,7 @@ def queue_view(request):
         "form": form,
         "saved_filters": SavedFilter.objects.filter(user=user),
         "now": timezone.now(),
+        "bulk_actions": _bulk_actions(),
     }
     if request.htmx:
         return render(request, "desk/partials/queue_refresh.html", context)
