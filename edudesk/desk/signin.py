@@ -51,6 +51,8 @@ def sign_in(request, username: str, password: str, now: datetime | None = None) 
         return SignInResult(locked_for=remaining)
     user = authenticate(request, username=(username or "").strip(), password=password)
     if user is None or not user.is_active:
+        # Failures older than the window no longer count: drop them as new ones arrive.
+        SignInFailure.objects.filter(username=_key(username), failed_at__lte=now - WINDOW).delete()
         SignInFailure.objects.create(username=_key(username), failed_at=now,
                                      remote_addr=request.META.get("REMOTE_ADDR") or None)
         return SignInResult(locked_for=locked_for(username, now))

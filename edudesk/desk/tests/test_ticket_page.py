@@ -1,8 +1,11 @@
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from PIL import Image
 
 from edudesk.desk import presence
 from edudesk.desk.models import CannedResponse
@@ -130,7 +133,7 @@ def test_a_refused_transition_keeps_the_reply_unsent_and_on_screen(agent_client,
 
 
 def test_screenshots_follow_the_policy_and_are_named_kartinka(agent_client, ticket):
-    good = SimpleUploadedFile("screen.png", png_bytes(), content_type="image/png")
+    good = SimpleUploadedFile("screen.png", png_bytes(size=(1280, 960)), content_type="image/png")
     response = agent_client.post(reverse("desk:compose", args=[ticket.number]), {
         "mode": "reply", "body": "Смотрите картинку", "seen_event": latest_event_id(ticket),
         "files": [good]})
@@ -140,6 +143,9 @@ def test_screenshots_follow_the_policy_and_are_named_kartinka(agent_client, tick
     image = agent_client.get(reverse("desk:attachment", args=[ticket.number, 1]))
     assert image.status_code == 200 and image["Content-Type"] == "image/png"
     assert "картинка1" in _page(agent_client, ticket).content.decode()
+    preview = agent_client.get(reverse("desk:attachment", args=[ticket.number, 1]), {"size": "thumb"})
+    assert preview.status_code == 200 and preview["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(b"".join(preview.streaming_content))).size == (320, 240)
 
 
 def test_an_archive_is_refused_with_the_rule_and_the_text_is_kept(agent_client, ticket):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from edudesk.desk import canned, card, clarification, presence, timeline
+from edudesk.desk import canned, card, clarification, presence, thumbnails, timeline
 from edudesk.desk.access import get_ticket, ticket_scope
 from edudesk.desk.forms import (
     AssignForm,
@@ -241,6 +242,11 @@ def insert_canned(request, number: str):
 def attachment_view(request, number: str, ordinal: int):
     ticket = get_ticket(request.user, number)
     attachment = get_object_or_404(ticket.attachments, ordinal=ordinal)
+    if request.GET.get("size") == "thumb":
+        response = FileResponse(default_storage.open(thumbnails.thumbnail(attachment), "rb"),
+                                content_type="image/png")
+        response["Cache-Control"] = "private, max-age=86400"
+        return response
     extension = ".png" if attachment.content_type == "image/png" else ".jpeg"
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
                             filename=f"{attachment.display_name}{extension}")
