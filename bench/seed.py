@@ -102,9 +102,9 @@ def next_ids() -> Ids:
 
 
 def analyse() -> None:
-    """Fresh planner statistics, as autovacuum would have them on a database that grew slowly."""
+    """Planner statistics and visibility maps as autovacuum keeps them on a database that grew slowly."""
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 # --- the data set ---------------------------------------------------------------------------------
