@@ -1,9 +1,13 @@
 """API v1: the services a caller may submit to."""
 
+from typing import Any
+
 from ninja import Router
 
 from edudesk.accounts.models import Service
+from edudesk.api import access
 from edudesk.api.schemas import ServiceOut
+from edudesk.intake.services import schema_for
 
 router = Router(tags=["services"])
 
@@ -17,3 +21,12 @@ def list_services(request):
     else:
         services = services.filter(pk=token.contact.service_id)
     return list(services)
+
+
+@router.get("/services/{code}/form", response=dict[str, Any])
+def service_form(request, code: str):
+    """The service's form schema: the common fields and each category's fields, with their
+    Russian and English labels and help texts (the shape is documented in
+    edudesk/intake/schema.py). Submit the values as ``fields`` and the category's key as
+    ``category`` of POST /tickets; the same validation applies."""
+    return schema_for(access.service_for(request, code)).to_json()
