@@ -71,7 +71,7 @@ def test_transition_for_every_pair_of_statuses(current, target, ticket, line1_ag
         if can_transition(current, target, actor.kind):
             changed = services.transition(ticket, target, actor=actor)
             assert changed.status == target
-            event = Event.objects.filter(ticket=ticket).latest("id")
+            event = Event.objects.filter(ticket=ticket, kind="status_changed").latest("id")
             # An agent's move away from «зарегистрировано» first records the review.
             via_review = (actor.kind == ActorKind.AGENT and current == Status.REGISTERED
                           and target != Status.IN_PROCESSING)
