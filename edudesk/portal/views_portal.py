@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -83,12 +86,29 @@ def signout(request, service: str):
 
 @auth.contact_required
 def my_requests(request, service, contact):
+    """Most recently updated first, a page at a time (keyset on updated_at, id)."""
     rows = (visible_to_contact(contact).select_related("service", "requester")
-            .order_by("-updated_at", "-id")[:PAGE_SIZE])
+            .order_by("-updated_at", "-id"))
+    cursor = _parse_cursor(request.GET.get("before", ""))
+    if cursor is not None:
+        updated_at, pk = cursor
+        rows = rows.filter(Q(updated_at__lt=updated_at) | Q(updated_at=updated_at, id__lt=pk))
+    page = list(rows[: PAGE_SIZE + 1])
+    more, page = len(page) > PAGE_SIZE, page[:PAGE_SIZE]
     return render(request, "portal/requests.html", {
-        "service": service, "contact": contact, "tickets": rows,
+        "service": service, "contact": contact, "tickets": page,
+        "next_cursor": f"{page[-1].updated_at.isoformat()}~{page[-1].pk}" if more else "",
         "shows_organisation": contact.is_org_admin and service.org_admins_see_org_tickets,
     })
+
+
+def _parse_cursor(value: str) -> tuple[datetime, int] | None:
+    stamp, _sep, pk = value.partition("~")
+    try:
+        updated_at = datetime.fromisoformat(stamp)
+        return (updated_at, int(pk)) if updated_at.tzinfo else None
+    except ValueError:
+        return None
 
 
 # --- one ticket ---------------------------------------------------------------------------------

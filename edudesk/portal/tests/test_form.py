@@ -143,3 +143,15 @@ def test_unknown_service_is_404(client, db):
 def test_form_speaks_english_when_asked(client, eschool):
     page = client.get(URL + "?category=error", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Browser name and version" in page
+
+
+def test_registration_notice_is_composed_for_the_web_request(client, eschool,
+                                                             django_capture_on_commit_callbacks):
+    from edudesk.mail.models import OutboundMail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, form(screenshots=screenshot()))
+    assert response.status_code == 302
+    notice = OutboundMail.objects.get(ticket=Ticket.objects.get(), template="registered")
+    assert notice.to_address == "m.ivanova@school12.example"
+    assert Ticket.objects.get().number in notice.subject + notice.body_text

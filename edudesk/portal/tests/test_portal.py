@@ -191,3 +191,28 @@ def _picture():
     from edudesk.intake.pipeline import new_attachment
 
     return new_attachment(accept_screenshot(Upload("s.png", files.png())))
+
+
+def test_my_requests_costs_the_same_queries_however_many_tickets(client, eschool, teacher,
+                                                                 django_assert_max_num_queries):
+    signed_in(client, teacher)
+    factories.ticket(eschool, teacher)
+    with django_assert_max_num_queries(6) as few:
+        client.get("/support/eschool/requests/")
+    for n in range(15):
+        factories.ticket(eschool, teacher, subject=f"Обращение {n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/support/eschool/requests/")
+
+
+def test_my_requests_pages_by_keyset(client, eschool, teacher, monkeypatch):
+    from edudesk.portal import views_portal
+
+    monkeypatch.setattr(views_portal, "PAGE_SIZE", 2)
+    created = [factories.ticket(eschool, teacher, subject=f"Обращение {n}") for n in range(3)]
+    signed_in(client, teacher)
+    first = client.get("/support/eschool/requests/").content.decode()
+    assert created[2].number in first and created[0].number not in first
+    cursor = first.split("?before=")[1].split('"')[0]
+    second = client.get(f"/support/eschool/requests/?before={cursor}").content.decode()
+    assert created[0].number in second and created[2].number not in second
