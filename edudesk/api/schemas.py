@@ -88,6 +88,7 @@ class TicketOut(Schema):
     review_due_at: datetime | None
     due_at: datetime | None
     sla_flag: str
+    remaining_minutes: int | None
     merged_into: str | None
 
 

@@ -1,5 +1,8 @@
 """Model → response dictionaries (kept apart from the routers so each stays thin)."""
 
+from django.utils import timezone
+
+from edudesk.sla.notices import remaining_minutes
 from edudesk.tickets.models import Consultation, Event, Message, Ticket
 
 
@@ -26,6 +29,8 @@ def ticket_out(ticket: Ticket) -> dict:
         "review_due_at": ticket.review_due_at,
         "due_at": ticket.due_at,
         "sla_flag": ticket.sla_flag,
+        # Working minutes left on the running promise (review, then solution); None when paused.
+        "remaining_minutes": remaining_minutes(ticket, timezone.now()),
         "merged_into": ticket.merged_into.number if ticket.merged_into_id else None,
     }
 
