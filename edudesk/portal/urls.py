@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:service>/widget/form", views_intake.widget_form, name="widget_form"),
     path("<slug:service>/widget/review/<uuid:draft>", views_intake.widget_review,
          name="widget_review"),
+    path("<slug:service>/widget/requests", views_intake.widget_requests, name="widget_requests"),
     path("<slug:service>/signin", views_portal.signin, name="signin"),
     path("<slug:service>/signin/<str:token>", views_portal.signin_link, name="signin_link"),
     path("<slug:service>/signout", views_portal.signout, name="signout"),

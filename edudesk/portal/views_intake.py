@@ -69,6 +69,19 @@ def widget_form(request, service: str):
     return _form(request, visitor)
 
 
+@csrf_exempt  # protected by the signed widget session
+@require_POST
+def widget_requests(request, service: str):
+    """«Мои обращения» from inside the widget: opened in a new tab (first-party cookies), the
+    signed widget session signs the user in to the portal."""
+    service_obj = auth.active_service(service)
+    visitor = _widget_visitor_or_refuse(request, service_obj)
+    if not isinstance(visitor, Visitor):
+        return visitor
+    auth.sign_in(request, visitor.contact)
+    return redirect("portal:requests", service=service_obj.code)
+
+
 @require_POST
 def review(request, service: str, draft: str):
     service_obj = auth.active_service(service)

@@ -118,3 +118,17 @@ def test_widget_session_of_another_service_is_refused(client, uchipro, eschool):
 def test_widget_signs_the_user_in_to_the_portal(client, uchipro):
     open_widget(client, uchipro, token_for(uchipro))
     assert client.get("/support/uchipro/requests/").status_code == 200
+
+
+def test_my_requests_button_of_the_widget_signs_in_to_the_portal(client, uchipro):
+    page = open_widget(client, uchipro, token_for(uchipro)).content.decode()
+    client.cookies.clear()  # inside the iframe the portal cookie was dropped
+    response = client.post("/support/uchipro/widget/requests",
+                           {"widget_session": widget_session(page)})
+    assert response.status_code == 302 and response["Location"] == "/support/uchipro/requests/"
+    assert client.get("/support/uchipro/requests/").status_code == 200
+
+
+def test_my_requests_button_refuses_a_forged_session(client, uchipro):
+    response = client.post("/support/uchipro/widget/requests", {"widget_session": "forged"})
+    assert response.status_code == 403
