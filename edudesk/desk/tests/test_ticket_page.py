@@ -218,3 +218,11 @@ def test_the_requester_card_shows_intake_fields_and_other_tickets(agent_client, 
     assert "Республика Татарстан" in html and "Регион" in html
     assert "МБОУ «Средняя школа № 12»" in html or "МБОУ &laquo;" in html or "Средняя школа" in html
     assert older.number in html
+
+
+def test_the_sla_clocks_own_notes_do_not_hold_a_reply_back(agent_client, ticket):
+    seen = latest_event_id(ticket)
+    services.record_sla(ticket, flag="at_risk")
+    response = _compose(agent_client, ticket, body="Ответ", seen_event=seen, then_status="")
+    assert response.status_code == 302
+    assert ticket.messages.filter(body="Ответ").exists()

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,6 +29,7 @@ from edudesk.mail.models import InboundMail
 from edudesk.sla.notices import format_working_time, sla_summary
 from edudesk.tickets import services
 from edudesk.tickets.errors import DomainError
+from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Message, TicketLink
 from edudesk.tickets.status import ActorKind, Status, next_statuses
 from edudesk.tickets.types import Actor
@@ -37,8 +39,15 @@ _VIA_COMPOSER = {Status.NEEDS_CLARIFICATION}
 _NOT_AFTER_REPLY = {Status.NEEDS_CLARIFICATION, Status.CANCELLED}
 
 
+def noticeable_events(ticket):
+    """Changes an agent writing a reply must not miss: anything a person did, and any status
+    move (the system closing or cancelling); not the SLA clocks' or mail delivery's own notes."""
+    return ticket.events.filter(Q(actor_kind__in=[ActorKind.AGENT, ActorKind.CUSTOMER])
+                                | Q(kind=EventKind.STATUS_CHANGED))
+
+
 def latest_event_id(ticket) -> int:
-    return ticket.events.order_by("-id").values_list("id", flat=True).first() or 0
+    return noticeable_events(ticket).order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def status_buttons(ticket) -> list[dict]:
@@ -177,7 +186,7 @@ def _resend_form(ticket, post, latest: int, attachment_count: int) -> ComposerFo
 def _changes_since(ticket, seen: int) -> list[str]:
     names = {}
     changes = []
-    for event in ticket.events.filter(id__gt=seen).select_related("actor_user", "actor_contact"):
+    for event in noticeable_events(ticket).filter(id__gt=seen).select_related("actor_user", "actor_contact"):
         who = str(event.actor_user or event.actor_contact or _("система"))
         if event.kind == "message_added":
             changes.append(_("%(who)s: новое сообщение") % {"who": who})
