@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from edudesk.accounts.models import User
 from edudesk.mail.models import InboundMail
+from edudesk.mail.outbound import MAIL_FAILED_EVENT
+from edudesk.mail.process import MAIL_BOUNCED_EVENT, MAIL_HELD_EVENT
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Attachment, Event, Message, Priority, SlaFlag, Ticket
 
@@ -20,6 +22,9 @@ SHOWN_EVENTS = {
     EventKind.CATEGORY_CHANGED, EventKind.FIELDS_UPDATED, EventKind.MERGED_INTO,
     EventKind.MERGED_FROM, EventKind.SPLIT_INTO, EventKind.SPLIT_FROM, EventKind.LINKED,
     EventKind.CONSULTATION_CONVERTED, EventKind.SLA_FLAGGED,
+    # The mail app's notes an agent must act on: a reply that never reached the customer,
+    # a mail from someone outside the ticket waiting for a decision.
+    MAIL_FAILED_EVENT, MAIL_BOUNCED_EVENT, MAIL_HELD_EVENT,
 }
 
 
@@ -57,7 +62,21 @@ def _user_names(events: list[Event]) -> dict[int, str]:
     return {user.pk: str(user) for user in User.objects.filter(pk__in=ids)} if ids else {}
 
 
+def describe_mail(event: Event) -> str:
+    data = event.data or {}
+    if event.kind == MAIL_FAILED_EVENT:
+        return _("Письмо на адрес %(to)s не отправлено: %(error)s") % {
+            "to": data.get("to", ""), "error": data.get("error", "")}
+    if event.kind == MAIL_BOUNCED_EVENT:
+        return _("Письмо заявителю вернулось недоставленным: %(recipients)s") % {
+            "recipients": ", ".join(data.get("recipients") or []) or "—"}
+    return _("Письмо от %(sender)s ждёт решения специалиста: отправитель не участвует в обращении.") % {
+        "sender": data.get("from", "")}
+
+
 def describe(ticket: Ticket, event: Event, names: dict[int, str]) -> str:
+    if event.kind in (MAIL_FAILED_EVENT, MAIL_BOUNCED_EVENT, MAIL_HELD_EVENT):
+        return describe_mail(event)
     old, new = event.old or {}, event.new or {}
     label = ticket.service.status_label
     match event.kind:
