@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from edudesk.search import lemmas
-from edudesk.search.models import ReindexCheckpoint, TicketDocument
+from edudesk.search.models import ReindexCheckpoint, TicketDocument, TicketIdentity
 from edudesk.search.query import identity_tokens
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Event, Message, Ticket
@@ -32,6 +32,7 @@ INDEXED_KINDS = (Message.Kind.PUBLIC, Message.Kind.INTERNAL)
 # Bounds that keep one enormous mail from bloating the index.
 MAX_TEXT_PER_MESSAGE = 20_000
 MAX_TEXT_PER_TICKET = 200_000
+MAX_TOKEN_LENGTH = 254
 
 
 def on_ticket_event(event: Event) -> None:
@@ -43,7 +44,7 @@ def on_ticket_event(event: Event) -> None:
 def index_tickets(ticket_ids: Iterable[int]) -> int:
     """(Re)build the documents of these tickets; tickets that no longer exist lose theirs.
 
-    Returns the number of documents written. Costs three queries and one bulk insert per
+    Returns the number of documents written. Costs the same few queries and bulk inserts per
     call, whatever the number of tickets.
     """
     ids = sorted(set(ticket_ids))
@@ -54,14 +55,21 @@ def index_tickets(ticket_ids: Iterable[int]) -> int:
                          "requester__login", "requester__phone"))
     bodies = _bodies([t.pk for t in tickets])
     now = timezone.now()
-    documents = [build_document(t, bodies.get(t.pk, []), now) for t in tickets]
+    documents, identities = [], []
+    for ticket in tickets:
+        tokens = ticket_identities(ticket)
+        documents.append(build_document(ticket, bodies.get(ticket.pk, []), tokens, now))
+        identities += [TicketIdentity(ticket_id=ticket.pk, service_id=ticket.service_id, token=token)
+                       for token in tokens if len(token) <= MAX_TOKEN_LENGTH]
     with transaction.atomic():
         TicketDocument.objects.filter(pk__in=ids).delete()
+        TicketIdentity.objects.filter(ticket_id__in=ids).delete()
         TicketDocument.objects.bulk_create(documents)
+        TicketIdentity.objects.bulk_create(identities)
     return len(documents)
 
 
-def build_document(ticket: Ticket, bodies: list[str], now) -> TicketDocument:
+def build_document(ticket: Ticket, bodies: list[str], tokens: list[str], now) -> TicketDocument:
     text, size = [], 0
     for body in bodies:
         if size >= MAX_TEXT_PER_TICKET:
@@ -69,7 +77,6 @@ def build_document(ticket: Ticket, bodies: list[str], now) -> TicketDocument:
         part = body[:MAX_TEXT_PER_MESSAGE]
         text.append(part)
         size += len(part)
-    tokens = ticket_identities(ticket)
     return TicketDocument(
         ticket_id=ticket.pk,
         service_id=ticket.service_id,

@@ -34,6 +34,21 @@ class TicketDocument(models.Model):
         return self.number
 
 
+class TicketIdentity(models.Model):
+    """One whole identity of a ticket (an e-mail, a login, a phone's digits), for exact look-ups
+    through a plain B-tree index; substrings go through the trigram indexes instead."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=254)
+
+    class Meta:
+        indexes = [models.Index(fields=["token", "service", "ticket"], name="search_identity_token")]
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class ReindexCheckpoint(models.Model):
     """Where the last `reindex` run got to, so that an interrupted run resumes there."""
 

@@ -17,6 +17,7 @@ PHONE = re.compile(r"^\+?[\d\s()\-.]+$")
 MIN_PHONE_DIGITS = 5
 # Logins and e-mails are Latin, digits and a few signs; a lone Russian word is not one.
 LOGIN_LIKE = re.compile(r"[a-z0-9@._\-]", re.IGNORECASE)
+COMPLETE_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 # Trigram indexes need three characters to narrow anything down.
 MIN_SUBSTRING = 3
 LONGEST_NUMBER_DIGITS = DIGITS + 2
@@ -44,6 +45,12 @@ class ParsedQuery:
     # Folded identity tokens: an e-mail, a login, a phone's digits (with the 7 prefix).
     identities: tuple[str, ...] = ()
     text: TextQuery = field(default_factory=TextQuery)
+
+    @property
+    def identity_fragments(self) -> tuple[str, ...]:
+        """Identities to look for inside longer ones. A complete e-mail address names one
+        mailbox: addresses that merely contain it are noise, so it is matched whole only."""
+        return tuple(t for t in self.identities if not COMPLETE_EMAIL.match(t))
 
     def number_candidates(self, prefixes) -> list[str]:
         """Full ticket numbers this query names, for the given services' prefixes."""

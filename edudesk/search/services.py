@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from edudesk.accounts.models import Contact, Service
 from edudesk.accounts.services import normalise_phone
 from edudesk.search.backends import get_backend
+from edudesk.search.models import TicketIdentity
 from edudesk.search.query import MIN_PHONE_DIGITS, MIN_SUBSTRING, PHONE, parse
 from edudesk.tickets.models import Ticket
 from edudesk.tickets.selectors import visible_to_user
@@ -67,11 +68,10 @@ def search_tickets(user, query: str, limit: int = 50) -> list[Ticket]:
         ranking.extend(visible.filter(number__in=numbers).order_by("-id").values_list("id", flat=True),
                        Match.NUMBER)
     steps = [
-        (Match.IDENTITY, lambda: backend.identity_matches(parsed.identities, service_ids, limit,
-                                                          exact=True)),
+        (Match.IDENTITY, lambda: _whole_identity_matches(parsed.identities, service_ids, limit)),
         (Match.PARTIAL, lambda: backend.number_matches(parsed.number_fragment, service_ids, limit)),
-        (Match.PARTIAL, lambda: backend.identity_matches(parsed.identities, service_ids, limit,
-                                                         exact=False)),
+        (Match.PARTIAL, lambda: backend.identity_matches(parsed.identity_fragments, service_ids,
+                                                         limit)),
         (Match.TEXT, lambda: backend.text_matches(parsed.text, service_ids, limit)),
     ]
     for reason, step in steps:
@@ -80,12 +80,21 @@ def search_tickets(user, query: str, limit: int = 50) -> list[Ticket]:
         ranking.extend(step(), reason)
     if not ranking.ids:
         return []
-    tickets = visible.filter(pk__in=ranking.ids).select_related("service", "requester", "assignee")
+    # The description is the first message again and can be long: results never show it.
+    tickets = (visible.filter(pk__in=ranking.ids).select_related("service", "requester", "assignee")
+               .defer("description"))
     by_id = {ticket.pk: ticket for ticket in tickets}
     found = [by_id[ticket_id] for ticket_id in ranking.ids if ticket_id in by_id]
     for ticket in found:
         ticket.search_match = ranking.reasons[ticket.pk]
     return found
+
+
+def _whole_identity_matches(tokens: tuple[str, ...], service_ids: list[int], limit: int) -> list[int]:
+    if not tokens:
+        return []
+    return list(TicketIdentity.objects.filter(token__in=tokens, service_id__in=service_ids)
+                .order_by("-ticket_id").values_list("ticket_id", flat=True)[:limit])
 
 
 def search_contacts(user, query: str, limit: int = 20) -> list[Contact]:

@@ -10,8 +10,8 @@ from django.db import connection
 
 from edudesk.search.query import TextQuery
 
-# Text matches are ranked among this many of the newest matching tickets, so that a common
-# word («ошибка») costs the same at a thousand tickets and at a million.
+# Text matches are ranked among at most this many of the newest matching tickets, so that a
+# common word («ошибка») costs the same at a thousand tickets and at a million.
 RANKED_CANDIDATES = 500
 
 
@@ -22,10 +22,11 @@ class SearchBackend(ABC):
         then newest first."""
 
     @abstractmethod
-    def identity_matches(self, tokens: tuple[str, ...], service_ids: list[int], limit: int,
-                         *, exact: bool) -> list[int]:
-        """Tickets with one of these identities (whole tokens when `exact`, else contained
-        in one), newest first."""
+    def identity_matches(self, fragments: tuple[str, ...], service_ids: list[int],
+                         limit: int) -> list[int]:
+        """Tickets with an identity (e-mail, login, phone digits) containing one of these
+        fragments, newest first. Whole identities are looked up by the caller in
+        TicketIdentity's B-tree index."""
 
     @abstractmethod
     def number_matches(self, fragment: str, service_ids: list[int], limit: int) -> list[int]:
@@ -36,7 +37,11 @@ def placeholders(values: list) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def fetch_ids(sql: str, params) -> list[int]:
+def fetch_rows(sql: str, params) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        return list(cursor.fetchall())
+
+
+def fetch_ids(sql: str, params) -> list[int]:
+    return [row[0] for row in fetch_rows(sql, params)]

@@ -34,11 +34,9 @@ class SqliteBackend(SearchBackend):
                   RANKED_CANDIDATES, limit]
         return fetch_ids(sql, params)
 
-    def identity_matches(self, tokens: tuple[str, ...], service_ids: list[int], limit: int,
-                         *, exact: bool) -> list[int]:
-        # Identities are stored as " a b c ": a token between spaces is a whole token.
-        terms = [f" {t} " if exact else t for t in tokens if len(t) >= 3]
-        return self._substring("identities", terms, service_ids, limit)
+    def identity_matches(self, fragments: tuple[str, ...], service_ids: list[int],
+                         limit: int) -> list[int]:
+        return self._substring("identities", [t for t in fragments if len(t) >= 3], service_ids, limit)
 
     def number_matches(self, fragment: str, service_ids: list[int], limit: int) -> list[int]:
         return self._substring("number", [fragment] if len(fragment) >= 3 else [], service_ids, limit)

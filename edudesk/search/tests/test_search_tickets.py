@@ -160,3 +160,25 @@ def test_quotes_and_operators_in_a_query_are_plain_text(line1_agent, grades_tick
     for query in ['"ошибка', "ошибка OR", "ошибка*", "NEAR(ошибка)", "100%_", "ошибка & | !"]:
         search_tickets(line1_agent, query)
     assert numbers(search_tickets(line1_agent, '"ошибкой"')) == [grades_ticket.number]
+
+
+def test_a_complete_email_is_matched_whole_and_a_typed_part_matches_inside(
+        indexed, line1_agent, eschool, school, grades_ticket):
+    namesake = factories.contact(eschool, full_name="Иванова Нина", org=school,
+                                 email="ivanova@school12.example")
+    other = indexed(factories.ticket, eschool, namesake, subject="Не открывается журнал")
+    assert numbers(search_tickets(line1_agent, "ivanova@school12.example")) == [other.number]
+    assert set(numbers(search_tickets(line1_agent, "ivanova@school12"))) == {
+        other.number, grades_ticket.number}
+
+
+def test_a_short_list_ranks_text_matches_as_a_long_one_does(indexed, line1_agent, eschool, teacher,
+                                                            another_teacher):
+    indexed(factories.ticket, eschool, another_teacher, subject="Вопрос по журналу",
+            description="В журнале мелькнула ошибка и пропала.")
+    in_subject = indexed(factories.ticket, eschool, teacher, subject="Ошибка в расписании",
+                         description="Уроки стоят не в те дни.")
+    indexed(factories.ticket, eschool, another_teacher, subject="Дневник",
+            description="Ошибка при открытии дневника.")
+    assert numbers(search_tickets(line1_agent, "ошибка", limit=1)) == [in_subject.number]
+    assert numbers(search_tickets(line1_agent, "ошибка"))[0] == in_subject.number
