@@ -1,7 +1,12 @@
 """Who may open what in the desk: signed-in staff, and only tickets of the services they serve."""
 
-from django.http import Http404
+import functools
+from urllib.parse import urlencode
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from edudesk.accounts.models import Service
 from edudesk.tickets.models import Consultation, Ticket
@@ -31,3 +36,22 @@ def get_consultation(user, pk: int) -> Consultation:
     if consultation is None:
         raise Http404
     return consultation
+
+
+def agent_required(view):
+    """Signed-in staff only. A page is sent to the sign-in form; an HTMX request (a poll or a
+    partial) gets HX-Redirect instead, so the sign-in page is never swapped into a fragment."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_active:
+            return view(request, *args, **kwargs)
+        login = reverse("desk:login")
+        if getattr(request, "htmx", False):
+            response = HttpResponse(status=401)
+            back = request.htmx.current_url_abs_path or ""
+            response["HX-Redirect"] = f"{login}?{urlencode({'next': back})}"
+            return response
+        return redirect_to_login(request.get_full_path(), login)
+
+    return wrapper

@@ -70,3 +70,10 @@ def test_sign_in_does_not_redirect_to_another_site(client, line1_agent):
     response = client.post(reverse("desk:login") + "?next=https://evil.example/",
                            {"username": "line1", "password": PASSWORD})
     assert response.url == reverse("desk:queue")
+
+
+def test_a_poll_after_the_session_ended_asks_htmx_to_go_to_sign_in(client):
+    response = client.get(reverse("desk:queue"), {"queue": "new"},
+                          headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/desk/?queue=new"})
+    assert response.status_code == 401
+    assert response["HX-Redirect"].startswith(reverse("desk:login") + "?next=")

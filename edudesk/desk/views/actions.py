@@ -1,12 +1,11 @@
 """Ticket actions: assign, priority, category, merge, split, link. Each calls one domain function."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from edudesk.desk.access import get_ticket, ticket_scope
+from edudesk.desk.access import agent_required, get_ticket, ticket_scope
 from edudesk.desk.card import category_choices
 from edudesk.desk.forms import AssignForm, CategoryForm, NumberForm, PriorityForm, SplitForm
 from edudesk.desk.lookup import number_candidates
@@ -42,7 +41,7 @@ def _other_ticket(request, number: str):
     return ticket_scope(request.user).filter(number__in=candidates).order_by("id").first()
 
 
-@login_required
+@agent_required
 @require_POST
 def assign(request, number: str):
     ticket = get_ticket(request.user, number)
@@ -58,7 +57,7 @@ def assign(request, number: str):
                                          group=form.cleaned_data["group"]))
 
 
-@login_required
+@agent_required
 @require_POST
 def priority(request, number: str):
     ticket = get_ticket(request.user, number)
@@ -70,7 +69,7 @@ def priority(request, number: str):
                                                actor=Actor.agent(request.user)))
 
 
-@login_required
+@agent_required
 @require_POST
 def category(request, number: str):
     ticket = get_ticket(request.user, number)
@@ -82,7 +81,7 @@ def category(request, number: str):
                                                actor=Actor.agent(request.user)))
 
 
-@login_required
+@agent_required
 @require_POST
 def merge(request, number: str):
     """Merge this ticket (the duplicate) into the original named in the form."""
@@ -102,7 +101,7 @@ def merge(request, number: str):
     return redirect("desk:ticket", number=original.number)
 
 
-@login_required
+@agent_required
 @require_POST
 def link(request, number: str):
     ticket = get_ticket(request.user, number)
@@ -115,7 +114,7 @@ def link(request, number: str):
                  lambda: services.link(ticket, other, actor=Actor.agent(request.user)))
 
 
-@login_required
+@agent_required
 @require_POST
 def split(request, number: str):
     """Make a new ticket from one message (or part of it): one ticket, one problem."""

@@ -5,13 +5,12 @@ stop the others, and the agent is told which numbers were not changed and why.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from edudesk.desk.access import ticket_scope
+from edudesk.desk.access import agent_required, ticket_scope
 from edudesk.tickets import services
 from edudesk.tickets.errors import DomainError
 from edudesk.tickets.models import Priority
@@ -34,7 +33,7 @@ def _operation(request, actor: Actor):
     return None
 
 
-@login_required
+@agent_required
 @require_POST
 def bulk(request):
     back = request.POST.get("next", "")

@@ -1,14 +1,13 @@
 """Phone and messenger consultations: the quick form, the list, and «оформить обращение»."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from edudesk.accounts.models import Contact
 from edudesk.accounts.services import find_or_create_contact, find_or_create_organisation, normalise_phone
-from edudesk.desk.access import get_consultation, served_services
+from edudesk.desk.access import agent_required, get_consultation, served_services
 from edudesk.desk.convert import ConvertForm
 from edudesk.desk.forms import ConsultationForm
 from edudesk.desk.keyset import Keyset
@@ -23,7 +22,7 @@ CALLERS_SHOWN = 8
 _KEYSET = Keyset("id", descending=True)
 
 
-@login_required
+@agent_required
 def consultation_list(request):
     services_qs = served_services(request.user)
     form = ConsultationForm(request.POST or None, services=services_qs,
@@ -81,7 +80,7 @@ def find_callers(user, query: str, limit: int = CALLERS_SHOWN) -> list[Contact]:
                 .select_related("organisation", "service").order_by("full_name", "id")[:limit])
 
 
-@login_required
+@agent_required
 def caller_search(request):
     return render(request, "desk/partials/callers.html", {
         "callers": find_callers(request.user, request.GET.get("caller_query", "")),
@@ -89,14 +88,14 @@ def caller_search(request):
     })
 
 
-@login_required
+@agent_required
 def caller_pick(request, pk: int):
     contact = get_object_or_404(Contact.objects.select_related("organisation"), pk=pk,
                                 service_id__in=request.user.served_service_ids())
     return render(request, "desk/partials/caller_chosen.html", {"caller": contact})
 
 
-@login_required
+@agent_required
 def convert(request, pk: int):
     """The service's intake form filled with what the consultation knows; POST registers it."""
     consultation = get_consultation(request.user, pk)

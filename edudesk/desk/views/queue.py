@@ -4,7 +4,6 @@ from datetime import datetime, time
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from edudesk.accounts.models import User
 from edudesk.desk import queues
-from edudesk.desk.access import served_services, ticket_scope
+from edudesk.desk.access import agent_required, served_services, ticket_scope
 from edudesk.desk.forms import QueueFilterForm
 from edudesk.desk.models import SavedFilter
 from edudesk.tickets.models import Priority
@@ -59,7 +58,7 @@ def _filter_query(request) -> str:
     return urlencode(pairs)
 
 
-@login_required
+@agent_required
 def queue_view(request):
     user = request.user
     queue = queues.QUEUES.get(request.GET.get("queue", ""), queues.QUEUES[queues.DEFAULT_QUEUE])
@@ -93,7 +92,7 @@ def queue_view(request):
     return render(request, "desk/queue.html", context)
 
 
-@login_required
+@agent_required
 @require_POST
 def save_filter(request):
     name = (request.POST.get("name") or "").strip()[:100]
@@ -109,7 +108,7 @@ def save_filter(request):
     return redirect(f"{_queue_url()}?{query}")
 
 
-@login_required
+@agent_required
 @require_POST
 def delete_filter(request, pk: int):
     get_object_or_404(SavedFilter, Q(user=request.user), pk=pk).delete()

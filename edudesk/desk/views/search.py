@@ -1,10 +1,9 @@
 """The search box in the desk header: exact look-ups, and full text when the search app offers it."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from edudesk.accounts.models import Service
-from edudesk.desk.access import ticket_scope
+from edudesk.desk.access import agent_required, ticket_scope
 from edudesk.desk.lookup import lookup_tickets, number_candidates
 
 RESULTS_SHOWN = 20
@@ -20,7 +19,7 @@ def find(user, query: str, limit: int = RESULTS_SHOWN) -> list:
     return [ticket for ticket in search_tickets(user, query, limit) if ticket.service_id in served]
 
 
-@login_required
+@agent_required
 def search(request):
     query = (request.GET.get("q") or "").strip()
     results = find(request.user, query) if query else []

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from edudesk.desk import canned, card, clarification, presence, thumbnails, timeline
-from edudesk.desk.access import get_ticket, ticket_scope
+from edudesk.desk.access import agent_required, get_ticket, ticket_scope
 from edudesk.desk.forms import (
     AssignForm,
     CategoryForm,
@@ -116,14 +115,14 @@ def _linked_tickets(ticket) -> list:
     return sorted(outgoing + incoming, key=lambda t: t.pk)
 
 
-@login_required
+@agent_required
 def ticket_view(request, number: str):
     ticket = get_ticket(request.user, number)
     presence.mark(ticket, request.user, "viewing")
     return render(request, "desk/ticket.html", ticket_context(request, ticket))
 
 
-@login_required
+@agent_required
 @require_POST
 def compose(request, number: str):
     """Send a reply, a note or a clarification request; on any trouble the text comes back."""
@@ -201,7 +200,7 @@ def _again(request, ticket, form, conflict=None, errors=(), status=200):
     return render(request, "desk/ticket.html", context, status=status)
 
 
-@login_required
+@agent_required
 @require_POST
 def change_status(request, number: str):
     ticket = get_ticket(request.user, number)
@@ -218,7 +217,7 @@ def change_status(request, number: str):
     return redirect("desk:ticket", number=ticket.number)
 
 
-@login_required
+@agent_required
 @require_POST
 def heartbeat(request, number: str):
     """Report this agent on the page; answer with who else is here and whether it changed."""
@@ -233,7 +232,7 @@ def heartbeat(request, number: str):
     })
 
 
-@login_required
+@agent_required
 @require_POST
 def insert_canned(request, number: str):
     """The composer's text with a canned response appended, variables filled in."""
@@ -247,7 +246,7 @@ def insert_canned(request, number: str):
         "body": body, "presence_url": reverse("desk:presence", args=[ticket.number])})
 
 
-@login_required
+@agent_required
 def attachment_view(request, number: str, ordinal: int):
     ticket = get_ticket(request.user, number)
     attachment = get_object_or_404(ticket.attachments, ordinal=ordinal)
@@ -263,7 +262,7 @@ def attachment_view(request, number: str, ordinal: int):
     return response
 
 
-@login_required
+@agent_required
 def raw_mail(request, number: str, message_id: int):
     ticket = get_ticket(request.user, number)
     mail = get_object_or_404(InboundMail, ticket_message__ticket=ticket, ticket_message_id=message_id)
