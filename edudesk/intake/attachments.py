@@ -172,14 +172,10 @@ def accept_screenshot(upload: Upload, policy: AttachmentPolicy = DEFAULT_POLICY)
         raise AttachmentRefused(
             name,
             _(
-                "Файл «%(name)s» слишком большой (%(size)s МБ). Максимальный размер снимка "
-                "экрана — %(limit)s МБ."
+                "Файл «%(name)s» слишком большой: снимок экрана может занимать не более "
+                "%(limit)s МБ."
             )
-            % {
-                "name": name,
-                "size": _megabytes(len(upload.data)),
-                "limit": _megabytes(policy.max_bytes),
-            },
+            % {"name": name, "limit": _megabytes(policy.max_bytes)},
         )
     kind = sniff(upload.data)
     if kind not in ("png", "jpeg"):
@@ -221,24 +217,23 @@ def check_uploads(
     accepted: list[AcceptedImage] = []
     refused: list[RefusedFile] = []
     for upload in uploads:
-        try:
-            image = accept_screenshot(upload, policy)
-        except AttachmentRefused as refusal:
-            refused.append(RefusedFile(refusal.name, refusal.message))
-            continue
         if already_attached + len(accepted) >= policy.max_count:
+            # Over the count: refused without decoding (no work spent on surplus files).
             refused.append(
                 RefusedFile(
-                    image.original_name,
+                    upload.name,
                     _(
                         "К одному сообщению можно приложить не более %(limit)d снимков экрана; "
                         "файл «%(name)s» не принят."
                     )
-                    % {"limit": policy.max_count, "name": image.original_name},
+                    % {"limit": policy.max_count, "name": upload.name},
                 )
             )
             continue
-        accepted.append(image)
+        try:
+            accepted.append(accept_screenshot(upload, policy))
+        except AttachmentRefused as refusal:
+            refused.append(RefusedFile(refusal.name, refusal.message))
     return accepted, refused
 
 

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import get_language
 
+from edudesk.intake.attachments import DEFAULT_POLICY
 from edudesk.intake.schema import FieldSpec, FormSchema
+from edudesk.intake.submission import IncomingFile
 
 INPUT_TYPES = {"email": "email", "phone": "tel", "url": "url"}
 AUTOCOMPLETE = {"full_name": "name", "email": "email", "phone": "tel",
@@ -83,3 +85,14 @@ def _field_view(spec: FieldSpec, values, errors, locked) -> FieldView:
         autocomplete=AUTOCOMPLETE.get(spec.key, ""),
         accept=ACCEPTED_IMAGES if spec.type == "file" else "",
     )
+
+
+def incoming_files(request, name: str = "screenshots") -> list[IncomingFile]:
+    """The uploaded files, each read only up to one byte past the size limit (so a huge file
+    is refused as too big without being held in memory), and only as many as may be kept."""
+    limit = DEFAULT_POLICY.max_bytes + 1
+    files = []
+    for index, upload in enumerate(request.FILES.getlist(name)):
+        content = upload.read(limit) if index <= DEFAULT_POLICY.max_count else b""
+        files.append(IncomingFile(upload.name, content, upload.content_type or ""))
+    return files

@@ -18,7 +18,7 @@ from edudesk.intake.multiproblem import detect_problems
 from edudesk.intake.pipeline import check, submit
 from edudesk.intake.submission import IncomingFile, Submission
 from edudesk.portal import auth
-from edudesk.portal.forms import category_views, field_views
+from edudesk.portal.forms import category_views, field_views, incoming_files
 from edudesk.portal.useragent import browser_from_user_agent
 from edudesk.portal.visitor import Visitor, widget_session_for, widget_visitor
 from edudesk.portal.widget_token import WidgetTokenError
@@ -164,8 +164,7 @@ def _submission(request, visitor: Visitor, schema, category: str) -> Submission:
         for spec in (schema.fields_for(category) if schema.has_category(category) else schema.common)
         if spec.type != "file" and spec.key != "description" and spec.key not in locked
     }
-    files = [IncomingFile(name=f.name, content=f.read(), declared_type=f.content_type or "")
-             for f in request.FILES.getlist("screenshots")]
+    files = incoming_files(request)
     return Submission(
         service=visitor.service,
         channel=Channel.WIDGET if visitor.is_widget else Channel.WEB,

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from edudesk.accounts.models import Contact
 from edudesk.accounts.services import normalise_email
 from edudesk.intake.pipeline import submit
-from edudesk.intake.submission import IncomingFile, RequesterData, Submission
+from edudesk.intake.submission import RequesterData, Submission
 from edudesk.portal import auth
+from edudesk.portal.forms import incoming_files
 from edudesk.tickets import services as tickets
 from edudesk.tickets.errors import DomainError
 from edudesk.tickets.models import Attachment, Channel, Message
@@ -163,8 +164,7 @@ def reply(request, service, contact, number: str):
     outcome = submit(Submission(
         service=service, channel=Channel.WEB, requester=RequesterData(), ticket=ticket,
         description=request.POST.get("body", ""), actor=Actor.customer(contact),
-        files=[IncomingFile(f.name, f.read(), f.content_type or "")
-               for f in request.FILES.getlist("screenshots")],
+        files=incoming_files(request),
         meta={"user_agent": request.headers.get("User-Agent", "")[:500]},
     ))
     if not outcome.ok:

@@ -155,3 +155,13 @@ def test_registration_notice_is_composed_for_the_web_request(client, eschool,
     notice = OutboundMail.objects.get(ticket=Ticket.objects.get(), template="registered")
     assert notice.to_address == "m.ivanova@school12.example"
     assert Ticket.objects.get().number in notice.subject + notice.body_text
+
+
+def test_oversized_upload_is_refused_without_reading_it_whole(client, eschool, settings):
+    from edudesk.intake.attachments import DEFAULT_POLICY
+
+    huge = files.png() + b"\x00" * DEFAULT_POLICY.max_bytes
+    response = post(client, form(screenshots=upload("огромный.png", huge)))
+    assert response.status_code == 400
+    assert "слишком большой" in response.content.decode()
+    assert Ticket.objects.count() == 0
