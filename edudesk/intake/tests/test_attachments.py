@@ -3,6 +3,8 @@
 import io
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from edudesk.intake import attachments
@@ -177,3 +179,35 @@ def test_mixed_uploads_keep_good_images_and_report_each_bad_file():
 def test_pictures_are_named_like_the_seed_suggests():
     assert attachments.picture_label(2) == "картинка2"
     assert attachments.picture_name(3, ".jpeg") == "картинка3.jpeg"
+
+
+# --- robustness: whatever the bytes, the answer is a screenshot or a refusal ------------------
+
+_REAL = [files.png(40, 30), files.jpeg(40, 30), files.png(8, 8, mode="P")]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    original=st.sampled_from(_REAL),
+    flips=st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 255)), max_size=8),
+    cut=st.one_of(st.none(), st.integers(min_value=1)),
+)
+def test_damaged_images_are_refused_never_crash(original, flips, cut):
+    data = bytearray(original)
+    for position, value in flips:
+        data[position % len(data)] = value
+    if cut is not None:
+        data = data[: cut % len(data) or 1]
+    try:
+        image = accept_screenshot(Upload("s.png", bytes(data)))
+    except AttachmentRefused as refusal:
+        assert refusal.message
+    else:
+        assert decoded(image.data).size == (image.width, image.height)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=512))
+def test_arbitrary_bytes_are_refused_never_crash(data):
+    with pytest.raises(AttachmentRefused):
+        accept_screenshot(Upload("s.png", data))
