@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db import IntegrityError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -99,13 +100,13 @@ def save_filter(request):
     query = (request.POST.get("query") or "")[:1000]
     if not name:
         messages.error(request, _("Назовите фильтр, чтобы сохранить его."))
-        return redirect(f"{_queue_url()}?{query}")
+        return redirect(f"{reverse('desk:queue')}?{query}")
     try:
         SavedFilter.objects.create(user=request.user, name=name, query=query)
     except IntegrityError:
         SavedFilter.objects.filter(user=request.user, name=name).update(query=query)
     messages.success(request, _("Фильтр «%(name)s» сохранён.") % {"name": name})
-    return redirect(f"{_queue_url()}?{query}")
+    return redirect(f"{reverse('desk:queue')}?{query}")
 
 
 @agent_required
@@ -113,9 +114,3 @@ def save_filter(request):
 def delete_filter(request, pk: int):
     get_object_or_404(SavedFilter, Q(user=request.user), pk=pk).delete()
     return redirect("desk:queue")
-
-
-def _queue_url() -> str:
-    from django.urls import reverse
-
-    return reverse("desk:queue")
