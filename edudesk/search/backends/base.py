@@ -6,7 +6,7 @@ the visibility rules when it loads the tickets), at most `limit` of them.
 
 from abc import ABC, abstractmethod
 
-from django.db import connection
+from django.db import connections
 
 from edudesk.search.query import TextQuery
 
@@ -16,6 +16,17 @@ RANKED_CANDIDATES = 500
 
 
 class SearchBackend(ABC):
+    def __init__(self, alias: str):
+        self.alias = alias
+
+    def fetch_rows(self, sql: str, params) -> list[tuple]:
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+
+    def fetch_ids(self, sql: str, params) -> list[int]:
+        return [row[0] for row in self.fetch_rows(sql, params)]
+
     @abstractmethod
     def text_matches(self, text: TextQuery, service_ids: list[int], limit: int) -> list[int]:
         """Tickets whose subject or conversation has every word group, best rank first,
@@ -35,13 +46,3 @@ class SearchBackend(ABC):
 
 def placeholders(values: list) -> str:
     return ", ".join(["%s"] * len(values))
-
-
-def fetch_rows(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-
-
-def fetch_ids(sql: str, params) -> list[int]:
-    return [row[0] for row in fetch_rows(sql, params)]

@@ -1,9 +1,9 @@
 """PostgreSQL: a generated tsvector over lemmas (`simple` configuration, GIN index) ranked with
 ts_rank, and pg_trgm GIN indexes for substrings of numbers and identities."""
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 
-from edudesk.search.backends.base import RANKED_CANDIDATES, SearchBackend, fetch_ids, fetch_rows
+from edudesk.search.backends.base import RANKED_CANDIDATES, SearchBackend
 from edudesk.search.query import TextQuery
 
 # How many of the newest documents of the agent's services the first plan reads.
@@ -20,22 +20,6 @@ INDEXED_SQL = """
         SELECT ticket_id, vector FROM search_ticketdocument
         WHERE vector @@ to_tsquery('simple', %(scoped)s)
         ORDER BY ticket_id DESC LIMIT %(candidates)s) AS matches"""
-
-
-def _through_gin_index(sql: str, params: dict) -> list[tuple]:
-    """Run a query with plans that walk the table turned off.
-
-    The planner estimates the words as common when they are common in other services'
-    tickets; the first plan has just shown that they are rare among the agent's, so the GIN
-    index is the right plan. The settings are local to the transaction and reset right
-    after (a savepoint's release would not undo them); on an error the rollback does.
-    """
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-        cursor.execute(sql, params)
-        rows = list(cursor.fetchall())
-        cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
-    return rows
 
 
 def tsquery_term(term: str) -> str:
@@ -66,10 +50,10 @@ class PostgresBackend(SearchBackend):
         words = tsquery(text)
         params = {"q": words, "services": service_ids, "window": RECENT_WINDOW,
                   "candidates": RANKED_CANDIDATES}
-        rows = fetch_rows(RECENT_SQL, params)
+        rows = self.fetch_rows(RECENT_SQL, params)
         if len(rows) < limit:
             scoped = f"({words}) & ({' | '.join(f'svc{int(s)}' for s in service_ids)})"
-            rows = _through_gin_index(INDEXED_SQL, {**params, "scoped": scoped})
+            rows = self._through_gin_index(INDEXED_SQL, {**params, "scoped": scoped})
         rows.sort(key=lambda row: (-row[1], -row[0]))
         return [row[0] for row in rows[:limit]]
 
@@ -92,4 +76,19 @@ class PostgresBackend(SearchBackend):
             SELECT ticket_id FROM search_ticketdocument
             WHERE ({condition}) AND service_id = ANY(%s)
             ORDER BY ticket_id DESC LIMIT %s"""
-        return fetch_ids(sql, [*patterns, service_ids, limit])
+        return self.fetch_ids(sql, [*patterns, service_ids, limit])
+
+    def _through_gin_index(self, sql: str, params: dict) -> list[tuple]:
+        """Run a query with plans that walk the table turned off.
+
+        The planner estimates the words as common when they are common in other services'
+        tickets; the first plan has just shown that they are rare among the agent's, so the GIN
+        index is the right plan. The settings are local to the transaction and reset right
+        after (a savepoint's release would not undo them); on an error the rollback does.
+        """
+        with transaction.atomic(using=self.alias), connections[self.alias].cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+            cursor.execute(sql, params)
+            rows = list(cursor.fetchall())
+            cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+        return rows

@@ -1,7 +1,7 @@
 """SQLite: FTS5 over lemmas (bm25, subject weighted above the conversation) and an FTS5
 trigram table for substrings of numbers and identities."""
 
-from edudesk.search.backends.base import RANKED_CANDIDATES, SearchBackend, fetch_ids, placeholders
+from edudesk.search.backends.base import RANKED_CANDIDATES, SearchBackend, placeholders
 from edudesk.search.query import TextQuery
 
 SUBJECT_WEIGHT, BODY_WEIGHT = 4.0, 1.0
@@ -32,7 +32,7 @@ class SqliteBackend(SearchBackend):
             ORDER BY score, id DESC LIMIT %s"""
         params = [SUBJECT_WEIGHT, BODY_WEIGHT, fts_match(text), *service_ids,
                   RANKED_CANDIDATES, limit]
-        return fetch_ids(sql, params)
+        return self.fetch_ids(sql, params)
 
     def identity_matches(self, fragments: tuple[str, ...], service_ids: list[int],
                          limit: int) -> list[int]:
@@ -51,4 +51,4 @@ class SqliteBackend(SearchBackend):
             JOIN search_ticketdocument AS d ON d.ticket_id = f.rowid
             WHERE search_identity_fts MATCH %s AND d.service_id IN ({placeholders(service_ids)})
             ORDER BY f.rowid DESC LIMIT %s"""
-        return fetch_ids(sql, [match, *service_ids, limit])
+        return self.fetch_ids(sql, [match, *service_ids, limit])
