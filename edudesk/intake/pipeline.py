@@ -110,8 +110,11 @@ def check(submission: Submission, schema: FormSchema | None = None) -> Checked:
     _apply_cleaned(schema, category, submission, result, keep_raw=lenient)
     missing = []
     if lenient and result.errors:
+        # A refused file is reported as refused, not as missing data.
+        refusals = {item.message for item in result.refused}
         labels = {spec.key: spec.label.get(get_language()) for spec in schema.fields_for(category)}
-        missing = [labels.get(key, key) for key in result.errors if key in labels]
+        missing = [labels[key] for key, messages in result.errors.items()
+                   if key in labels and any(m not in refusals for m in messages)]
     return Checked(validation=result, category=category, blocking=bool(result.errors) and not lenient,
                    missing=missing)
 

@@ -77,6 +77,7 @@ def test_mail_request_is_registered_and_lists_whats_missing(eschool):
     outcome = submit(submission)
     assert outcome.kind == OutcomeKind.CREATED
     assert "Регион" in outcome.missing and "Телефон" in outcome.missing
+    assert "Снимки экрана" not in outcome.missing  # the .rar is reported as refused instead
     assert [name for name, _message in outcome.refused_files] == ["скрины.rar"]
     assert outcome.ticket.attachments.count() == 1
     assert outcome.ticket.category == ""
