@@ -189,3 +189,29 @@ def test_customer_answers_a_clarification_in_the_portal(browser_page, live_serve
     expect(page.get_by_role("img", name="картинка1")).to_be_visible()
     ticket.refresh_from_db()
     assert ticket.status == Status.CLARIFICATION_SENT
+
+
+def test_keyboard_user_arrows_through_categories_without_losing_focus(browser_page, live_server,
+                                                                     eschool):
+    page = browser_page
+    page.goto(f"{live_server.url}/support/eschool/new")
+    page.get_by_label("Сообщение об ошибке").focus()
+    page.keyboard.press("Space")
+    expect(page.get_by_label("Наименование и версия браузера")).to_be_visible()
+    page.keyboard.press("ArrowDown")  # «Предложение по доработке платформы»
+    expect(page.get_by_label("Наименование и версия браузера")).to_have_count(0)
+    expect(page.get_by_label("Предложение по доработке платформы")).to_be_focused()
+    expect(page.locator("#fields-status")).to_contain_text("Предложение по доработке платформы")
+
+
+def test_several_problems_are_split_in_one_click(browser_page, live_server, eschool,
+                                                 screenshot_file):
+    page = browser_page
+    fill_eschool_error_form(page, live_server)
+    page.get_by_label("Суть вопроса").fill(
+        "1. Не сохраняются оценки в журнале 5А.\n2. Пропало расписание уроков у 7Б класса.")
+    page.get_by_label("Снимки экрана").set_input_files(str(screenshot_file))
+    page.get_by_role("button", name="Отправить обращение").click()
+    page.get_by_role("button", name="Разделить на отдельные обращения (2)").click()
+    expect(page.get_by_role("heading", name="Зарегистрировано обращений: 2")).to_be_visible()
+    assert Ticket.objects.count() == 2
