@@ -165,3 +165,10 @@ def test_oversized_upload_is_refused_without_reading_it_whole(client, eschool, s
     assert response.status_code == 400
     assert "слишком большой" in response.content.decode()
     assert Ticket.objects.count() == 0
+
+
+def test_refusal_speaks_english_when_asked(client, eschool):
+    response = post(client, form(browser="", screenshots=screenshot()), HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Fill in «Browser name and version»." in page
