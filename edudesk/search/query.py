@@ -47,6 +47,12 @@ class ParsedQuery:
     text: TextQuery = field(default_factory=TextQuery)
 
     @property
+    def is_identifier(self) -> bool:
+        """A number, an e-mail, a login or a phone: words this rare are best found through the
+        index directly."""
+        return self.number_value is not None or bool(self.identities)
+
+    @property
     def identity_fragments(self) -> tuple[str, ...]:
         """Identities to look for inside longer ones. A complete e-mail address names one
         mailbox: addresses that merely contain it are noise, so it is matched whole only."""

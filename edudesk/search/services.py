@@ -72,7 +72,8 @@ def search_tickets(user, query: str, limit: int = 50) -> list[Ticket]:
         (Match.PARTIAL, lambda: backend.number_matches(parsed.number_fragment, service_ids, limit)),
         (Match.PARTIAL, lambda: backend.identity_matches(parsed.identity_fragments, service_ids,
                                                          limit)),
-        (Match.TEXT, lambda: backend.text_matches(parsed.text, service_ids, limit)),
+        (Match.TEXT, lambda: backend.text_matches(parsed.text, service_ids, limit,
+                                                  rare=parsed.is_identifier)),
     ]
     for reason, step in steps:
         if ranking.full:

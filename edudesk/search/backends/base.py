@@ -28,9 +28,11 @@ class SearchBackend(ABC):
         return [row[0] for row in self.fetch_rows(sql, params)]
 
     @abstractmethod
-    def text_matches(self, text: TextQuery, service_ids: list[int], limit: int) -> list[int]:
+    def text_matches(self, text: TextQuery, service_ids: list[int], limit: int, *,
+                     rare: bool = False) -> list[int]:
         """Tickets whose subject or conversation has every word group, best rank first,
-        then newest first."""
+        then newest first. `rare` tells that the words are identifiers (numbers, logins),
+        which a backend may look up by index without first trying the newest tickets."""
 
     @abstractmethod
     def identity_matches(self, fragments: tuple[str, ...], service_ids: list[int],

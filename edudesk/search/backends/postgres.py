@@ -36,12 +36,13 @@ def like_escape(value: str) -> str:
 
 
 class PostgresBackend(SearchBackend):
-    def text_matches(self, text: TextQuery, service_ids: list[int], limit: int) -> list[int]:
+    def text_matches(self, text: TextQuery, service_ids: list[int], limit: int, *,
+                     rare: bool = False) -> list[int]:
         """Rank the newest matches. Two plans, because which one is fast depends on how common
         the words are among the agent's tickets, which the planner cannot know:
 
         1. the newest RECENT_WINDOW documents of the agent's services, filtered by the words
-           (bounded work; enough when the words are common);
+           (bounded work; enough when the words are common; skipped for identifiers);
         2. otherwise the GIN index, with the services as lexemes in the query so that the
            index alone narrows to the agent's tickets (fast because the words are rare).
         """
@@ -50,7 +51,7 @@ class PostgresBackend(SearchBackend):
         words = tsquery(text)
         params = {"q": words, "services": service_ids, "window": RECENT_WINDOW,
                   "candidates": RANKED_CANDIDATES}
-        rows = self.fetch_rows(RECENT_SQL, params)
+        rows = [] if rare else self.fetch_rows(RECENT_SQL, params)
         if len(rows) < limit:
             scoped = f"({words}) & ({' | '.join(f'svc{int(s)}' for s in service_ids)})"
             rows = self._through_gin_index(INDEXED_SQL, {**params, "scoped": scoped})

@@ -19,7 +19,8 @@ def fts_match(text: TextQuery) -> str:
 
 
 class SqliteBackend(SearchBackend):
-    def text_matches(self, text: TextQuery, service_ids: list[int], limit: int) -> list[int]:
+    def text_matches(self, text: TextQuery, service_ids: list[int], limit: int, *,
+                     rare: bool = False) -> list[int]:
         if not text or not service_ids:
             return []
         sql = f"""
