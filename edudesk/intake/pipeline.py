@@ -70,8 +70,17 @@ def submit(submission: Submission) -> Outcome:
         return Outcome(OutcomeKind.REFUSED, errors=errors)
     if submission.ticket is not None:
         return _follow_up(submission)
-    checked = check(submission)
-    errors = dict(checked.validation.errors) if checked.blocking else {}
+    return register(submission, check(submission))
+
+
+def register(submission: Submission, checked: Checked) -> Outcome:
+    """Store a new submission that ``check`` has judged, with the screenshots it re-encoded.
+
+    For channels that check first and decide later (the web form shows similar tickets
+    before registering), so the images are not decoded and re-encoded twice.
+    """
+    errors = _basic_errors(submission)
+    errors.update(checked.validation.errors if checked.blocking else {})
     errors.update(_requester_errors(submission))
     if errors:
         return Outcome(OutcomeKind.REFUSED, errors=errors, refused_files=checked.refused_files)
@@ -98,6 +107,7 @@ def check(submission: Submission, schema: FormSchema | None = None) -> Checked:
     """
     from edudesk.intake.services import schema_for
 
+    _normalise(submission)
     schema = schema or schema_for(submission.service)
     lenient = _is_lenient(submission)
     category = submission.category
@@ -236,4 +246,4 @@ def _resolve_requester(submission: Submission):
                                   organisation=organisation)
 
 
-__all__ = ["CATEGORY_ERROR_KEY", "Checked", "check", "submit"]
+__all__ = ["CATEGORY_ERROR_KEY", "Checked", "check", "register", "submit"]

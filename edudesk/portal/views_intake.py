@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from edudesk.intake import services as intake
 from edudesk.intake.models import IntakeDecision
 from edudesk.intake.multiproblem import detect_problems
-from edudesk.intake.pipeline import check, submit
-from edudesk.intake.submission import IncomingFile, Submission
+from edudesk.intake.pipeline import check, register, submit
+from edudesk.intake.submission import Submission
 from edudesk.portal import auth
 from edudesk.portal.forms import category_views, field_views, incoming_files
 from edudesk.portal.useragent import browser_from_user_agent
@@ -150,7 +150,7 @@ def _form(request, visitor: Visitor):
                      "problems": len(problems.items) if problems else 0}
         draft = intake.save_draft(submission, checked.images, visitor.contact, suggested)
         return _render_review(request, visitor, draft, similar, problems)
-    outcome = submit(_fresh(submission, checked))
+    outcome = register(submission, checked)
     if not outcome.ok:
         return _render_form(request, visitor, category=category, typed=request.POST,
                             errors=outcome.errors, status=400)
@@ -177,12 +177,6 @@ def _submission(request, visitor: Visitor, schema, category: str) -> Submission:
         meta={"user_agent": request.headers.get("User-Agent", "")[:500],
               "signed_context": visitor.claims},
     )
-
-
-def _fresh(submission: Submission, checked) -> Submission:
-    """The checked submission with its screenshots already re-encoded."""
-    submission.files = [IncomingFile(image.original_name, image.data) for image in checked.images]
-    return submission
 
 
 def _render_form(request, visitor: Visitor, *, category: str, typed=None, errors=None,
