@@ -7,6 +7,7 @@ an HTML version of the template.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -131,8 +132,16 @@ def _template_row(key: str, language: str, service_id: int | None) -> MailTempla
     return MailTemplate(key=key, language=language, subject=subject, body_text=text)
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str, autoescape: bool) -> Template:
+    """Templates compile once per text: administrators' edits are new texts."""
+    if not autoescape:
+        source = "{% autoescape off %}" + source + "{% endautoescape %}"
+    return Template(source)
+
+
 def _render_plain(source: str, context: dict) -> str:
-    return Template("{% autoescape off %}" + source + "{% endautoescape %}").render(Context(context))
+    return _compiled(source, False).render(Context(context))
 
 
 def render(key: str, language: str, context: dict, service_id: int | None = None) -> RenderedMail:
@@ -142,7 +151,7 @@ def render(key: str, language: str, context: dict, service_id: int | None = None
         subject = " ".join(_render_plain(row.subject, context).split())
         text = re.sub(r"\n{3,}", "\n\n", _render_plain(row.body_text, context)).strip() + "\n"
         if row.body_html.strip():
-            html = Template(row.body_html).render(Context(context))
+            html = _compiled(row.body_html, True).render(Context(context))
         else:
             html = linebreaks_filter(urlize(text, autoescape=True), autoescape=False)
     return RenderedMail(subject=subject, text=text, html=html)
