@@ -106,8 +106,12 @@ class Command(BaseCommand):
             subject="Не сохраняются оценки в журнале 7«Б»", category="error",
             description="При выставлении оценок по математике за 12.11 в 7«Б» появляется "
                         "сообщение «Ошибка сохранения». Браузер Яндекс.Браузер 24.10.",
-            fields={"region": "Республика Татарстан", "browser": "Яндекс.Браузер 24.10",
-                    "login_initiator": "ivanova_mp", "login_affected": "ivanova_mp"},
+            fields={"region": "Республика Татарстан", "full_name": "Иванова Мария Петровна",
+                    "institution": "МБОУ «Средняя школа № 12», Казань",
+                    "browser": "Яндекс.Браузер 24.10", "initiator_login": "ivanova_mp",
+                    "affected_login": "ivanova_mp", "email": "m.ivanova@school12.example",
+                    "phone": "+79001234567",
+                    "steps": "Журнал → 7«Б» → Математика → 12.11 → выставить оценку → Сохранить"},
         )
         tickets.request_clarification(
             journal, actor=agent, missing=["screenshot"],
@@ -121,7 +125,10 @@ class Command(BaseCommand):
             subject="Курс «Охрана труда» не открывается у слушателей", category="course",
             description="Слушатели видят пустую страницу при открытии курса «Охрана труда для "
                         "руководителей».",
-            fields={"course_name": "Охрана труда для руководителей",
+            fields={"organisation": "ООО «Учебный центр Профи»",
+                    "lms_url": "https://lms.profi.example", "full_name": "Кузнецова Ольга Сергеевна",
+                    "role": "administrator", "phone": "+73431234567",
+                    "course_name": "Охрана труда для руководителей",
                     "course_url": "https://lms.profi.example/courses/42"},
         )
         tickets.assign(course, actor=agent, assignee=people["agent"])
