@@ -13,6 +13,7 @@ from edudesk.accounts.models import Contact, Service
 from edudesk.intake.attachments import AcceptedImage
 from edudesk.intake.models import Draft, DraftImage, IntakeDecision
 from edudesk.intake.models import FormSchema as FormSchemaRow
+from edudesk.intake.multiproblem import detect_problems
 from edudesk.intake.pipeline import submit
 from edudesk.intake.schema import FormSchema
 from edudesk.intake.seed_schemas import initial_schema
@@ -178,3 +179,47 @@ def submit_split(submission: Submission, texts: list[str], subjects: list[str]) 
         for outcome in outcomes[1:]:
             tickets.link(first, outcome.ticket, actor=actor)
     return outcomes
+
+
+# --- the review step: carry out the user's choice for a draft ---------------------------------
+
+
+@dataclasses.dataclass
+class Decision:
+    submission: Submission
+    outcomes: list[Outcome]
+    added: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return all(outcome.ok for outcome in self.outcomes)
+
+
+def decide(draft: Draft, choice: str, contact: Contact | None) -> Decision:
+    """«add:<number>» writes into the user's open ticket, «split» registers one ticket per
+    problem, anything else registers the request as it is. The choice is recorded and the
+    draft deleted once something is stored.
+
+    Raises LookupError when the ticket to add to is not one the contact may write into.
+    """
+    submission = submission_from_draft(draft)
+    suggested = draft.payload.get("suggested", {})
+    problems = detect_problems(submission.description) if choice == "split" else None
+    if choice.startswith("add:"):
+        number = choice.removeprefix("add:")
+        if contact is None or not visible_to_contact(contact).filter(number=number).exists():
+            raise LookupError(number)
+        decision = Decision(submission, [add_to_existing(submission, contact, number)], added=True)
+        kind = IntakeDecision.Kind.ADDED_TO_EXISTING
+    elif problems:
+        outcomes = submit_split(submission, problems.ticket_texts(), problems.subjects())
+        decision, kind = Decision(submission, outcomes), IntakeDecision.Kind.SPLIT
+    else:
+        decision = Decision(submission, [submit(submission)])
+        kind = (IntakeDecision.Kind.CREATED_DESPITE_SIMILAR if suggested.get("similar")
+                else IntakeDecision.Kind.KEPT_TOGETHER)
+    if decision.ok:
+        record_decision(draft.service, contact, kind,
+                        [outcome.ticket.number for outcome in decision.outcomes], suggested)
+        draft.delete()
+    return decision

@@ -13,9 +13,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from edudesk.intake import services as intake
-from edudesk.intake.models import IntakeDecision
 from edudesk.intake.multiproblem import detect_problems
-from edudesk.intake.pipeline import check, register, submit
+from edudesk.intake.pipeline import check, register
 from edudesk.intake.submission import Submission
 from edudesk.portal import auth
 from edudesk.portal.forms import category_views, field_views, incoming_files
@@ -239,39 +238,13 @@ def _review(request, visitor: Visitor, draft_id: str):
     draft = intake.load_draft(draft_id, visitor.service)
     if draft is None or (draft.contact_id and draft.contact_id != getattr(visitor.contact, "pk", None)):
         raise Http404
-    submission = intake.submission_from_draft(draft)
-    choice = request.POST.get("choice", "")
-    contact = visitor.contact
-    if choice.startswith("add:") and contact is not None:
-        number = choice.removeprefix("add:")
-        if not Ticket.objects.filter(number=number, service=visitor.service).exists():
-            raise Http404
-        outcome = intake.add_to_existing(submission, contact, number)
-        intake.record_decision(visitor.service, contact, IntakeDecision.Kind.ADDED_TO_EXISTING,
-                               [number], _suggested(draft))
-        draft.delete()
-        return _to_receipt(visitor, [outcome.ticket], added=True)
-    problems = detect_problems(submission.description)
-    if choice == "split" and problems:
-        outcomes = intake.submit_split(submission, problems.ticket_texts(), problems.subjects())
-        if not outcomes[0].ok:
-            return _render_form(request, visitor, category=submission.category,
-                                typed=submission.fields, errors=outcomes[0].errors, status=400)
-        numbers = [o.ticket.number for o in outcomes]
-        intake.record_decision(visitor.service, contact, IntakeDecision.Kind.SPLIT, numbers,
-                               {"problems": len(problems.items)})
-        draft.delete()
-        return _to_receipt(visitor, [o.ticket for o in outcomes])
-    outcome = submit(submission)
-    if not outcome.ok:
-        return _render_form(request, visitor, category=submission.category,
-                            typed=submission.fields, errors=outcome.errors, status=400)
-    kind = (IntakeDecision.Kind.CREATED_DESPITE_SIMILAR if request.POST.get("had_similar")
-            else IntakeDecision.Kind.KEPT_TOGETHER)
-    intake.record_decision(visitor.service, contact, kind, [outcome.ticket.number], _suggested(draft))
-    draft.delete()
-    return _to_receipt(visitor, [outcome.ticket])
-
-
-def _suggested(draft) -> dict:
-    return draft.payload.get("suggested", {})
+    try:
+        decision = intake.decide(draft, request.POST.get("choice", ""), visitor.contact)
+    except LookupError as exc:
+        raise Http404 from exc
+    if not decision.ok:
+        refused = next(outcome for outcome in decision.outcomes if not outcome.ok)
+        return _render_form(request, visitor, category=decision.submission.category,
+                            typed=decision.submission.fields, errors=refused.errors, status=400)
+    return _to_receipt(visitor, [outcome.ticket for outcome in decision.outcomes],
+                       added=decision.added)

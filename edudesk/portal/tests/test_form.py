@@ -114,7 +114,7 @@ def test_user_may_register_a_new_ticket_despite_a_similar_one(client, eschool, t
     session.save()
     page = post(client, form(screenshots=screenshot())).content.decode()
     draft = page.split('action="/support/eschool/review/')[1].split('"')[0]
-    client.post(f"/support/eschool/review/{draft}", {"choice": "single", "had_similar": "1"})
+    client.post(f"/support/eschool/review/{draft}", {"choice": "single"})
     assert Ticket.objects.count() == 2
     assert IntakeDecision.objects.get().kind == IntakeDecision.Kind.CREATED_DESPITE_SIMILAR
 
@@ -172,3 +172,16 @@ def test_refusal_speaks_english_when_asked(client, eschool):
     page = response.content.decode()
     assert response.status_code == 400
     assert "Fill in «Browser name and version»." in page
+
+
+def test_adding_to_a_ticket_the_user_cannot_see_is_404(client, eschool, teacher, another_teacher):
+    factories.ticket(eschool, teacher, subject="Не сохраняются оценки в журнале 5А")
+    theirs = factories.ticket(eschool, another_teacher, subject="Пропало расписание")
+    session = client.session
+    session["portal_contact_id"] = teacher.pk
+    session.save()
+    page = post(client, form(screenshots=screenshot())).content.decode()
+    draft = page.split('action="/support/eschool/review/')[1].split('"')[0]
+    response = client.post(f"/support/eschool/review/{draft}", {"choice": f"add:{theirs.number}"})
+    assert response.status_code == 404
+    assert theirs.messages.count() == 1
