@@ -159,7 +159,8 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     rng = random.Random(args.seed)
     setup_django(url)
-    report: dict = {"database": vendor, "tickets": n, "measured_at": datetime.now(UTC).isoformat()}
+    report: dict = {"database": vendor, "tickets": n, "measured_at": datetime.now(UTC).isoformat(),
+                    "cpus": os.cpu_count(), "load_average_before": os.getloadavg()[0]}
     if not (args.reuse and already_seeded(n)):
         from django.db import connections
 
@@ -178,7 +179,10 @@ def main() -> None:
     report["agent"] = agent.username
     report["searches"] = {kind: measure(agent, queries)
                           for kind, queries in query_sets(agent, rng, args.queries).items() if queries}
-    print(f"\nsearch_tickets over {n:,} tickets on {vendor} (agent {agent.username}, limit {LIMIT})")
+    report["load_average_after"] = os.getloadavg()[0]
+    print(f"\nsearch_tickets over {n:,} tickets on {vendor} (agent {agent.username}, limit {LIMIT}; "
+          f"load average {report['load_average_before']:.1f} → {report['load_average_after']:.1f} "
+          f"on {report['cpus']} CPUs)")
     if "seed_seconds" in report:
         print(f"seeded in {report['seed_seconds']} s ({report['tickets_per_second']:,} tickets/s incl. "
               f"indexing); batch indexer alone: {report['indexing_tickets_per_second']:,} tickets/s")

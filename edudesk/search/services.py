@@ -67,14 +67,19 @@ def search_tickets(user, query: str, limit: int = 50) -> list[Ticket]:
         numbers = parsed.number_candidates(set(prefixes))
         ranking.extend(visible.filter(number__in=numbers).order_by("-id").values_list("id", flat=True),
                        Match.NUMBER)
-    steps = [
-        (Match.IDENTITY, lambda: _whole_identity_matches(parsed.identities, service_ids, limit)),
-        (Match.PARTIAL, lambda: backend.number_matches(parsed.number_fragment, service_ids, limit)),
-        (Match.PARTIAL, lambda: backend.identity_matches(parsed.identity_fragments, service_ids,
-                                                         limit)),
-        (Match.TEXT, lambda: backend.text_matches(parsed.text, service_ids, limit,
-                                                  rare=parsed.is_identifier)),
-    ]
+    steps = []
+    if not ranking.ids:
+        # A query that named a ticket's number is not also a login or part of one; tickets
+        # that mention the number still follow as text matches.
+        steps += [
+            (Match.IDENTITY, lambda: _whole_identity_matches(parsed.identities, service_ids, limit)),
+            (Match.PARTIAL, lambda: backend.number_matches(parsed.number_fragment, service_ids,
+                                                           limit)),
+            (Match.PARTIAL, lambda: backend.identity_matches(parsed.identity_fragments, service_ids,
+                                                             limit)),
+        ]
+    steps.append((Match.TEXT, lambda: backend.text_matches(parsed.text, service_ids, limit,
+                                                           rare=parsed.is_identifier)))
     for reason, step in steps:
         if ranking.full:
             break

@@ -51,10 +51,14 @@ class PostgresBackend(SearchBackend):
         words = tsquery(text)
         params = {"q": words, "services": service_ids, "window": RECENT_WINDOW,
                   "candidates": RANKED_CANDIDATES}
-        rows = [] if rare else self.fetch_rows(RECENT_SQL, params)
-        if len(rows) < limit:
-            scoped = f"({words}) & ({' | '.join(f'svc{int(s)}' for s in service_ids)})"
-            rows = self._through_gin_index(INDEXED_SQL, {**params, "scoped": scoped})
+        scoped = f"({words}) & ({' | '.join(f'svc{int(s)}' for s in service_ids)})"
+        if rare:
+            # Identifiers are rare everywhere, and the estimates know it: plain planning.
+            rows = self.fetch_rows(INDEXED_SQL, {**params, "scoped": scoped})
+        else:
+            rows = self.fetch_rows(RECENT_SQL, params)
+            if len(rows) < limit:
+                rows = self._through_gin_index(INDEXED_SQL, {**params, "scoped": scoped})
         rows.sort(key=lambda row: (-row[1], -row[0]))
         return [row[0] for row in rows[:limit]]
 
