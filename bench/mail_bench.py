@@ -24,9 +24,13 @@ from django.utils import timezone
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edudesk.settings")
-# Jobs queued by the ingested mails go to a throw-away queue, not the developer's.
+# Jobs queued by the ingested mails go to a throw-away queue, not the developer's: a temporary
+# SQLite queue, or with --redis a scratch Redis database (the scale-out queue).
 os.environ.setdefault("EDUDESK_VAR_DIR", tempfile.mkdtemp(prefix="edudesk-mail-bench-"))
 os.environ.pop("REDIS_URL", None)
+if "--redis" in sys.argv:
+    os.environ["REDIS_URL"] = sys.argv[sys.argv.index("--redis") + 1]
+    os.environ["HUEY_NAME"] = "edudesk-mail-bench"
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "var" / "bench" / "mail_bench.txt"
@@ -156,6 +160,7 @@ def main() -> None:
     parser.add_argument("--mails", type=int, default=600, help="mails to ingest")
     parser.add_argument("--imap-mails", type=int, default=300, help="mails through dovecot")
     parser.add_argument("--parse-rounds", type=int, default=200)
+    parser.add_argument("--redis", default="", help="queue jobs in this Redis, e.g. redis://127.0.0.1:6379/14")
     args = parser.parse_args()
 
     import django
@@ -177,7 +182,8 @@ def main() -> None:
         SupportGroup.objects.get_or_create(service=service, name="Первая линия",
                                            defaults={"is_default": True})
         mailbox = Mailbox.objects.create(name="Техподдержка", address=SUPPORT, service=service)
-        report(f"database: {connection.vendor}")
+        queue = "Redis" if os.environ.get("REDIS_URL") else "SQLite"
+        report(f"database: {connection.vendor}; job queue: {queue}")
         bench_ingest(args.mails, mailbox)
         if Path("/usr/sbin/dovecot").exists():
             bench_imap(args.imap_mails, mailbox)
@@ -185,6 +191,10 @@ def main() -> None:
             report("IMAP end to end: skipped (dovecot not installed)")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        if os.environ.get("REDIS_URL"):
+            from huey.contrib.djhuey import HUEY
+
+            HUEY.flush()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text("\n".join(_figures) + "\n", encoding="utf-8")
 
