@@ -21,6 +21,8 @@ COMPLETE_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 # Trigram indexes need three characters to narrow anything down.
 MIN_SUBSTRING = 3
 LONGEST_NUMBER_DIGITS = DIGITS + 2
+# A search box query, not a document: longer input is cut (it would only cost time).
+MAX_QUERY_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,12 @@ class ParsedQuery:
 
 
 def parse(raw: str, *, prefix_min_length: int = 4) -> ParsedQuery:
-    query = " ".join((raw or "").split())
+    raw = raw or ""
+    if len(raw) > MAX_QUERY_LENGTH:
+        # Cut at the last space, so that no half word is taken for one being typed.
+        raw = raw[:MAX_QUERY_LENGTH]
+        raw = raw[: raw.rfind(" ") + 1] or raw
+    query = " ".join(raw.split())
     if not query:
         return ParsedQuery(raw="")
     number_prefix, number_value, fragment = _number(query)

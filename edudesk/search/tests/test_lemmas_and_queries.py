@@ -84,3 +84,9 @@ def test_identity_tokens_fold_case_and_phones():
     assert identity_tokens(emails=["M.Ivanova@School12.example"], logins=["User12", ""],
                            phones=["8 (916) 123-45-67"]) == [
         "m.ivanova@school12.example", "user12", "79161234567"]
+
+
+def test_a_pasted_page_of_text_is_cut_to_a_search_query():
+    parsed = parse("ошибка " * 1000)
+    assert len(parsed.raw) <= 200
+    assert parsed.text.groups == (("ошибка",),)
