@@ -60,8 +60,12 @@ def _parse(raw: bytes) -> tuple[ParsedMail | None, str]:
             "size": len(raw), "limit": limit}
     try:
         return parse_mail(raw), ""
-    except (MailParseError, ValueError, LookupError, IndexError) as error:
+    except MailParseError as error:
         return None, _("Письмо не удалось разобрать: %(error)s") % {"error": error}
+    except Exception as error:  # a parser bug must not make the mail a poison pill
+        log.exception("mail could not be parsed")
+        return None, _("Письмо не удалось разобрать: %(error)s") % {
+            "error": f"{type(error).__name__}: {error}"}
 
 
 def _fallback_message_id(raw: bytes) -> str:
