@@ -219,3 +219,14 @@ def test_wrong_password_is_reported_on_the_mailbox_without_the_password(polled_m
 def test_a_mailbox_is_claimed_by_one_consumer_at_a_time(polled_mailbox):
     assert claim_due_mailboxes() == [polled_mailbox.pk]
     assert claim_due_mailboxes() == []
+
+
+def test_periodic_job_polls_due_mailboxes_and_releases_them(polled_mailbox, dovecot, smtp_capture):
+    from edudesk.mail.tasks import poll_mailboxes_job
+
+    dovecot.append(read_corpus_mail("koi8r_plain_8bit.eml"), user=polled_mailbox.username)
+    poll_mailboxes_job.call_local()
+    polled_mailbox.refresh_from_db()
+    assert Ticket.objects.count() == 1
+    assert polled_mailbox.last_polled_at is not None and polled_mailbox.poll_lease_until is None
+    assert claim_due_mailboxes() == [], "polled a moment ago: not due yet"
