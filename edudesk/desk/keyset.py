@@ -22,6 +22,8 @@ class Cursor:
 class Keyset:
     field: str
     descending: bool = False
+    # A NOT NULL column is ordered plainly, so a descending walk can use an ascending index.
+    nullable: bool = True
 
     @property
     def by_id_only(self) -> bool:
@@ -31,6 +33,8 @@ class Keyset:
         tie = "-id" if self.descending else "id"
         if self.by_id_only:
             return [tie]
+        if not self.nullable:
+            return [f"-{self.field}" if self.descending else self.field, tie]
         column = F(self.field)
         first = column.desc(nulls_last=True) if self.descending else column.asc(nulls_last=True)
         return [first, tie]
@@ -42,11 +46,10 @@ class Keyset:
             return queryset.filter(id_beyond)
         if cursor.value is None:
             return queryset.filter(Q(**{f"{self.field}__isnull": True}) & id_beyond)
-        return queryset.filter(
-            Q(**{f"{self.field}__{beyond}": cursor.value})
-            | (Q(**{self.field: cursor.value}) & id_beyond)
-            | Q(**{f"{self.field}__isnull": True})
-        )
+        later = Q(**{f"{self.field}__{beyond}": cursor.value}) | (Q(**{self.field: cursor.value}) & id_beyond)
+        if self.nullable:
+            later |= Q(**{f"{self.field}__isnull": True})
+        return queryset.filter(later)
 
     def page(self, queryset: QuerySet, cursor: Cursor | None, size: int) -> tuple[list, str]:
         """One page in order and the cursor of the next page ("" when this is the last)."""
