@@ -6,6 +6,7 @@ idempotent; ``outbound.queue_mail`` composes at most one mail per event and reci
 
 from __future__ import annotations
 
+from edudesk.accounts.models import Contact
 from edudesk.mail.models import MailTemplate, OutboundMail
 from edudesk.mail.outbound import queue_mail
 from edudesk.tickets.events import EventKind
@@ -54,12 +55,33 @@ def _template_and_context(event: Event) -> tuple[str, dict, bool] | None:
     return None
 
 
-def notify_customer(event: Event) -> OutboundMail | None:
-    """Compose the mail an event deserves (if any) for the ticket's requester."""
+def participants(ticket) -> list[Contact]:
+    """The requester first, then every other contact who wrote in the ticket."""
+    people = [ticket.requester]
+    writers = Contact.objects.filter(
+        pk__in=Message.objects.filter(ticket=ticket, author_contact__isnull=False)
+        .values("author_contact")
+    ).exclude(pk=ticket.requester_id).order_by("pk")
+    people.extend(writers)
+    return people
+
+
+def notify_customer(event: Event) -> list[OutboundMail]:
+    """Compose the mail an event deserves (if any) for the ticket's participants.
+
+    The registration goes to the requester alone; answers, questions and status news go to
+    everyone who writes in the ticket.
+    """
     decision = _template_and_context(event)
     if decision is None:
-        return None
+        return []
     template, context, automatic = decision
     ticket = event.ticket
-    return queue_mail(ticket=ticket, recipient=ticket.requester, template=template, event=event,
-                      automatic=automatic, context=context)
+    recipients = [ticket.requester] if event.kind == EventKind.CREATED else participants(ticket)
+    composed = []
+    for recipient in recipients:
+        mail = queue_mail(ticket=ticket, recipient=recipient, template=template, event=event,
+                          automatic=automatic, context=context)
+        if mail is not None:
+            composed.append(mail)
+    return composed

@@ -153,3 +153,23 @@ def test_sent_mail_is_not_sent_again_by_a_repeated_job(support_mailbox, smtp_cap
     outbound = OutboundMail.objects.get()
     assert send_outbound(outbound.pk) == OutboundMail.State.SENT
     assert len(smtp_capture.received) == 1
+
+
+def test_everyone_who_writes_in_the_ticket_receives_the_agents_answer(
+    support_mailbox, smtp_capture, line1_agent
+):
+    from edudesk.mail.ingest import accept_held
+    from edudesk.mail.models import InboundMail
+    from edudesk.mail.tests.conftest import compose_reply
+
+    ticket = mail_request(support_mailbox)
+    colleague = compose_reply(smtp_capture.messages()[-1], "У меня та же ошибка.",
+                              sender="e.kuznetsova@school5-tver.example",
+                              sender_name="Кузнецова Елена Петровна")
+    held = ingest(colleague, service=support_mailbox.service, source="test", mailbox=support_mailbox)
+    accept_held(InboundMail.objects.get(pk=held.inbound_id))
+    tickets.add_message(ticket, actor=factories.as_agent(line1_agent), body="Исправлено.")
+
+    answers = [m for m in smtp_capture.messages() if "Исправлено." in plain(m)]
+    assert sorted(str(m["To"]) for m in answers) == [
+        TEACHER_ADDRESS, "e.kuznetsova@school5-tver.example"]
