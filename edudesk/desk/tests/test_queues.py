@@ -131,3 +131,22 @@ def test_a_saved_filter_is_kept_per_agent_and_replayed(agent_client, line1_agent
     assert saved.query == "queue=all&priority=critical"
     page = agent_client.get(reverse("desk:queue"))
     assert "Срочные" in page.content.decode()
+
+
+def test_a_supervisor_sees_the_lines_they_supervise_in_my_lines(client, eschool, teacher, supervisor):
+    second_line = eschool.groups.create(name="Вторая линия", supervisor=supervisor)
+    escalated = factories.ticket(eschool, teacher, group=second_line)
+    client.force_login(supervisor)
+    response = client.get(reverse("desk:queue"), {"queue": "group"})
+    assert escalated.number in _numbers(response)
+
+
+def test_an_administrator_sees_every_service(client, ticket, uchipro):
+    from edudesk.accounts.models import User
+
+    learner = factories.contact(uchipro)
+    lms_ticket = factories.ticket(uchipro, learner)
+    admin = factories.agent(username="admin", kind=User.Kind.ADMINISTRATOR)
+    client.force_login(admin)
+    numbers = _numbers(client.get(reverse("desk:queue"), {"queue": "all"}))
+    assert {ticket.number, lms_ticket.number} <= set(numbers)
