@@ -26,7 +26,9 @@ _ALLOWED_ATTRIBUTES = {
     "font": {"color"},
     "ol": {"start"},
 }
-_URL_SCHEMES = {"http", "https", "mailto", "cid", "tel"}
+# No "cid:": inline images are stored as the ticket's attachments (картинкаN), and a cid:
+# link would only show as a broken image; the alt text stays.
+_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
 class _TextExtractor(HTMLParser):

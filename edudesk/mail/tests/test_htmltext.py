@@ -25,11 +25,13 @@ def test_preformatted_text_keeps_its_lines():
     assert html_to_text("<pre>line 1\n  line 2</pre>") == "line 1\n  line 2"
 
 
-def test_sanitising_removes_scripts_handlers_styles_and_javascript_links():
+def test_sanitising_removes_scripts_handlers_styles_javascript_links_and_cid_images():
     html = (
         '<p onclick="steal()" style="color:red">Текст</p><script>alert(1)</script>'
-        '<a href="javascript:alert(1)">ссылка</a><img src="cid:img1" onerror="x()">'
+        '<a href="javascript:alert(1)">ссылка</a><img src="cid:img1" alt="картинка1" onerror="x()">'
         '<iframe src="https://evil.example"></iframe>'
     )
     clean = sanitise_html(html)
-    assert clean == '<p>Текст</p><a rel="noopener noreferrer nofollow">ссылка</a><img src="cid:img1">'
+    assert clean == (
+        '<p>Текст</p><a rel="noopener noreferrer nofollow">ссылка</a><img alt="картинка1">'
+    )
