@@ -84,6 +84,7 @@ def queue_view(request):
         "after": request.GET.get("after", ""),
         "filter_query": filter_query,
         "form": form,
+        "filters_active": any(value not in (None, "") for value in data.values()),
         "saved_filters": SavedFilter.objects.filter(user=user),
         "now": timezone.now(),
         "bulk_actions": _bulk_actions(),
