@@ -13,6 +13,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
+from django.db.models import Q
 
 from edudesk.mail.conf import mail_setting
 from edudesk.mail.ingest import TemporaryFailure, ingest
@@ -24,9 +25,9 @@ log = logging.getLogger(__name__)
 def mailbox_for_recipient(address: str) -> Mailbox | None:
     """The mailbox an envelope recipient names: exact, or with a ``+suffix`` removed."""
     local, _, domain = address.strip().strip("<>").rpartition("@")
-    candidates = {f"{local}@{domain}", f"{local.split('+', 1)[0]}@{domain}"}
-    return (Mailbox.objects.filter(address__in=[c.lower() for c in candidates] + list(candidates))
-            .select_related("service").first())
+    exact = Q(address__iexact=f"{local}@{domain}")
+    base = Q(address__iexact=f"{local.split('+', 1)[0]}@{domain}")
+    return Mailbox.objects.filter(exact | base).select_related("service").order_by("pk").first()
 
 
 def _deliver(raw: bytes, recipients: list[str]) -> list[str]:

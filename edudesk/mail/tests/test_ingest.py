@@ -342,3 +342,12 @@ def test_database_failure_stores_nothing_and_asks_for_a_retry(support_mailbox, s
 
 def test_corpus_builder_is_importable_for_other_tests():
     assert "utf8_new_request_with_png.eml" in load_mail_test_module("build_corpus").CORPUS_BUILDERS
+
+
+def test_sender_address_is_matched_whatever_its_letter_case(support_mailbox, smtp_capture):
+    deliver(read_corpus_mail("utf8_new_request_with_png.eml"), support_mailbox)
+    notice = sent_to(smtp_capture)[-1]
+    result = deliver(compose_reply(notice, "Дополнение.", sender="A.Smirnova@School5-Tver.example"),
+                     support_mailbox)
+    assert result.state == State.ADDED
+    assert Ticket.objects.get().requester.email == TEACHER_ADDRESS
