@@ -22,6 +22,13 @@ class RequesterIn(StrictSchema):
     region: str = ""
 
 
+class AttachmentIn(StrictSchema):
+    """A screenshot sent inline: JPEG or PNG bytes, base64-encoded (judged by content)."""
+
+    name: str = Field(..., max_length=255)
+    content_base64: str = Field(..., max_length=15_000_000)
+
+
 class TicketCreateIn(StrictSchema):
     service: str
     requester: RequesterIn | None = None
@@ -30,11 +37,13 @@ class TicketCreateIn(StrictSchema):
     category: str = ""
     priority: str = ""
     fields: dict[str, Any] = {}
+    attachments: list[AttachmentIn] = []
 
 
 class MessageIn(StrictSchema):
     body: str = Field(..., max_length=100_000)
     internal: bool = False
+    attachments: list[AttachmentIn] = []
 
 
 class TransitionIn(StrictSchema):

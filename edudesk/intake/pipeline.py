@@ -26,7 +26,7 @@ from edudesk.intake.validation import (
     validate_submission,
 )
 from edudesk.tickets import services as tickets
-from edudesk.tickets.models import Channel, Priority
+from edudesk.tickets.models import Channel, Message, Priority
 from edudesk.tickets.status import ActorKind
 from edudesk.tickets.types import Actor, NewAttachment
 
@@ -203,6 +203,7 @@ def _follow_up(submission: Submission) -> Outcome:
             ticket, actor=actor, body=submission.description, body_html=submission.body_html,
             channel=submission.channel, external_id=submission.external_id,
             attachments=[new_attachment(image) for image in accepted],
+            kind=Message.Kind.INTERNAL if submission.internal else Message.Kind.PUBLIC,
         )
     return Outcome(OutcomeKind.ADDED, ticket=message.ticket, message=message,
                    refused_files=refused_files)

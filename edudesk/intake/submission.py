@@ -54,6 +54,8 @@ class Submission:
     actor: Actor | None = None
     # Web and API refuse incomplete requests; mail registers them and asks for what is missing.
     register_incomplete: bool = False
+    # A follow-up written by an agent as an internal note (never shown to the customer).
+    internal: bool = False
 
 
 class OutcomeKind(StrEnum):

@@ -30,7 +30,8 @@ A, C, S = ActorKind.AGENT, ActorKind.CUSTOMER, ActorKind.SYSTEM
 TRANSITIONS: dict[tuple[Status, Status], frozenset[ActorKind]] = {
     # An agent's first look at a new request.
     (Status.REGISTERED, Status.IN_PROCESSING): frozenset({A, S}),
-    (Status.REGISTERED, Status.NEEDS_CLARIFICATION): frozenset({A}),
+    # The system asks at once when a mailed request lacks the service's required data.
+    (Status.REGISTERED, Status.NEEDS_CLARIFICATION): frozenset({A, S}),
     (Status.REGISTERED, Status.IN_WORK): frozenset({A}),
     (Status.REGISTERED, Status.ANSWERED): frozenset({A}),
     (Status.REGISTERED, Status.SUGGESTION): frozenset({A}),

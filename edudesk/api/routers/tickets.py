@@ -1,5 +1,7 @@
 """API v1: tickets, their messages, transitions and events."""
 
+import base64
+import binascii
 from datetime import datetime
 
 from django.utils.translation import gettext as _
@@ -18,7 +20,7 @@ from edudesk.api.schemas import (
 )
 from edudesk.api.serializers import event_out, message_out, ticket_out
 from edudesk.intake.pipeline import submit
-from edudesk.intake.submission import RequesterData, Submission
+from edudesk.intake.submission import IncomingFile, RequesterData, Submission
 from edudesk.tickets import services
 from edudesk.tickets.models import Channel, Message
 from edudesk.tickets.status import Status as TicketStatus
@@ -54,13 +56,32 @@ def create_ticket(request, payload: TicketCreateIn):
         service=service, channel=Channel.API, requester=requester, subject=payload.subject,
         description=payload.description, category=payload.category, priority=payload.priority,
         fields=payload.fields, meta={"user_agent": request.headers.get("User-Agent", "")},
+        files=incoming_files(payload.attachments),
         actor=access.actor_of(request) if access.is_agent(request) else None,
     ))
+    _refuse_unless_ok(outcome)
+    outcome.ticket.refresh_from_db()
+    return Status(201, ticket_out(outcome.ticket))
+
+
+def incoming_files(attachments) -> list[IncomingFile]:
+    """Decode inline attachments; bad base64 is refused before anything is stored."""
+    files = []
+    for index, item in enumerate(attachments):
+        try:
+            content = base64.b64decode(item.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ApiError(422, "validation_error",
+                           _("Вложение «%(name)s» не в кодировке base64.") % {"name": item.name},
+                           errors={f"attachments.{index}.content_base64": ["base64"]}) from None
+        files.append(IncomingFile(name=item.name, content=content))
+    return files
+
+
+def _refuse_unless_ok(outcome) -> None:
     if not outcome.ok:
         raise ApiError(422, "validation_error", _("Обращение не принято: проверьте данные."),
                        errors=outcome.errors, refused_files=outcome.refused_files)
-    outcome.ticket.refresh_from_db()
-    return Status(201, ticket_out(outcome.ticket))
 
 
 @router.get("/tickets", response=TicketPage)
@@ -109,11 +130,13 @@ def add_message(request, number: str, payload: MessageIn):
     ticket = access.get_ticket(request, number)
     if payload.internal:
         access.require_agent(request)
-    message = services.add_message(
-        ticket, actor=access.actor_of(request), body=payload.body, channel=Channel.API,
-        kind=Message.Kind.INTERNAL if payload.internal else Message.Kind.PUBLIC,
-    )
-    return Status(201, message_out(message))
+    outcome = submit(Submission(
+        service=ticket.service, channel=Channel.API, requester=RequesterData(),
+        description=payload.body, files=incoming_files(payload.attachments), ticket=ticket,
+        actor=access.actor_of(request), internal=payload.internal,
+    ))
+    _refuse_unless_ok(outcome)
+    return Status(201, message_out(outcome.message))
 
 
 @router.post("/tickets/{number}/transitions", response={200: TicketOut})

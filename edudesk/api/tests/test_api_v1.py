@@ -144,3 +144,50 @@ def test_openapi_schema_and_docs_are_served(client):
     assert schema.status_code == 200 and "/api/v1/tickets" in schema.json()["paths"]
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200 and b"/static/ninja/swagger-ui-bundle.js" in docs.content
+
+
+def _png_base64() -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_customer_reports_an_error_with_an_inline_screenshot(client, eschool, teacher):
+    token = factories.token_for(teacher)
+    fields = {"region": "Татарстан", "full_name": "Иванова Мария Петровна",
+              "institution": "Школа № 12, Казань", "initiator_login": "ivanova",
+              "affected_login": "ivanova", "email": "m.ivanova@school12.example",
+              "phone": "+79001234567", "browser": "Firefox 133",
+              "steps": "Журнал → 5«А» → Сохранить", "details": "5«А», математика"}
+    response = client.post("/api/v1/tickets", {
+        "service": "eschool", "category": "error", "description": "Ошибка при сохранении оценки.",
+        "fields": fields, "attachments": [{"name": "shot.png", "content_base64": _png_base64()}],
+    }, content_type="application/json", **bearer(token))
+    assert response.status_code == 201, response.json()
+    ticket = Ticket.objects.get(number=response.json()["number"])
+    assert [str(a.display_name) for a in ticket.attachments.all()] == ["картинка1"]
+
+
+def test_a_zip_sent_as_a_screenshot_is_refused_and_nothing_is_stored(client, ticket, teacher):
+    import base64
+
+    zipped = base64.b64encode(b"PK\x03\x04" + b"\x00" * 40).decode()
+    response = client.post(f"/api/v1/tickets/{ticket.number}/messages",
+                           {"body": "Вот архив", "attachments": [{"name": "shots.zip",
+                                                                "content_base64": zipped}]},
+                           content_type="application/json", **bearer(factories.token_for(teacher)))
+    assert response.status_code == 422
+    assert ".jpeg" in str(response.json()) or "jpeg" in str(response.json()).lower()
+    assert ticket.messages.count() == 1 and ticket.attachments.count() == 0
+
+
+def test_bad_base64_is_refused_naming_the_attachment(client, ticket, teacher):
+    response = client.post(f"/api/v1/tickets/{ticket.number}/messages",
+                           {"body": "x", "attachments": [{"name": "a.png", "content_base64": "%%%"}]},
+                           content_type="application/json", **bearer(factories.token_for(teacher)))
+    assert response.status_code == 422 and "a.png" in response.json()["message"]
