@@ -46,6 +46,10 @@ def process_mail(row: InboundMail, mail: ParsedMail, mailbox: Mailbox | None, no
     if mail.noise.is_noise and not treat_as_person:
         row.state, row.ticket, row.detail = State.NOISE, thread.ticket, mail.noise.reason
         return
+    if _from_our_own_address(mail):
+        # A forwarding loop: answering it would write to ourselves again and again.
+        row.state, row.ticket, row.detail = State.NOISE, thread.ticket, "own address"
+        return
     if thread.ticket is not None:
         if is_participant(thread.ticket, mail.from_address):
             _follow_up(row, mail, thread.ticket, mailbox, now)
@@ -58,6 +62,12 @@ def process_mail(row: InboundMail, mail: ParsedMail, mailbox: Mailbox | None, no
 def add_held_mail(row: InboundMail, mail: ParsedMail, now: datetime) -> None:
     """An agent accepted a held mail: its sender becomes a participant and the text is added."""
     _follow_up(row, mail, row.ticket, row.mailbox, now)
+
+
+def _from_our_own_address(mail: ParsedMail) -> bool:
+    local, _, domain = mail.from_address.rpartition("@")
+    base = f"{local.split('+', 1)[0]}@{domain}"
+    return Mailbox.objects.filter(address__iexact=base).exists()
 
 
 # --- the cases ------------------------------------------------------------------------------

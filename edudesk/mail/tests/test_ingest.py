@@ -351,3 +351,11 @@ def test_sender_address_is_matched_whatever_its_letter_case(support_mailbox, smt
                      support_mailbox)
     assert result.state == State.ADDED
     assert Ticket.objects.get().requester.email == TEACHER_ADDRESS
+
+
+def test_mail_from_our_own_support_address_is_not_answered(support_mailbox, smtp_capture):
+    raw = re.sub(rb"^From: .*$", b"From: edu.support+t-1-00@eschool.example",
+                 read_corpus_mail("koi8r_plain_8bit.eml"), count=1, flags=re.MULTILINE)
+    result = deliver(raw, support_mailbox)
+    assert result.state == State.NOISE
+    assert Ticket.objects.count() == 0 and smtp_capture.received == []
