@@ -26,7 +26,6 @@ from edudesk.tickets import events
 from edudesk.tickets import services as tickets
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Channel, Event, Ticket
-from edudesk.tickets.status import ActorKind, Status, can_transition
 from edudesk.tickets.types import Actor
 
 State = InboundMail.State
@@ -140,11 +139,9 @@ def _new_ticket(row: InboundMail, mail: ParsedMail, service: Service, mailbox: M
     created = Event.objects.filter(ticket=ticket, kind=EventKind.CREATED).first()
     template = Key.REGISTERED
     if outcome.missing:
-        # «Техподдержке требуется уточнение», if the status table lets the system ask; the
-        # reply lists the missing data either way.
-        if can_transition(ticket.status, Status.NEEDS_CLARIFICATION, ActorKind.SYSTEM):
-            tickets.request_clarification(ticket, actor=Actor.system(), body=_missing_text(outcome),
-                                          missing=outcome.missing, now=now)
+        # «Техподдержке требуется уточнение»; the one reply below lists what is missing.
+        tickets.request_clarification(ticket, actor=Actor.system(), body=_missing_text(outcome),
+                                      missing=outcome.missing, now=now)
         template = Key.NEEDS_DATA
     queue_mail(ticket=ticket, recipient=ticket.requester, template=template, event=created,
                automatic=True, now=now, context={

@@ -99,7 +99,7 @@ def test_incomplete_request_is_registered_and_the_one_reply_lists_exactly_what_i
     ticket = Ticket.objects.get()
     assert ticket.status == Status.NEEDS_CLARIFICATION
     [reply] = sent_to(smtp_capture)
-    text = reply.get_body(("plain",)).get_content()
+    text = reply.get_body(("plain",)).get_content().replace("\r\n", "\n")
     missing = text.split("не хватает данных:\n", 1)[1].split("\n\n", 1)[0]
     assert missing.splitlines() == [
         "- Регион",
