@@ -106,6 +106,8 @@ def _follow_up(row: InboundMail, mail: ParsedMail, ticket: Ticket, mailbox: Mail
     submission.actor = Actor.customer(contact)
     outcome = submit(submission)
     _record_outcome(row, outcome)
+    if outcome.kind == OutcomeKind.ADDED:
+        _fill_missing_fields(outcome.ticket, mail.reply_text, submission.actor, now)
     if outcome.refused_files and outcome.ticket is not None:
         message_event = None
         if outcome.message is not None:
@@ -116,6 +118,16 @@ def _follow_up(row: InboundMail, mail: ParsedMail, ticket: Ticket, mailbox: Mail
         queue_mail(ticket=outcome.ticket, recipient=contact, template=Key.FILES_REFUSED,
                    event=message_event, automatic=True, now=now,
                    context={"refused_files": _refusals(outcome)})
+
+
+def _fill_missing_fields(ticket: Ticket, text: str, actor: Actor, now: datetime) -> None:
+    """Data the customer sends later ("Регион: ...") fills the ticket's empty fields."""
+    from edudesk.intake.services import schema_for
+
+    found = fields_from_text(text, schema_for(ticket.service), ticket.category)
+    changes = {key: value for key, value in found.items() if not ticket.fields.get(key)}
+    if changes:
+        tickets.update_fields(ticket, changes, actor=actor, now=now)
 
 
 def _new_ticket(row: InboundMail, mail: ParsedMail, service: Service, mailbox: Mailbox | None,

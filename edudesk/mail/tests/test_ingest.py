@@ -359,3 +359,17 @@ def test_mail_from_our_own_support_address_is_not_answered(support_mailbox, smtp
     result = deliver(raw, support_mailbox)
     assert result.state == State.NOISE
     assert Ticket.objects.count() == 0 and smtp_capture.received == []
+
+
+def test_data_sent_in_the_clarification_reply_fills_the_tickets_empty_fields(
+    support_mailbox, smtp_capture
+):
+    deliver(read_corpus_mail("koi8r_plain_8bit.eml"), support_mailbox)
+    question = sent_to(smtp_capture)[-1]
+    deliver(compose_reply(question, "Регион: Тверская область\nТелефон: +7 910 555-12-34"),
+            support_mailbox)
+    ticket = Ticket.objects.get()
+    assert ticket.status == Status.CLARIFICATION_SENT
+    assert ticket.fields["region"] == "Тверская область"
+    assert ticket.fields["phone"]
+    assert Event.objects.filter(ticket=ticket, kind="fields_updated").count() == 1
