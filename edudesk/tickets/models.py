@@ -76,6 +76,10 @@ class Consultation(models.Model):
         return f"{self.get_channel_display()}: {self.topic}"
 
 
+# Same form as the queue filters, so the planner can match the partial indexes.
+_OPEN = models.Q(status__in=sorted(set(Status.values) - {Status.RESOLVED, Status.CANCELLED}))
+
+
 class Ticket(models.Model):
     number = models.CharField(_("номер"), max_length=20, unique=True)
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="tickets",
@@ -129,6 +133,14 @@ class Ticket(models.Model):
             models.Index(fields=["requester", "status", "id"], name="ticket_requester_status"),
             models.Index(fields=["organisation", "status", "id"], name="ticket_org_status"),
             models.Index(fields=["updated_at", "id"], name="ticket_updated"),
+            models.Index(fields=["status", "updated_at", "id"], name="ticket_status_updated"),
+            # The agent workspace's personal, line and at-risk queues, open tickets only.
+            models.Index(fields=["assignee", "due_at", "id"], condition=_OPEN,
+                         name="ticket_assignee_due_open"),
+            models.Index(fields=["group", "due_at", "id"], condition=_OPEN,
+                         name="ticket_group_due_open"),
+            models.Index(fields=["due_at", "id"], name="ticket_at_risk_due",
+                         condition=_OPEN & models.Q(sla_flag__in=["at_risk", "breached"])),
         ]
 
     def __str__(self) -> str:
