@@ -47,7 +47,8 @@ def process_mail(row: InboundMail, mail: ParsedMail, mailbox: Mailbox | None, no
         return
     if _from_our_own_address(mail):
         # A forwarding loop: answering it would write to ourselves again and again.
-        row.state, row.ticket, row.detail = State.NOISE, thread.ticket, "own address"
+        row.state, row.ticket = State.NOISE, thread.ticket
+        row.detail = _("Письмо с собственного адреса техподдержки.")
         return
     if thread.ticket is not None:
         if is_participant(thread.ticket, mail.from_address):
