@@ -15,8 +15,8 @@ class MailConfig(AppConfig):
     verbose_name = _("Почта")
 
     def ready(self) -> None:
-        from edudesk.mail.notifications import notify_customer
+        from edudesk.mail.notifications import NOTIFIED_KINDS, notify_customer
         from edudesk.tickets.events import subscribe
 
-        subscribe(notify_customer)
+        subscribe(notify_customer, kinds=NOTIFIED_KINDS)
         post_migrate.connect(_create_default_templates, sender=self)

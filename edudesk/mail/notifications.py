@@ -17,6 +17,10 @@ Key = MailTemplate.Key
 
 # Status changes a customer is told about; the others come with a message of their own
 # (an answer, a request for clarification) or were made by the customer.
+# The events that may tell the customer something (others never queue a job for mail).
+NOTIFIED_KINDS = frozenset({EventKind.CREATED, EventKind.MESSAGE_ADDED,
+                            EventKind.CLARIFICATION_REQUESTED, EventKind.STATUS_CHANGED})
+
 _STATUS_TEMPLATES = {
     Status.IN_PROCESSING: Key.STATUS_CHANGED,
     Status.IN_WORK: Key.STATUS_CHANGED,

@@ -11,4 +11,4 @@ class SearchConfig(AppConfig):
 
         # After commit, in a Huey job per event: a slow lemmatisation never holds a ticket
         # change's transaction, and a failed job is retried (indexing is idempotent).
-        subscribe(indexing.on_ticket_event)
+        subscribe(indexing.on_ticket_event, kinds=indexing.REINDEX_ON)

@@ -4,12 +4,13 @@ Two kinds of subscriber, registered from each app's ``AppConfig.ready``:
 
 * ``subscribe_in_transaction(fn)``: ``fn(event)`` runs inside the transaction that wrote the
   event. Only for state that must be consistent with the change (SLA clocks, search rows).
-* ``subscribe(fn)``: ``fn(event)`` runs later in a Huey job, one job per handler and event,
-  after the transaction commits (mail, escalation notices, webhooks). Handlers must be
-  idempotent: a job may run again after a failure.
+* ``subscribe(fn, kinds=...)``: ``fn(event)`` runs later in a Huey job, one job per handler
+  and event of the kinds it names, after the transaction commits (mail, search indexing,
+  webhooks). Naming the kinds keeps the queue free of jobs that would do nothing. Handlers
+  must be idempotent: a job may run again after a failure.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 
 from django.db import transaction
@@ -42,6 +43,7 @@ EventHandler = Callable[[Event], None]
 
 _in_transaction: list[EventHandler] = []
 _after_commit: dict[str, EventHandler] = {}
+_after_commit_kinds: dict[str, frozenset[str] | None] = {}
 
 
 def handler_name(fn: EventHandler) -> str:
@@ -54,9 +56,16 @@ def subscribe_in_transaction(fn: EventHandler) -> EventHandler:
     return fn
 
 
-def subscribe(fn: EventHandler) -> EventHandler:
-    _after_commit[handler_name(fn)] = fn
+def subscribe(fn: EventHandler, kinds: Iterable[str] | None = None) -> EventHandler:
+    """Run `fn` after commit for events of `kinds` (every kind when None)."""
+    name = handler_name(fn)
+    _after_commit[name] = fn
+    _after_commit_kinds[name] = frozenset(str(k) for k in kinds) if kinds is not None else None
     return fn
+
+
+def _handlers_for(kind: str) -> list[str]:
+    return [name for name, kinds in _after_commit_kinds.items() if kinds is None or kind in kinds]
 
 
 def after_commit_handler(name: str) -> EventHandler | None:
@@ -79,8 +88,8 @@ def record(ticket: Ticket, kind: str, actor: Actor, *, old=None, new=None, data=
     )
     for fn in list(_in_transaction):
         fn(event)
-    if _after_commit:
-        names = list(_after_commit)
+    names = _handlers_for(event.kind)
+    if names:
         transaction.on_commit(lambda: _enqueue(event.pk, names))
     return event
 

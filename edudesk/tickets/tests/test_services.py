@@ -177,3 +177,24 @@ def test_after_commit_handlers_run_once_per_event(eschool, teacher, django_captu
         assert [kind for kind in seen if kind == "created"] == ["created"]
     finally:
         events._after_commit.pop(events.handler_name(remember))
+        events._after_commit_kinds.pop(events.handler_name(remember))
+
+
+def test_after_commit_handlers_get_only_the_kinds_they_name(eschool, teacher, line1_agent,
+                                                            django_capture_on_commit_callbacks):
+    from edudesk.tickets import events
+
+    seen = []
+
+    def remember(event):
+        seen.append(event.kind)
+
+    events.subscribe(remember, kinds=[events.EventKind.PRIORITY_CHANGED])
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            ticket = factories.ticket(eschool, teacher)
+            services.set_priority(ticket, "high", actor=Actor.agent(line1_agent))
+        assert seen == ["priority_changed"]
+    finally:
+        events._after_commit.pop(events.handler_name(remember))
+        events._after_commit_kinds.pop(events.handler_name(remember))
