@@ -31,6 +31,8 @@ SCALE_DB = "edudesk_scale"
 SCALE_REDIS_DB = 14
 TICKETS = 96
 MAILS = 24
+# Far above what the work needs on a loaded 2-core machine; a hang means a locking problem.
+COMMAND_TIMEOUT = 150
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
@@ -43,30 +45,32 @@ def _unavailable(reason: str):
 
 @pytest.fixture
 def scale_env(tmp_path):
-    """Environment of every process of the scale installation (fresh database, own Redis db)."""
+    """Environment of every process of the scale installation: a database of its own (several
+    suites may run at once on one machine), a Redis database and a queue name of its own."""
     import psycopg
     import redis
 
     base = os.environ.get("DATABASE_URL", "")
     server = urlparse(base) if base.startswith("postgres") else urlparse("postgres://postgres@127.0.0.1:5432/")
     admin = server._replace(path="/postgres").geturl()
+    name = f"{SCALE_DB}_{uuid.uuid4().hex[:8]}"
     try:
         with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{SCALE_DB}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{SCALE_DB}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
     except psycopg.OperationalError as error:
         _unavailable(f"PostgreSQL does not answer at {server.hostname}:{server.port}: {error}")
     redis_base = urlparse(os.environ.get("EDUDESK_TEST_REDIS_URL") or "redis://127.0.0.1:6379/15")
     redis_url = redis_base._replace(path=f"/{SCALE_REDIS_DB}").geturl()
     try:
-        redis.Redis.from_url(redis_url, socket_connect_timeout=3).flushdb()
+        redis.Redis.from_url(redis_url, socket_connect_timeout=3).ping()
     except redis.ConnectionError as error:
+        _drop(admin, name)
         _unavailable(f"Redis does not answer at {redis_url}: {error}")
     env = {
         **os.environ,
-        "DATABASE_URL": server._replace(path=f"/{SCALE_DB}").geturl(),
+        "DATABASE_URL": server._replace(path=f"/{name}").geturl(),
         "REDIS_URL": redis_url,
-        "HUEY_NAME": f"edudesk-scale-{uuid.uuid4().hex[:8]}",
+        "HUEY_NAME": name,
         "EDUDESK_VAR_DIR": str(tmp_path / "var"),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "DEBUG": "false",
@@ -75,9 +79,19 @@ def scale_env(tmp_path):
         "DB_CONN_MAX_AGE": "60",
     }
     env.pop("HUEY_IMMEDIATE", None)
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env,
-                   check=True)
-    return env
+    try:
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env,
+                       check=True)
+        yield env
+    finally:
+        _drop(admin, name)
+
+
+def _drop(admin_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def world(env, *args) -> dict:
@@ -93,11 +107,27 @@ def at_once(env, *commands: list[str]) -> list[dict]:
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for command in commands]
     results = []
-    for process in processes:
-        out, err = process.communicate(timeout=300)
+    for command, process in zip(commands, processes, strict=True):
+        try:
+            out, err = process.communicate(timeout=COMMAND_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            for other in processes:
+                other.kill()
+            logs = "\n".join(other.communicate()[1][-1500:] for other in processes)
+            pytest.fail(f"world.py {' '.join(command)} did not finish in {COMMAND_TIMEOUT} s "
+                        f"with {len(commands)} running at once (lock waits or deadlocks?):\n{logs}")
         assert process.returncode == 0, err[-3000:]
         results.append(json.loads(out.strip().splitlines()[-1]))
     return results
+
+
+def metric(port: int, prefix: str) -> float:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=30) as response:
+        text = response.read().decode()
+    for line in text.splitlines():
+        if line.startswith(prefix):
+            return float(line.rsplit(" ", 1)[1])
+    raise AssertionError(f"no {prefix} in the metrics of port {port}")
 
 
 def _free_port() -> int:
@@ -242,3 +272,7 @@ def test_two_web_processes_and_two_consumers_neither_lose_nor_double_anything(sc
     assert found["most_notifications_per_clock"] == 1
     # AND no event produced two mails to the customer
     assert found["most_mails_per_event"] <= 1
+    # AND each server's /metrics counts the creations of both of its workers
+    created = ('edudesk_http_request_duration_seconds_count'
+               '{method="POST",route="/api/v1/tickets",status="201"}')
+    assert [metric(port, created) for port in installation] == [TICKETS / 2, TICKETS / 2]
