@@ -8,11 +8,12 @@ rank). Within a tier the newest come first. Only tickets the agent may see are r
 
 from enum import StrEnum
 
-from django.db.models import Case, IntegerField, Q, Value, When
-from django.db.models.functions import Lower
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Lower, Replace
 
 from edudesk.accounts.models import Contact, Service
 from edudesk.accounts.services import normalise_phone
+from edudesk.search import lemmas
 from edudesk.search.backends import get_backend
 from edudesk.search.models import TicketIdentity
 from edudesk.search.query import MIN_PHONE_DIGITS, MIN_SUBSTRING, PHONE, parse
@@ -113,7 +114,7 @@ def search_contacts(user, query: str, limit: int = 20) -> list[Contact]:
     exact, partial = _contact_conditions(folded)
     contacts = (
         Contact.objects.filter(service_id__in=service_ids)
-        .alias(email_l=Lower("email"), login_l=Lower("login"))
+        .alias(email_l=Lower("email"), login_l=Lower("login"), name_e=NAME_WITHOUT_YO)
         .filter(exact | partial)
         .annotate(search_tier=Case(When(exact, then=Value(0)), default=Value(1),
                                    output_field=IntegerField()))
@@ -123,19 +124,24 @@ def search_contacts(user, query: str, limit: int = 20) -> list[Contact]:
     return list(contacts[: max(1, min(limit, MAX_LIMIT))])
 
 
+# The name with «ё» written as «е», as most people type it.
+NAME_WITHOUT_YO = Replace(Replace(F("full_name"), Value("ё"), Value("е")), Value("Ё"), Value("Е"))
+
+
 def _contact_conditions(folded: str) -> tuple[Q, Q]:
     digits = normalise_phone(folded) if PHONE.match(folded) else ""
     if len(digits) >= MIN_PHONE_DIGITS:
         whole = [digits, "7" + digits] if len(digits) == 10 else [digits]
         return Q(phone__in=whole), Q(phone__contains=digits)
-    words = folded.split()
-    # Each typed word begins some word of the name. Matched as typed, capitalised and in
-    # capitals rather than through LOWER(), which SQLite applies to ASCII letters only.
+    words = lemmas.fold(folded).split()
+    # Each typed word begins some word of the name («ё» read as «е»). Matched as typed,
+    # capitalised and in capitals rather than through LOWER(), which SQLite applies to ASCII
+    # letters only.
     name = Q()
     for word in words:
         begins = Q()
         for variant in {word, word.capitalize(), word.upper()}:
-            begins |= Q(full_name__startswith=variant) | Q(full_name__contains=" " + variant)
+            begins |= Q(name_e__startswith=variant) | Q(name_e__contains=" " + variant)
         name &= begins
     if len(words) > 1:
         return Q(full_name__iexact=folded), name

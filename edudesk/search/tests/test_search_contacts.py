@@ -59,3 +59,9 @@ def test_callers_of_services_the_agent_does_not_serve_are_not_found(outsider_age
 
 def test_one_letter_finds_nobody(line1_agent, caller):
     assert search_contacts(line1_agent, "к") == []
+
+
+def test_a_name_with_yo_is_found_when_typed_with_e(line1_agent, eschool, school):
+    semyonova = factories.contact(eschool, full_name="Семёнова Алёна Петровна", org=school)
+    assert search_contacts(line1_agent, "семенова ален") == [semyonova]
+    assert search_contacts(line1_agent, "Семёнова") == [semyonova]
