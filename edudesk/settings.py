@@ -204,3 +204,18 @@ LOGGING = {
 # --- edudesk ----------------------------------------------------------------------------------
 # Working days after which an answered ticket with no customer reply closes as resolved.
 EDUDESK_AUTO_CLOSE_WORKING_DAYS = env_int("EDUDESK_AUTO_CLOSE_WORKING_DAYS", 5)
+
+# --- Mail channel (docs/mail.md) ----------------------------------------------------------------
+# Mails above this size are quarantined whole instead of processed.
+EDUDESK_MAIL_MAX_BYTES = env_int("EDUDESK_MAIL_MAX_BYTES", 25 * 1024 * 1024)
+# Automatic replies (registration, missing data) to one address per hour; more are suppressed.
+EDUDESK_MAIL_AUTO_REPLIES_PER_HOUR = env_int("EDUDESK_MAIL_AUTO_REPLIES_PER_HOUR", 5)
+# Delivery attempts for one outbound mail before it is marked failed on the ticket.
+EDUDESK_MAIL_SEND_ATTEMPTS = env_int("EDUDESK_MAIL_SEND_ATTEMPTS", 8)
+# First retry delay; each next attempt waits twice as long (capped at one hour).
+EDUDESK_MAIL_RETRY_SECONDS = env_int("EDUDESK_MAIL_RETRY_SECONDS", 30)
+# Mails fetched per mailbox and poll; the rest wait for the next poll.
+EDUDESK_MAIL_POLL_BATCH = env_int("EDUDESK_MAIL_POLL_BATCH", 200)
+# Seconds an IMAP poll may hold its mailbox before another consumer may take over.
+EDUDESK_MAIL_POLL_LEASE_SECONDS = env_int("EDUDESK_MAIL_POLL_LEASE_SECONDS", 300)
+EDUDESK_MAIL_IMAP_TIMEOUT = env_int("EDUDESK_MAIL_IMAP_TIMEOUT", 60)
