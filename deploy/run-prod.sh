@@ -11,6 +11,7 @@ export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
 export DB_CONN_MAX_AGE=${DB_CONN_MAX_AGE:-60}
 export DEBUG=false
 export WEB_BIND=${WEB_BIND:-127.0.0.1:8000}
+export WEB_WORKERS=${WEB_WORKERS:-$(( $(nproc) * 2 ))}
 consumers=${HUEY_CONSUMERS:-2}
 
 answers() { $PY -c "import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 2)" "$1" "$2" 2>/dev/null; }
@@ -43,7 +44,7 @@ for i in $(seq 1 "$consumers"); do
   $PY manage.py run_huey --quiet "${periodic[@]}" &
   pids+=($!)
 done
-echo "edudesk production mode: http://$WEB_BIND/  (${WEB_WORKERS:-$(nproc)x2} web workers, $consumers job consumers; Ctrl-C stops)"
+echo "edudesk production mode: http://$WEB_BIND/  ($WEB_WORKERS web workers, $consumers job consumers; Ctrl-C stops)"
 .venv/bin/gunicorn -c deploy/gunicorn.conf.py &
 pids+=($!)
 wait -n "${pids[@]}"
