@@ -62,3 +62,18 @@ def test_searching_costs_the_same_queries_for_one_result_or_many(indexed, line1_
         indexed(factories.ticket, eschool, teacher)
     many = queries_for("оценки")
     assert (few[0], few[1], many[1]) == (many[0], 1, 5)
+
+
+def test_sqlite_full_text_tables_stay_consistent_with_their_documents(
+        indexed, line1_agent, eschool, teacher, grades_ticket):
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 tables exist on SQLite only")
+    indexed(tickets.add_message, grades_ticket, actor=factories.as_customer(teacher),
+            body="Ошибка повторилась сегодня.")
+    gone = indexed(factories.ticket, eschool, teacher, subject="Ошибка в журнале")
+    gone.delete()
+    with connection.cursor() as cursor:
+        for table in ("search_ticket_fts", "search_identity_fts"):
+            # FTS5 raises "database disk image is malformed" when index and content differ.
+            cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
+    assert search_tickets(line1_agent, "ошибка") == [grades_ticket]

@@ -1,5 +1,7 @@
 """The reindex command rebuilds the index in batches and resumes an interrupted run."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 
@@ -56,3 +58,11 @@ def test_indexing_twice_leaves_one_identical_document(line1_agent, unindexed):
 def test_ids_of_tickets_that_do_not_exist_are_skipped(unindexed):
     assert index_tickets([unindexed[0].pk, 10**9]) == 1
     assert TicketDocument.objects.count() == 1
+
+
+def test_the_command_says_where_it_resumes_and_how_many_it_indexed(unindexed):
+    ReindexCheckpoint.objects.create(name=CHECKPOINT, last_ticket_id=unindexed[0].pk)
+    out = StringIO()
+    call_command("reindex", stdout=out, stderr=StringIO())
+    assert f"Resuming after ticket id {unindexed[0].pk}." in out.getvalue()
+    assert "Indexed 2 tickets." in out.getvalue()
