@@ -132,7 +132,11 @@ def _contact_conditions(folded: str) -> tuple[Q, Q]:
     digits = normalise_phone(folded) if PHONE.match(folded) else ""
     if len(digits) >= MIN_PHONE_DIGITS:
         whole = [digits, "7" + digits] if len(digits) == 10 else [digits]
-        return Q(phone__in=whole), Q(phone__contains=digits)
+        partial = Q(phone__contains=digits)
+        if digits.startswith("8"):
+            # The beginning of a number typed the domestic way (8 912 …), stored as 7912….
+            partial |= Q(phone__startswith="7" + digits[1:])
+        return Q(phone__in=whole), partial
     words = lemmas.fold(folded).split()
     # Each typed word begins some word of the name («ё» read as «е»). Matched as typed,
     # capitalised and in capitals rather than through LOWER(), which SQLite applies to ASCII

@@ -1,17 +1,17 @@
 """Phone and messenger consultations: the quick form, the list, and «оформить обращение»."""
 
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from edudesk.accounts.models import Contact
-from edudesk.accounts.services import find_or_create_contact, find_or_create_organisation, normalise_phone
+from edudesk.accounts.services import find_or_create_contact, find_or_create_organisation
 from edudesk.desk.access import agent_required, get_consultation, served_services
 from edudesk.desk.convert import ConvertForm
 from edudesk.desk.forms import ConsultationForm
 from edudesk.desk.keyset import Keyset
 from edudesk.intake.services import schema_for
+from edudesk.search.services import search_contacts
 from edudesk.tickets import services
 from edudesk.tickets.errors import DomainError
 from edudesk.tickets.models import Consultation
@@ -65,25 +65,10 @@ def _create(request, form) -> Consultation | None:
     )
 
 
-def find_callers(user, query: str, limit: int = CALLERS_SHOWN) -> list[Contact]:
-    """Contacts of the agent's services found by phone, e-mail, login or the start of the name."""
-    query = query.strip()
-    if len(query) < 2:
-        return []
-    condition = Q(email__istartswith=query) | Q(login__istartswith=query) | Q(full_name__icontains=query)
-    digits = normalise_phone(query)
-    if len(digits) >= 3:
-        # Typed the domestic way (8 912 …) while numbers are stored with the country code (7912…).
-        for variant in {digits, "7" + digits[1:] if digits[0] in "78" else digits}:
-            condition |= Q(phone__contains=variant)
-    return list(Contact.objects.filter(condition, service_id__in=user.served_service_ids())
-                .select_related("organisation", "service").order_by("full_name", "id")[:limit])
-
-
 @agent_required
 def caller_search(request):
     return render(request, "desk/partials/callers.html", {
-        "callers": find_callers(request.user, request.GET.get("caller_query", "")),
+        "callers": search_contacts(request.user, request.GET.get("caller_query", ""), CALLERS_SHOWN),
         "query": request.GET.get("caller_query", ""),
     })
 

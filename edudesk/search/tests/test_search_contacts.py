@@ -22,7 +22,8 @@ def names(found):
     return [c.full_name for c in found]
 
 
-@pytest.mark.parametrize("typed", ["+7 (999) 123-45-67", "8 999 123 45 67", "9991234567", "123-45-67"])
+@pytest.mark.parametrize("typed", ["+7 (999) 123-45-67", "8 999 123 45 67", "9991234567", "123-45-67",
+                                   "8 999 123"])
 def test_a_caller_is_found_by_phone_in_any_format(line1_agent, caller, typed):
     assert search_contacts(line1_agent, typed) == [caller]
 
