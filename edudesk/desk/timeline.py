@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from edudesk.accounts.models import User
+from edudesk.mail.htmltext import resolve_inline_images
 from edudesk.mail.models import InboundMail
 from edudesk.mail.outbound import MAIL_FAILED_EVENT
-from edudesk.mail.process import MAIL_BOUNCED_EVENT, MAIL_HELD_EVENT
+from edudesk.mail.process import MAIL_BOUNCED_EVENT, MAIL_HELD_EVENT, MAIL_REJECTED_EVENT
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Attachment, Event, Message, Priority, SlaFlag, Ticket
 
@@ -24,8 +26,9 @@ SHOWN_EVENTS = {
     EventKind.CONSULTATION_CONVERTED, EventKind.SLA_FLAGGED,
     # The mail app's notes an agent must act on: a reply that never reached the customer,
     # a mail from someone outside the ticket waiting for a decision.
-    MAIL_FAILED_EVENT, MAIL_BOUNCED_EVENT, MAIL_HELD_EVENT,
+    MAIL_FAILED_EVENT, MAIL_BOUNCED_EVENT, MAIL_HELD_EVENT, MAIL_REJECTED_EVENT,
 }
+_MAIL_EVENTS = (MAIL_FAILED_EVENT, MAIL_BOUNCED_EVENT, MAIL_HELD_EVENT, MAIL_REJECTED_EVENT)
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class Entry:
     message: Message | None = None
     event: Event | None = None
     text: str = ""
+    html: str = ""  # a mail's sanitised HTML, inline images pointing at this desk's URLs
+    held_mail: int | None = None  # a held mail still waiting for an agent's decision
 
     @property
     def is_message(self) -> bool:
@@ -47,13 +52,47 @@ def messages_of(ticket: Ticket):
             .annotate(has_raw_mail=Exists(raw)).order_by("created_at", "id"))
 
 
+def shown_html(ticket: Ticket, message: Message) -> str:
+    """The message's HTML with its inline images served by the permission-checked view."""
+    if not message.body_html:
+        return ""
+    urls: dict[str, str] = {}
+    for attachment in message.attachments.all():
+        if attachment.ticket_id == ticket.pk:
+            urls.setdefault(attachment.original_name,
+                            reverse("desk:attachment", args=[ticket.number, attachment.ordinal]))
+    return resolve_inline_images(message.body_html, urls)
+
+
 def build(ticket: Ticket) -> list[Entry]:
-    entries = [Entry(m.created_at, message=m) for m in messages_of(ticket)]
+    entries = [Entry(m.created_at, message=m, html=shown_html(ticket, m)) for m in messages_of(ticket)]
     events = list(ticket.events.filter(kind__in=[str(k) for k in SHOWN_EVENTS])
                   .select_related("actor_user", "actor_contact").order_by("id"))
     names = _user_names(events)
-    entries += [Entry(e.created_at, event=e, text=describe(ticket, e, names)) for e in events]
+    waiting = _waiting_held_mail(events)
+    for event in events:
+        held_mail = _held_mail_id(event, waiting)
+        text = describe(ticket, event, names)
+        if event.kind == MAIL_HELD_EVENT and held_mail is None:
+            text = _("Письмо от %(sender)s было задержано: отправитель не участвовал в обращении.") % {
+                "sender": (event.data or {}).get("from", "")}
+        entries.append(Entry(event.created_at, event=event, text=text, held_mail=held_mail))
     return sorted(entries, key=lambda entry: (entry.created_at, 0 if entry.is_message else 1))
+
+
+def _held_mail_id(event: Event, waiting: set[int]) -> int | None:
+    inbound_id = (event.data or {}).get("inbound_id") if event.kind == MAIL_HELD_EVENT else None
+    return inbound_id if inbound_id in waiting else None
+
+
+def _waiting_held_mail(events: list[Event]) -> set[int]:
+    """Held mails of these events that no agent has accepted or refused yet (one query)."""
+    ids = {(e.data or {}).get("inbound_id") for e in events if e.kind == MAIL_HELD_EVENT}
+    ids.discard(None)
+    if not ids:
+        return set()
+    return set(InboundMail.objects.filter(pk__in=ids, state=InboundMail.State.HELD)
+               .values_list("pk", flat=True))
 
 
 def _user_names(events: list[Event]) -> dict[int, str]:
@@ -70,12 +109,14 @@ def describe_mail(event: Event) -> str:
     if event.kind == MAIL_BOUNCED_EVENT:
         return _("Письмо заявителю вернулось недоставленным: %(recipients)s") % {
             "recipients": ", ".join(data.get("recipients") or []) or "—"}
+    if event.kind == MAIL_REJECTED_EVENT:
+        return _("Письмо от %(sender)s отклонено.") % {"sender": data.get("from", "")}
     return _("Письмо от %(sender)s ждёт решения специалиста: отправитель не участвует в обращении.") % {
         "sender": data.get("from", "")}
 
 
 def describe(ticket: Ticket, event: Event, names: dict[int, str]) -> str:
-    if event.kind in (MAIL_FAILED_EVENT, MAIL_BOUNCED_EVENT, MAIL_HELD_EVENT):
+    if event.kind in _MAIL_EVENTS:
         return describe_mail(event)
     old, new = event.old or {}, event.new or {}
     label = ticket.service.status_label

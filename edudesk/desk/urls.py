@@ -1,6 +1,6 @@
 from django.urls import path
 
-from edudesk.desk.views import actions, auth, bulk, consultations, queue, search, ticket
+from edudesk.desk.views import actions, auth, bulk, consultations, held_mail, queue, search, ticket
 
 app_name = "desk"
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("t/<str:number>/canned", ticket.insert_canned, name="canned"),
     path("t/<str:number>/a/<int:ordinal>", ticket.attachment_view, name="attachment"),
     path("t/<str:number>/m/<int:message_id>/raw", ticket.raw_mail, name="raw_mail"),
+    path("t/<str:number>/held/<int:inbound_id>", held_mail.held_text, name="held_mail"),
+    path("t/<str:number>/held/<int:inbound_id>/accept", held_mail.accept, name="accept_held"),
+    path("t/<str:number>/held/<int:inbound_id>/reject", held_mail.reject, name="reject_held"),
     path("t/<str:number>/assign", actions.assign, name="assign"),
     path("t/<str:number>/priority", actions.priority, name="priority"),
     path("t/<str:number>/category", actions.category, name="category"),

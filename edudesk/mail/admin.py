@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from edudesk.mail import outbound
-from edudesk.mail.ingest import TemporaryFailure, accept_held, rerun
+from edudesk.mail.ingest import TemporaryFailure, accept_held, reject_held, rerun
 from edudesk.mail.models import InboundMail, Mailbox, MailTemplate, OutboundMail
+from edudesk.tickets.types import Actor
 
 
 class MailboxForm(forms.ModelForm):
@@ -82,6 +83,15 @@ def accept_held_mail(modeladmin, request, queryset):
     _report(modeladmin, request, done, 0)
 
 
+@admin.action(description=_("Отклонить задержанное письмо"))
+def reject_held_mail(modeladmin, request, queryset):
+    done = 0
+    for row in queryset.filter(state=InboundMail.State.HELD):
+        reject_held(row, actor=Actor.agent(request.user))
+        done += 1
+    _report(modeladmin, request, done, 0)
+
+
 @admin.register(InboundMail)
 class InboundMailAdmin(admin.ModelAdmin):
     list_display = ["received_at", "from_address", "subject", "state", "ticket", "mailbox",
@@ -93,7 +103,7 @@ class InboundMailAdmin(admin.ModelAdmin):
     readonly_fields = ["message_id", "mailbox", "service", "source", "size", "from_address",
                        "subject", "state", "detail", "ticket", "ticket_message", "attempts",
                        "received_at", "processed_at"]
-    actions = [rerun_mail, rerun_as_person, accept_held_mail]
+    actions = [rerun_mail, rerun_as_person, accept_held_mail, reject_held_mail]
 
     def has_add_permission(self, request):
         return False

@@ -16,7 +16,9 @@ class MailConfig(AppConfig):
 
     def ready(self) -> None:
         from edudesk.mail.notifications import NOTIFIED_KINDS, notify_customer
+        from edudesk.mail.staff_notices import SLA_KINDS, notify_supervisor
         from edudesk.tickets.events import subscribe
 
         subscribe(notify_customer, kinds=NOTIFIED_KINDS)
+        subscribe(notify_supervisor, kinds=SLA_KINDS)
         post_migrate.connect(_create_default_templates, sender=self)

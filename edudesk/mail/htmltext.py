@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from html.parser import HTMLParser
+from urllib.parse import quote, unquote
 
 import nh3
 
@@ -26,9 +28,13 @@ _ALLOWED_ATTRIBUTES = {
     "font": {"color"},
     "ol": {"start"},
 }
-# No "cid:": inline images are stored as the ticket's attachments (картинкаN), and a cid:
-# link would only show as a broken image; the alt text stays.
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_URL_ATTRIBUTES = {"href", "src"}
+# Inline images («cid:» links) are stored as the ticket's attachments (картинкаN). The stored
+# HTML names them by file name under this scheme; the page showing the HTML resolves each
+# to its own permission-checked attachment URL (see ``resolve_inline_images``).
+INLINE_SCHEME = "edudesk-inline"
+_INLINE_PREFIX = f"{INLINE_SCHEME}:"
 
 
 class _TextExtractor(HTMLParser):
@@ -129,13 +135,57 @@ def html_to_text(html: str) -> str:
     return text.strip()
 
 
-def sanitise_html(html: str) -> str:
-    """HTML safe to show in the desk and portal: no scripts, styles, handlers or foreign schemes."""
+def _clean(html: str, *, extra_scheme: str, attribute_filter, url_relative) -> str:
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
         clean_content_tags={"script", "style", "title", "head"},
         attributes=_ALLOWED_ATTRIBUTES,
-        url_schemes=_URL_SCHEMES,
+        url_schemes=_URL_SCHEMES | {extra_scheme},
         link_rel="noopener noreferrer nofollow",
+        attribute_filter=attribute_filter,
+        url_relative=url_relative,
     ).strip()
+
+
+def _content_id(url: str) -> str:
+    return unquote(url[4:]).strip().strip("<>")
+
+
+def sanitise_html(html: str, inline_images: Mapping[str, str] | None = None) -> str:
+    """HTML safe to show in the desk and portal: no scripts, styles, handlers, foreign schemes
+    or relative links (a mail has no base: they would point into edudesk itself).
+
+    ``inline_images`` maps the mail's Content-IDs to its file names: ``<img src="cid:…">`` of
+    one of them becomes a reference to that file; any other ``cid:`` link is dropped (the
+    image's alt text stays).
+    """
+    names = dict(inline_images or {})
+
+    def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+        if attribute not in _URL_ATTRIBUTES:
+            return value
+        if value[:4].lower() == "cid:":
+            name = names.get(_content_id(value)) if (tag, attribute) == ("img", "src") else None
+            return _INLINE_PREFIX + quote(name[:255], safe="") if name else None
+        if value.startswith(_INLINE_PREFIX):
+            return None  # written by the mail's author, not by us
+        return value
+
+    return _clean(html, extra_scheme="cid", attribute_filter=attribute_filter, url_relative="deny")
+
+
+def resolve_inline_images(html: str, urls_by_name: Mapping[str, str]) -> str:
+    """Stored mail HTML for display: inline images point to the attachment URLs given (by the
+    attachment's original file name); no other relative URL is let through."""
+    allowed = set(urls_by_name.values())
+
+    def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+        if attribute in _URL_ATTRIBUTES and value.startswith(_INLINE_PREFIX):
+            if (tag, attribute) != ("img", "src"):
+                return None
+            return urls_by_name.get(unquote(value[len(_INLINE_PREFIX):]))
+        return value
+
+    return _clean(html, extra_scheme=INLINE_SCHEME, attribute_filter=attribute_filter,
+                  url_relative=lambda url: url if url in allowed else None)

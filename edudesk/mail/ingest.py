@@ -23,7 +23,9 @@ from edudesk.accounts.models import Service
 from edudesk.mail.conf import mail_setting
 from edudesk.mail.models import InboundMail, Mailbox, MailLocation, ledger_message_id
 from edudesk.mail.parsing import GENERATED_ID_DOMAIN, MailParseError, ParsedMail, parse_mail
-from edudesk.mail.process import add_held_mail, process_mail
+from edudesk.mail.process import MAIL_REJECTED_EVENT, add_held_mail, process_mail
+from edudesk.tickets import events
+from edudesk.tickets.types import Actor
 
 log = logging.getLogger(__name__)
 State = InboundMail.State
@@ -199,4 +201,22 @@ def accept_held(inbound: InboundMail, *, now: datetime | None = None) -> IngestR
         add_held_mail(row, parse_mail(bytes(row.raw)), now)
         row.processed_at = now
         row.save()
+    return _result(row)
+
+
+def reject_held(inbound: InboundMail, *, actor: Actor, now: datetime | None = None) -> IngestResult:
+    """An agent refuses a held mail: it stays in the ledger as refused, the ticket notes who."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = InboundMail.objects.select_for_update(of=("self",)).select_related("ticket").get(
+            pk=inbound.pk)
+        if row.state != State.HELD or row.ticket is None:
+            return _result(row)
+        row.state = State.REFUSED
+        row.detail = _("Отклонено специалистом: %(who)s.") % {"who": actor}
+        row.processed_at = now
+        row.save()
+        events.record(row.ticket, MAIL_REJECTED_EVENT, actor, now=now, data={
+            "inbound_id": row.pk, "from": row.from_address, "subject": row.subject,
+        })
     return _result(row)

@@ -90,22 +90,53 @@ DEFAULTS: dict[str, tuple[str, str]] = {
             "Ваше сообщение добавлено к обращению {{ number }}, но не все вложения приняты.\n\n"
         ),
     ),
+    Key.MERGED: (
+        N_("Обращение объединено с обращением {{ original_number }}"),
+        N_(
+            "Здравствуйте{% if name %}, {{ name }}{% endif %}!\n\n"
+            "Ваше обращение {{ number }} «{{ subject }}» объединено с обращением "
+            "{{ original_number }} «{{ original_subject }}»: в них описана одна проблема.\n"
+            "Следите за решением в обращении {{ original_number }}: дальнейшие новости "
+            "придут по нему.\n\n"
+        ),
+    ),
 }
-# Parts appended to every default text, in this order.
+# Mails to the staff (the line's supervisor): no customer footers, a link to the desk.
+_SLA_NOTICE = N_(
+    "{{ notice }}\n\n"
+    "Сервис: {{ service }}. Линия: {{ group }}. Исполнитель: {{ assignee }}.\n"
+    "Статус: «{{ status }}», приоритет: {{ priority }}.\n\n"
+    "Открыть обращение: {{ desk_url }}\n"
+)
+STAFF_DEFAULTS: dict[str, tuple[str, str]] = {
+    Key.SLA_WARNING: (
+        N_("Срок под угрозой: {{ subject }}"),
+        _SLA_NOTICE,
+    ),
+    Key.SLA_BREACHED: (
+        N_("Срок нарушен: {{ subject }}"),
+        _SLA_NOTICE,
+    ),
+}
+STAFF_KEYS = frozenset(STAFF_DEFAULTS)
+# Parts appended to every default text for customers, in this order.
 _FOOTERS = (_REFUSED_FILES, _KEEP_SUBJECT, _SIGNATURE)
 
 
 def default_texts(key: str, language: str) -> tuple[str, str]:
     """(subject, text) of a notification's default template in a language."""
-    subject, body = DEFAULTS[key]
     with translation.override(language):
+        if key in STAFF_DEFAULTS:
+            subject, body = STAFF_DEFAULTS[key]
+            return gettext(subject), gettext(body)
+        subject, body = DEFAULTS[key]
         footer = "\n\n".join(gettext(part) for part in _FOOTERS)
         return gettext(subject), gettext(body) + footer
 
 
 def create_default_templates() -> None:
     """Store the defaults for every notification and language that has no row yet."""
-    for key in DEFAULTS:
+    for key in [*DEFAULTS, *STAFF_DEFAULTS]:
         for language in LANGUAGES:
             subject, text = default_texts(key, language)
             MailTemplate.objects.get_or_create(

@@ -202,6 +202,9 @@ class MailTemplate(models.Model):
         STATUS_CHANGED = "status_changed", _("изменение статуса")
         CLOSED = "closed", _("обращение закрыто")
         FILES_REFUSED = "files_refused", _("вложения не приняты")
+        MERGED = "merged", _("обращение объединено с другим")
+        SLA_WARNING = "sla_warning", _("руководителю: срок под угрозой")
+        SLA_BREACHED = "sla_breached", _("руководителю: срок нарушен")
 
     key = models.CharField(_("уведомление"), max_length=20, choices=Key.choices)
     language = models.CharField(_("язык"), max_length=8, default="ru")

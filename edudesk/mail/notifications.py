@@ -19,7 +19,10 @@ Key = MailTemplate.Key
 # (an answer, a request for clarification) or were made by the customer.
 # The events that may tell the customer something (others never queue a job for mail).
 NOTIFIED_KINDS = frozenset({EventKind.CREATED, EventKind.MESSAGE_ADDED,
-                            EventKind.CLARIFICATION_REQUESTED, EventKind.STATUS_CHANGED})
+                            EventKind.CLARIFICATION_REQUESTED, EventKind.STATUS_CHANGED,
+                            EventKind.MERGED_INTO})
+# Events told to the requester alone (the rest go to everyone who writes in the ticket).
+_REQUESTER_ONLY = frozenset({EventKind.CREATED, EventKind.MERGED_INTO})
 
 _STATUS_TEMPLATES = {
     Status.IN_PROCESSING: Key.STATUS_CHANGED,
@@ -51,9 +54,18 @@ def _template_and_context(event: Event) -> tuple[str, dict, bool] | None:
         message = Message.objects.filter(pk=event.data.get("message_id")).first()
         body = message.body if message else ""
         return Key.CLARIFICATION, {"message": body, "missing": event.data.get("missing", [])}, False
-    if event.kind == EventKind.STATUS_CHANGED:
-        if event.actor_kind == ActorKind.CUSTOMER or (event.data or {}).get("automatic"):
+    if event.kind == EventKind.MERGED_INTO:
+        original = ticket.merged_into
+        if original is None:
             return None
+        return Key.MERGED, {"original_number": original.number,
+                            "original_subject": original.subject}, False
+    if event.kind == EventKind.STATUS_CHANGED:
+        data = event.data or {}
+        if event.actor_kind == ActorKind.CUSTOMER or data.get("automatic"):
+            return None
+        if data.get("reason") == "merged":
+            return None  # the merge notice names the ticket to follow instead
         template = _STATUS_TEMPLATES.get((event.new or {}).get("status"))
         return (template, {}, False) if template else None
     return None
@@ -73,15 +85,15 @@ def participants(ticket) -> list[Contact]:
 def notify_customer(event: Event) -> list[OutboundMail]:
     """Compose the mail an event deserves (if any) for the ticket's participants.
 
-    The registration goes to the requester alone; answers, questions and status news go to
-    everyone who writes in the ticket.
+    The registration and the merge notice go to the requester alone; answers, questions and
+    status news go to everyone who writes in the ticket.
     """
     decision = _template_and_context(event)
     if decision is None:
         return []
     template, context, automatic = decision
     ticket = event.ticket
-    recipients = [ticket.requester] if event.kind == EventKind.CREATED else participants(ticket)
+    recipients = [ticket.requester] if event.kind in _REQUESTER_ONLY else participants(ticket)
     composed = []
     for recipient in recipients:
         mail = queue_mail(ticket=ticket, recipient=recipient, template=template, event=event,

@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import secrets
 import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import formataddr
 
@@ -24,7 +26,7 @@ from django.utils import timezone, translation
 from edudesk.accounts.models import Contact
 from edudesk.mail import mail_templates
 from edudesk.mail.conf import mail_setting, reply_token_secret
-from edudesk.mail.models import Mailbox, OutboundMail
+from edudesk.mail.models import InboundMail, Mailbox, OutboundMail
 from edudesk.mail.reply_address import make_reply_address
 from edudesk.mail.tags import tag_subject
 from edudesk.tickets import events
@@ -37,6 +39,27 @@ MAIL_FAILED_EVENT = "mail_failed"
 _REFERENCES_KEPT = 10
 _SEND_LEASE = timedelta(minutes=5)
 _MAX_RETRY_DELAY_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Whom one mail goes to. Staff mail (a supervisor's notice) carries no reply address,
+    stays out of the customer's thread and is never capped as an automatic reply."""
+
+    email: str
+    name: str
+    language: str
+    staff: bool = False
+
+    @classmethod
+    def of(cls, person: Contact | Recipient) -> Recipient:
+        if isinstance(person, Recipient):
+            return person
+        return cls(email=person.email, name=person.full_name, language=person.language)
+
+    @classmethod
+    def staff_member(cls, user) -> Recipient:
+        return cls(email=user.email, name=str(user), language=settings.LANGUAGE_CODE, staff=True)
 
 
 def support_address(ticket: Ticket) -> tuple[str, Mailbox | None]:
@@ -62,8 +85,16 @@ def thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
         .values_list("created_at", "pk", "external_id")
     ):
         timeline.append((created_at, 0, pk, message_id))
+    # Mail received for the ticket: still this ticket's thread after a merge moved its messages.
+    for received_at, pk, message_id in (
+        InboundMail.objects.filter(ticket=ticket, state__in=[InboundMail.State.CREATED,
+                                                             InboundMail.State.ADDED])
+        .values_list("received_at", "pk", "message_id")
+    ):
+        timeline.append((received_at, 0, pk, message_id))
     for created_at, pk, message_id in (
         OutboundMail.objects.filter(ticket=ticket).exclude(state=OutboundMail.State.SUPPRESSED)
+        .exclude(template__in=mail_templates.STAFF_KEYS)
         .values_list("created_at", "pk", "message_id")
     ):
         timeline.append((created_at, 1, pk, message_id))
@@ -81,7 +112,7 @@ def automatic_replies_in_last_hour(address: str, now: datetime) -> int:
     ).exclude(state=OutboundMail.State.SUPPRESSED).count()
 
 
-def ticket_context(ticket: Ticket, contact: Contact) -> dict:
+def ticket_context(ticket: Ticket, name: str) -> dict:
     from edudesk.sla.notices import due_notice
 
     return {
@@ -90,7 +121,7 @@ def ticket_context(ticket: Ticket, contact: Contact) -> dict:
         "status": ticket.status_label(),
         "priority": ticket.get_priority_display(),
         "due_notice": due_notice(ticket),
-        "name": contact.full_name,
+        "name": name,
         "service": ticket.service.name,
         "support_phone": ticket.service.support_phone,
         "site_url": settings.SITE_URL,
@@ -100,18 +131,20 @@ def ticket_context(ticket: Ticket, contact: Contact) -> dict:
 def queue_mail(
     *,
     ticket: Ticket,
-    recipient: Contact,
+    recipient: Contact | Recipient,
     template: str,
     event: Event | None,
     automatic: bool,
-    context: dict | None = None,
+    context: dict | Callable[[], dict] | None = None,
     now: datetime | None = None,
 ) -> OutboundMail | None:
     """Compose one notification and send it after the current transaction commits.
 
     Returns None when the recipient has no address or this event was already notified to
     them. An automatic mail over the hourly cap is stored as suppressed and not sent.
+    ``context`` may be a callable, evaluated in the recipient's language.
     """
+    recipient = Recipient.of(recipient)
     if not recipient.email:
         return None
     now = now or timezone.now()
@@ -120,13 +153,14 @@ def queue_mail(
     ticket.refresh_from_db()
     language = recipient.language if recipient.language in mail_templates.LANGUAGES else "ru"
     with translation.override(language):
-        full_context = {**ticket_context(ticket, recipient), **(context or {})}
+        extra = context() if callable(context) else context
+        full_context = {**ticket_context(ticket, recipient.name), **(extra or {})}
     rendered = mail_templates.render(template, language, full_context, service_id=ticket.service_id)
     address, _mailbox = support_address(ticket)
-    in_reply_to, references = thread_headers(ticket)
-    capped = automatic and automatic_replies_in_last_hour(recipient.email, now) >= mail_setting(
-        "EDUDESK_MAIL_AUTO_REPLIES_PER_HOUR"
-    )
+    in_reply_to, references = ("", []) if recipient.staff else thread_headers(ticket)
+    capped = (automatic and not recipient.staff
+              and automatic_replies_in_last_hour(recipient.email, now)
+              >= mail_setting("EDUDESK_MAIL_AUTO_REPLIES_PER_HOUR"))
     try:
         with transaction.atomic():
             outbound = OutboundMail.objects.create(
@@ -135,7 +169,8 @@ def queue_mail(
                 template=template,
                 automatic=automatic,
                 from_address=formataddr((ticket.service.name, address)),
-                reply_to=make_reply_address(address, ticket.pk, reply_token_secret()),
+                reply_to="" if recipient.staff else make_reply_address(
+                    address, ticket.pk, reply_token_secret()),
                 to_address=recipient.email,
                 subject=tag_subject(rendered.subject, ticket.number)[:500],
                 body_text=rendered.text,

@@ -294,12 +294,24 @@ def _walk(part: Message, depth: int, in_related: bool = False) -> _Body:
 
 
 def _name_unnamed(attachments: list[MailAttachment]) -> list[MailAttachment]:
-    """Give nameless parts (pasted screenshots, inline images) a name from their type."""
+    """Give nameless parts (pasted screenshots, inline images) a name from their type, and
+    make names unique within the mail (the HTML's inline images refer to them by name)."""
     named = []
+    taken: set[str] = set()
     for index, attachment in enumerate(attachments, start=1):
-        if not attachment.filename:
+        filename = attachment.filename
+        if not filename:
             stem = "image" if attachment.content_type.startswith("image/") else "attachment"
             filename = f"{stem}-{index}{_extension_for(attachment.content_type)}"
+        stem, dot, extension = filename.rpartition(".")
+        if not dot:
+            stem, extension = extension, ""
+        copy = 1
+        while filename[:255] in taken:  # stored names are cut at 255 characters
+            copy += 1
+            filename = f"{stem[:200]} ({copy}){dot}{extension[:40]}"
+        taken.add(filename[:255])
+        if filename != attachment.filename:
             attachment = dataclasses.replace(attachment, filename=filename)
         named.append(attachment)
     return named
@@ -315,6 +327,7 @@ def _parse_message(message: Message, depth: int, raw: bytes | None = None) -> Pa
     if generated:
         message_id = f"{hashlib.sha256(raw).hexdigest()[:40]}@{GENERATED_ID_DOMAIN}"
     body = _walk(message, depth)
+    attachments = _name_unnamed(body.attachments)
     html = "\n".join(body.html)
     text = "\n\n".join(chunk.strip("\n") for chunk in body.plain if chunk.strip())
     if not text and html:
@@ -339,8 +352,9 @@ def _parse_message(message: Message, depth: int, raw: bytes | None = None) -> Pa
         references=_message_ids(message, "References"),
         noise=detect_noise(message, sender.address),
         text=text.strip(),
-        html=sanitise_html(html) if html else "",
-        attachments=_name_unnamed(body.attachments),
+        html=sanitise_html(html, {a.content_id: a.filename for a in attachments if a.content_id})
+        if html else "",
+        attachments=attachments,
         forwarded=body.forwarded,
     )
 

@@ -31,6 +31,7 @@ from edudesk.tickets.types import Actor
 State = InboundMail.State
 Key = MailTemplate.Key
 MAIL_HELD_EVENT = "mail_held"
+MAIL_REJECTED_EVENT = "mail_rejected"  # an agent refused a held mail
 MAIL_BOUNCED_EVENT = "mail_bounced"
 
 

@@ -35,3 +35,24 @@ def test_sanitising_removes_scripts_handlers_styles_javascript_links_and_cid_ima
     assert clean == (
         '<p>Текст</p><a rel="noopener noreferrer nofollow">ссылка</a><img alt="картинка1">'
     )
+
+
+def test_inline_images_are_named_by_file_and_resolved_only_to_the_urls_given():
+    from edudesk.mail.htmltext import resolve_inline_images
+
+    stored = sanitise_html(
+        '<img src="cid:%3Cshot@tb%3E" alt="снимок"><a href="cid:shot@tb">ссылка</a>'
+        '<img src="edudesk-inline:forged.png" alt="подделка"><img src="../../desk/sign-out">',
+        {"shot@tb": "снимок экрана.png"},
+    )
+    assert stored == (
+        '<img src="edudesk-inline:%D1%81%D0%BD%D0%B8%D0%BC%D0%BE%D0%BA%20%D1%8D%D0%BA%D1%80%D0%B0'
+        '%D0%BD%D0%B0.png" alt="снимок"><a rel="noopener noreferrer nofollow">ссылка</a>'
+        '<img alt="подделка"><img>'
+    )
+    shown = resolve_inline_images(stored + '<img src="edudesk-inline:other.png" alt="чужой">',
+                                  {"снимок экрана.png": "/desk/t/INC0000123/a/1"})
+    assert shown == (
+        '<img src="/desk/t/INC0000123/a/1" alt="снимок"><a rel="noopener noreferrer nofollow">'
+        'ссылка</a><img alt="подделка"><img><img alt="чужой">'
+    )

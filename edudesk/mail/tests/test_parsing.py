@@ -78,7 +78,8 @@ def test_html_only_mail_gets_readable_text_and_sanitised_html():
 def test_nested_multipart_keeps_plain_text_html_inline_image_and_zip_with_rfc2231_name():
     mail = parse_mail(read_corpus_mail("nested_inline_image_and_zip.eml"))
     assert mail.text == "Добрый день! Ошибка на странице отчёта, см. картинку ниже.\nБраузер Firefox 133."
-    assert '<img alt="картинка1">' in mail.html, "the image itself is an attachment"
+    assert '<img src="edudesk-inline:image-1.png" alt="картинка1">' in mail.html, (
+        "the image itself is an attachment, named by its file")
     inline, archive = mail.attachments
     assert inline.inline and inline.content_id == "part1.screen@school5-tver.example"
     assert inline.content_type == "image/png" and inline.filename.endswith(".png")
@@ -227,3 +228,17 @@ def test_broken_headers_do_not_stop_parsing():
 def test_bytes_that_are_not_a_mail_are_refused(raw):
     with pytest.raises(MailParseError):
         parse_mail(raw)
+
+
+def test_same_file_names_in_one_mail_are_told_apart():
+    from email.message import EmailMessage
+
+    mail = EmailMessage()
+    mail["From"] = "a.smirnova@school5-tver.example"
+    mail["Subject"] = "Два снимка"
+    mail.set_content("См. снимки.")
+    for cid in ("a@tb", "b@tb"):
+        mail.add_attachment(b"\x89PNG\r\n", maintype="image", subtype="png", filename="image.png",
+                            cid=f"<{cid}>")
+    assert [a.filename for a in parse_mail(mail.as_bytes()).attachments] == [
+        "image.png", "image (2).png"]
