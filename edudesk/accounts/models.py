@@ -6,6 +6,8 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -105,7 +107,11 @@ class Contact(models.Model):
         verbose_name = _("контакт")
         verbose_name_plural = _("контакты")
         ordering = ["full_name"]
-        indexes = [models.Index(fields=["service", "email"])]
+        indexes = [
+            models.Index(fields=["service", "email"]),
+            # Requesters are matched by e-mail without regard to case (email__iexact).
+            models.Index(F("service"), Upper("email"), name="contact_service_email_ci"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email or self.phone or self.login or f"#{self.pk}"

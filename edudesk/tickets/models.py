@@ -134,6 +134,8 @@ class Ticket(models.Model):
             models.Index(fields=["organisation", "status", "id"], name="ticket_org_status"),
             models.Index(fields=["updated_at", "id"], name="ticket_updated"),
             models.Index(fields=["status", "updated_at", "id"], name="ticket_status_updated"),
+            # The customer's «Мои обращения», most recently updated first.
+            models.Index(fields=["requester", "updated_at", "id"], name="ticket_requester_updated"),
             # The agent workspace's personal, line and at-risk queues, open tickets only.
             models.Index(fields=["assignee", "due_at", "id"], condition=_OPEN,
                          name="ticket_assignee_due_open"),
