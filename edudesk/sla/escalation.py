@@ -2,9 +2,10 @@
 
 Each sweep reads at most `batch` clocks per threshold through partial indexes on
 `warn_at` / `due_at`, so its work does not grow with the number of open tickets. A clock
-is claimed by a conditional UPDATE (`... WHERE warned_at IS NULL`) in the same
-transaction as its event, flag and notification: two sweeps or two consumers racing for
-the same clock notify once, and a failure rolls the claim back for the next sweep.
+is claimed by a conditional UPDATE (`... WHERE warned_at IS NULL`) in the same short
+transaction as its event, flag and notification, after its ticket is locked without
+waiting (SKIP LOCKED): two sweeps or two consumers racing for the same clock notify once,
+never deadlock, and a busy ticket or a failure leaves the clock for the next sweep.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from edudesk.tickets.models import Ticket
 from edudesk.tickets.types import Actor
 
 DEFAULT_BATCH = 500
-CHUNK = 100
 
 log = logging.getLogger(__name__)
 
@@ -65,29 +65,42 @@ def _claim_and_announce(
 ) -> int:
     """Claim up to `batch` running clocks matching `unclaimed`; announce each one claimed.
 
-    Clocks are handled in chunks of one transaction each (one commit per chunk, not per
-    clock); each clock has its own savepoint, so a clock whose announcement fails is
-    rolled back alone and stays unclaimed for the next sweep.
+    Each clock is claimed in a short transaction of its own that locks one ticket only, and
+    never waits for it: a ticket locked by an agent's change or by another sweep is skipped,
+    and its clock stays unclaimed for the next sweep. Holding at most one ticket lock and
+    never waiting for another, concurrent sweeps cannot deadlock, and they spread over the
+    backlog instead of queueing behind each other. A clock whose announcement fails is rolled
+    back alone and also stays for the next sweep.
     """
     still_unclaimed = Q(state=ClockState.RUNNING) & unclaimed
     candidates = list(
         SlaClock.objects.filter(still_unclaimed).order_by(order).values_list("pk", "ticket_id")[:batch]
     )
-    done = 0
-    for first in range(0, len(candidates), CHUNK):
-        with transaction.atomic():
-            for clock_id, ticket_id in candidates[first : first + CHUNK]:
-                try:
-                    with transaction.atomic():
-                        # The ticket first, then its clock: the order ticket changes lock them in.
-                        list(Ticket.objects.select_for_update().filter(pk=ticket_id).values_list("pk"))
-                        # The conditional UPDATE is the claim: of two sweeps, one gets the row.
-                        if SlaClock.objects.filter(still_unclaimed, pk=clock_id).update(**claim):
-                            _announce(clock_id, event_kind, notice_kind, now)
-                            done += 1
-                except DatabaseError:
-                    log.exception("SLA %s for clock %s failed; left for the next sweep", event_kind, clock_id)
+    done = busy = 0
+    for clock_id, ticket_id in candidates:
+        try:
+            with transaction.atomic():
+                if not _lock_ticket_unless_busy(ticket_id):
+                    busy += 1
+                    continue
+                # The conditional UPDATE is the claim: of two sweeps, one gets the row.
+                if SlaClock.objects.filter(still_unclaimed, pk=clock_id).update(**claim):
+                    _announce(clock_id, event_kind, notice_kind, now)
+                    done += 1
+        except DatabaseError:
+            log.exception("SLA %s for clock %s failed; left for the next sweep", event_kind, clock_id)
+    if busy:
+        log.info("SLA %s: %s clocks of busy tickets left for the next sweep", event_kind, busy)
     return done
+
+
+def _lock_ticket_unless_busy(ticket_id: int) -> bool:
+    """Lock the ticket before its clock (the order ticket changes lock them in); False if busy.
+
+    SKIP LOCKED returns no row when another transaction holds the ticket, instead of waiting.
+    """
+    locked = Ticket.objects.select_for_update(skip_locked=True).filter(pk=ticket_id).values_list("pk")
+    return locked.first() is not None
 
 
 def _announce(clock_id: int, event_kind: str, notice_kind: str, now: datetime) -> None:
