@@ -36,9 +36,11 @@ def field_rows(ticket: Ticket) -> list[FieldRow]:
     return rows
 
 
-def other_tickets(scope, ticket: Ticket) -> list[Ticket]:
-    return list(scope.filter(requester_id=ticket.requester_id).exclude(pk=ticket.pk)
-                .select_related("service").order_by("-id")[:OTHER_TICKETS_SHOWN])
+def other_tickets(ticket: Ticket) -> list[Ticket]:
+    """The requester's latest other tickets. A contact belongs to one service, so these are
+    in the ticket's service, which the agent on its page serves."""
+    return list(Ticket.objects.filter(service_id=ticket.service_id, requester_id=ticket.requester_id)
+                .exclude(pk=ticket.pk).select_related("service").order_by("-id")[:OTHER_TICKETS_SHOWN])
 
 
 def category_choices(ticket: Ticket) -> list[tuple[str, str]]:

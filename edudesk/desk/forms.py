@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from edudesk.accounts.models import Service, SupportGroup, User
+from edudesk.desk.widgets import QuickSelect
 from edudesk.tickets.models import Channel, Consultation, Priority
 from edudesk.tickets.status import Status
 
@@ -17,20 +18,29 @@ def _blank(choices) -> list:
     return [("", _("все")), *choices]
 
 
+def _render_choices(field: forms.ModelChoiceField, objects) -> None:
+    """Show `objects` (already fetched) as the field's options. The queryset still validates
+    what is posted; only the rendering stops asking the database again for the same rows."""
+    field.widget.choices = [("", field.empty_label), *((obj.pk, field.label_from_instance(obj))
+                                                        for obj in objects)]
+
+
 class QueueFilterForm(forms.Form):
     """Filters on top of a queue; every field is optional and maps to an indexed column."""
 
     service = forms.ModelChoiceField(label=_("Сервис"), queryset=Service.objects.none(),
-                                     required=False, empty_label=_("все"))
-    status = forms.ChoiceField(label=_("Статус"), choices=_blank(Status.choices), required=False)
+                                     required=False, empty_label=_("все"), widget=QuickSelect)
+    status = forms.ChoiceField(label=_("Статус"), choices=_blank(Status.choices), required=False,
+                               widget=QuickSelect)
     priority = forms.ChoiceField(label=_("Приоритет"), choices=_blank(Priority.choices),
-                                 required=False)
-    channel = forms.ChoiceField(label=_("Канал"), choices=_blank(Channel.choices), required=False)
+                                 required=False, widget=QuickSelect)
+    channel = forms.ChoiceField(label=_("Канал"), choices=_blank(Channel.choices), required=False,
+                                widget=QuickSelect)
     category = forms.CharField(label=_("Категория"), max_length=40, required=False)
     region = forms.CharField(label=_("Регион"), max_length=120, required=False)
     organisation = forms.IntegerField(label=_("Организация"), required=False,
                                       widget=forms.HiddenInput)
-    assignee = forms.ChoiceField(label=_("Исполнитель"), required=False)
+    assignee = forms.ChoiceField(label=_("Исполнитель"), required=False, widget=QuickSelect)
     created_from = forms.DateField(label=_("Создано с"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))
     created_to = forms.DateField(label=_("Создано по"), required=False,
@@ -40,6 +50,7 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if services is not None:
             self.fields["service"].queryset = services
+            _render_choices(self.fields["service"], services)
         self.fields["assignee"].choices = [("", _("все")), ("none", _("не назначен")),
                                            *[(str(a.pk), str(a)) for a in agents]]
 
@@ -60,7 +71,7 @@ class ComposerForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 8, "id": "composer-body"}))
     missing = forms.MultipleChoiceField(label=_("Чего не хватает"), required=False,
                                         widget=forms.CheckboxSelectMultiple)
-    then_status = forms.ChoiceField(label=_("После ответа"), required=False)
+    then_status = forms.ChoiceField(label=_("После ответа"), required=False, widget=QuickSelect)
     seen_event = forms.IntegerField(widget=forms.HiddenInput, required=False)
     send_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -77,11 +88,15 @@ class ComposerForm(forms.Form):
         return data
 
 
+# What a person's name (User.__str__) is made of: enough to list hundreds of agents cheaply.
+NAME_FIELDS = ("id", "full_name", "first_name", "last_name", "username")
+
+
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(label=_("Исполнитель"), queryset=User.objects.none(),
-                                      required=False, empty_label=_("не назначен"))
+                                      required=False, empty_label=_("не назначен"), widget=QuickSelect)
     group = forms.ModelChoiceField(label=_("Линия"), queryset=SupportGroup.objects.none(),
-                                   required=False, empty_label=_("без линии"))
+                                   required=False, empty_label=_("без линии"), widget=QuickSelect)
 
     def __init__(self, *args, ticket=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,13 +105,18 @@ class AssignForm(forms.Form):
                 is_active=True, services=ticket.service_id).order_by("full_name", "username")
             self.fields["group"].queryset = SupportGroup.objects.filter(service_id=ticket.service_id)
 
+    def fetch_choices(self) -> None:
+        """Fetch the agents and lines once for showing the form (two plain queries)."""
+        _render_choices(self.fields["assignee"], self.fields["assignee"].queryset.only(*NAME_FIELDS))
+        _render_choices(self.fields["group"], self.fields["group"].queryset.select_related("service"))
+
 
 class PriorityForm(forms.Form):
-    priority = forms.ChoiceField(label=_("Приоритет"), choices=Priority.choices)
+    priority = forms.ChoiceField(label=_("Приоритет"), choices=Priority.choices, widget=QuickSelect)
 
 
 class CategoryForm(forms.Form):
-    category = forms.ChoiceField(label=_("Категория"), required=False)
+    category = forms.ChoiceField(label=_("Категория"), required=False, widget=QuickSelect)
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,9 +12,11 @@ FRESH = timedelta(seconds=HEARTBEAT_SECONDS * 3)
 
 
 def mark(ticket, user, activity: str, now: datetime | None = None) -> None:
+    """One statement: insert the mark, or refresh it when the agent already has one."""
     now = now or timezone.now()
-    TicketPresence.objects.update_or_create(ticket=ticket, user=user,
-                                            defaults={"activity": activity, "seen_at": now})
+    TicketPresence.objects.bulk_create(
+        [TicketPresence(ticket=ticket, user=user, activity=activity, seen_at=now)],
+        update_conflicts=True, unique_fields=["ticket", "user"], update_fields=["activity", "seen_at"])
 
 
 def leave(ticket, user) -> None:

@@ -8,9 +8,13 @@ bounded index scan («1000+»), as cheap at a million tickets as at a hundred.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from edudesk.accounts.models import User
+from edudesk.desk.forms import NAME_FIELDS
 from edudesk.desk.keyset import Keyset
 from edudesk.tickets.models import SlaFlag
 from edudesk.tickets.status import OPEN_STATUSES, Status
@@ -80,9 +84,34 @@ class QueueCount:
         return f"{COUNT_CAP}+" if self.count > COUNT_CAP else str(self.count)
 
 
+def listed(tickets: QuerySet) -> QuerySet:
+    """What a queue's rows show, fetched with the page.
+
+    Three joins and no more: each further join multiplies PostgreSQL's planning time (a
+    five-join page planned in 3 ms and ran in 0.4 ms). The assignee comes by a second
+    primary-key look-up; the text and the intake fields, which the list never shows, stay
+    in the database."""
+    return (tickets.select_related("service", "requester", "organisation")
+            .prefetch_related(Prefetch("assignee", queryset=User.objects.only(*NAME_FIELDS)))
+            .defer("description", "fields"))
+
+
 def counts(scope: QuerySet, viewer: Viewer) -> list[QueueCount]:
-    """One bounded COUNT per queue: the cost does not grow with the number of tickets."""
-    return [
-        QueueCount(queue, queue.tickets(scope, viewer).order_by()[: COUNT_CAP + 1].count())
-        for queue in QUEUES.values()
-    ]
+    """Every queue's count, each a COUNT over at most COUNT_CAP + 1 index entries, all in one
+    round trip: the cost does not grow with the number of tickets."""
+    queues = list(QUEUES.values())
+    connection = connections[scope.db]
+    columns, params = [], []
+    for queue in queues:
+        capped = queue.tickets(scope, viewer).order_by().values("pk")[: COUNT_CAP + 1]
+        try:
+            sql, capped_params = capped.query.get_compiler(connection=connection).as_sql()
+        except EmptyResultSet:  # e.g. «Моей линии» for someone in no line
+            columns.append("0")
+            continue
+        columns.append(f"(SELECT COUNT(*) FROM ({sql}) capped_{queue.key})")
+        params.extend(capped_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)}", params)
+        row = cursor.fetchone()
+    return [QueueCount(queue, count) for queue, count in zip(queues, row, strict=True)]

@@ -27,6 +27,9 @@ def test_an_agent_gives_a_ticket_to_a_colleague_and_a_line(agent_client, ticket,
     _post(agent_client, "assign", ticket, {"assignee": colleague.pk, "group": second_line.pk})
     ticket.refresh_from_db()
     assert (ticket.assignee, ticket.group) == (colleague, second_line)
+    page = agent_client.get(reverse("desk:ticket", args=[ticket.number])).content.decode()
+    assert f'<option value="{colleague.pk}" selected>Морозов Илья</option>' in page
+    assert f'<option value="{second_line.pk}" selected>{eschool.code}: Вторая линия</option>' in page
 
 
 def test_an_agent_of_another_service_cannot_be_assigned(agent_client, ticket, outsider_agent):

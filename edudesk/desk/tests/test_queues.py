@@ -62,6 +62,9 @@ def test_a_queue_page_costs_the_same_queries_with_few_and_many_tickets(agent_cli
     few = queries_for_page()
     _many(eschool, teacher, queues.PAGE_SIZE + 30)
     assert queries_for_page() == few
+    # session, user, served services (twice: the services and the ticket scope), active agents,
+    # lines, the page, the assignees, all the counts in one, saved filters
+    assert few == 10
 
 
 def test_counts_stop_at_the_cap_so_they_stay_cheap(eschool, teacher, line1_agent, monkeypatch):
@@ -150,3 +153,25 @@ def test_an_administrator_sees_every_service(client, ticket, uchipro):
     client.force_login(admin)
     numbers = _numbers(client.get(reverse("desk:queue"), {"queue": "all"}))
     assert {ticket.number, lms_ticket.number} <= set(numbers)
+
+
+def test_counts_come_in_one_query_and_an_agent_in_no_line_has_none_in_my_line(eschool, teacher):
+    _many(eschool, teacher, 2)
+    loner = factories.agent(eschool, username="loner", full_name="Ершов Павел")
+    for group in eschool.groups.all():
+        group.members.remove(loner)
+    viewer = queues.viewer_for(loner)
+    with CaptureQueriesContext(connection) as captured:
+        counts = {c.queue.key: c.count for c in queues.counts(Ticket.objects.all(), viewer)}
+    assert len(captured) == 1
+    assert counts["new"] == 2 and counts["all"] == 2
+    assert counts["group"] == 0 and counts["mine"] == 0
+
+
+def test_the_filter_form_keeps_the_chosen_assignee_selected_and_escapes_names(
+        agent_client, eschool, teacher, line1_agent):
+    colleague = factories.agent(eschool, username="colleague", full_name="Морозов <Илья>")
+    response = agent_client.get(reverse("desk:queue"), {"queue": "all", "assignee": colleague.pk})
+    html = response.content.decode()
+    assert f'<option value="{colleague.pk}" selected>Морозов &lt;Илья&gt;</option>' in html
+    assert f'<option value="{line1_agent.pk}">Соколова Анна</option>' in html

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 from edudesk.accounts.models import User
 from edudesk.desk import queues
 from edudesk.desk.access import agent_required, served_services, ticket_scope
-from edudesk.desk.forms import QueueFilterForm
+from edudesk.desk.forms import NAME_FIELDS, QueueFilterForm
 from edudesk.desk.models import SavedFilter
+from edudesk.desk.rows import queue_rows
 from edudesk.tickets.models import Priority
 from edudesk.tickets.status import Status
 
@@ -66,13 +67,12 @@ def queue_view(request):
     services = served_services(user)
     service_ids = [s.pk for s in services]
     agents = (User.objects.filter(services__in=service_ids, is_active=True).distinct()
-              .order_by("full_name", "username"))
+              .only(*NAME_FIELDS).order_by("full_name", "username"))
     form = QueueFilterForm(request.GET or None, services=services, agents=agents)
     data = form.cleaned_data if form.is_valid() else {}
     scope = ticket_scope(user)
     viewer = queues.viewer_for(user)
-    tickets = _apply_filters(queue.tickets(scope, viewer), data)
-    tickets = tickets.select_related("service", "requester", "organisation", "assignee", "group")
+    tickets = queues.listed(_apply_filters(queue.tickets(scope, viewer), data))
     page, next_cursor = queue.keyset.page(tickets, queue.keyset.decode(request.GET.get("after", "")),
                                           queues.PAGE_SIZE)
     filter_query = _filter_query(request)
@@ -80,6 +80,7 @@ def queue_view(request):
         "queue": queue,
         "queue_counts": queues.counts(scope, viewer),
         "tickets": page,
+        "rows": queue_rows(page),
         "next_cursor": next_cursor,
         "after": request.GET.get("after", ""),
         "filter_query": filter_query,

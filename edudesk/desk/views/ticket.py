@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from edudesk.desk import canned, card, clarification, presence, thumbnails, timeline
-from edudesk.desk.access import agent_required, get_ticket, ticket_scope
+from edudesk.desk.access import agent_required, get_ticket
 from edudesk.desk.forms import (
     AssignForm,
     CategoryForm,
@@ -75,7 +75,6 @@ def composer_form(ticket, data=None, attachment_count=0, **initial) -> ComposerF
 
 def ticket_context(request, ticket, composer=None, conflict=None, errors=()) -> dict:
     now = timezone.now()
-    scope = ticket_scope(request.user)
     entries = timeline.build(ticket)
     attachment_count = sum(len(e.message.attachments.all()) for e in entries if e.is_message)
     sla = sla_summary(ticket, now)
@@ -90,13 +89,12 @@ def ticket_context(request, ticket, composer=None, conflict=None, errors=()) -> 
         if remaining is not None else "",
         "entries": entries,
         "field_rows": card.field_rows(ticket),
-        "other_tickets": card.other_tickets(scope, ticket),
+        "other_tickets": card.other_tickets(ticket),
         "links": _linked_tickets(ticket),
         "composer": composer or composer_form(ticket, attachment_count=attachment_count,
                                               mode=request.GET.get("compose", "reply")),
         "canned_responses": canned.responses_for(ticket),
-        "assign_form": AssignForm(ticket=ticket, initial={"assignee": ticket.assignee_id,
-                                                          "group": ticket.group_id}),
+        "assign_form": _assign_form(ticket),
         "priority_form": PriorityForm(initial={"priority": ticket.priority}),
         "category_form": CategoryForm(initial={"category": ticket.category},
                                       categories=card.category_choices(ticket)),
@@ -109,10 +107,17 @@ def ticket_context(request, ticket, composer=None, conflict=None, errors=()) -> 
     }
 
 
+def _assign_form(ticket) -> AssignForm:
+    form = AssignForm(ticket=ticket, initial={"assignee": ticket.assignee_id, "group": ticket.group_id})
+    form.fetch_choices()
+    return form
+
+
 def _linked_tickets(ticket) -> list:
-    outgoing = [link.target for link in TicketLink.objects.filter(source=ticket).select_related("target")]
-    incoming = [link.source for link in TicketLink.objects.filter(target=ticket).select_related("source")]
-    return sorted(outgoing + incoming, key=lambda t: t.pk)
+    """Tickets linked either way (one query)."""
+    links = TicketLink.objects.filter(Q(source=ticket) | Q(target=ticket)).select_related("source", "target")
+    return sorted((link.target if link.source_id == ticket.pk else link.source for link in links),
+                  key=lambda t: t.pk)
 
 
 @agent_required
