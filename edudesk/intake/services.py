@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -29,15 +30,32 @@ DRAFT_LIFETIME = timedelta(days=1)
 SIMILAR_CANDIDATES = 200
 
 
+# Parsed schemas per service id, kept for SCHEMA_CACHE_SECONDS: every submission needs one.
+# A save or delete of a schema row empties this process's cache at once (intake.apps); other
+# processes pick the change up within that time.
+SCHEMA_CACHE_SECONDS = 60
+_schemas: dict[int, tuple[float, FormSchema]] = {}
+
+
+def forget_schemas() -> None:
+    """Drop every cached schema (after a schema row changed)."""
+    _schemas.clear()
+
+
 def schema_for(service: Service) -> FormSchema:
     """The service's stored schema; a service without one gets its seed (or generic) schema."""
+    cached = _schemas.get(service.pk)
+    if cached is not None and time.monotonic() - cached[0] < SCHEMA_CACHE_SECONDS:
+        return cached[1]
     row = FormSchemaRow.objects.filter(service=service).first()
     if row is None:
         document = initial_schema(service.code).to_json()
         row, _created = FormSchemaRow.objects.get_or_create(
             service=service, defaults={"document": document}
         )
-    return row.as_schema()
+    schema = row.as_schema()
+    _schemas[service.pk] = (time.monotonic(), schema)
+    return schema
 
 
 @dataclasses.dataclass(frozen=True)

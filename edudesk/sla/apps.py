@@ -11,7 +11,7 @@ class SlaConfig(AppConfig):
 
         from edudesk.accounts.models import Service
         from edudesk.sla import clocks, tasks  # noqa: F401 - tasks registers the periodic jobs
-        from edudesk.sla.models import CalendarDay, ServiceHours
+        from edudesk.sla.models import CalendarDay, ServiceHours, SlaPolicy
         from edudesk.tickets.events import subscribe_in_transaction
 
         # Clocks change in the same transaction as the ticket change that moves them.
@@ -20,9 +20,18 @@ class SlaConfig(AppConfig):
         for model in (CalendarDay, ServiceHours, Service):
             post_save.connect(_forget, sender=model, dispatch_uid=f"sla-forget-{model.__name__}")
             post_delete.connect(_forget, sender=model, dispatch_uid=f"sla-del-{model.__name__}")
+        # Nor changed targets.
+        post_save.connect(_forget_policies, sender=SlaPolicy, dispatch_uid="sla-forget-SlaPolicy")
+        post_delete.connect(_forget_policies, sender=SlaPolicy, dispatch_uid="sla-del-SlaPolicy")
 
 
 def _forget(**_kwargs) -> None:
     from edudesk.sla.calendars import forget_calendars
 
     forget_calendars()
+
+
+def _forget_policies(**_kwargs) -> None:
+    from edudesk.sla.policies import forget_policies
+
+    forget_policies()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -42,8 +43,30 @@ DEFAULT_TARGETS: dict[str, Targets] = {
 }
 
 
+# Targets per (service id, priority), kept for POLICY_CACHE_SECONDS: every new ticket needs
+# them. A saved or deleted policy empties this process's cache at once (sla.apps); other
+# processes pick the change up within that time, as with calendars.
+POLICY_CACHE_SECONDS = 60
+_cache: dict[tuple[int, str], tuple[float, Targets]] = {}
+
+
+def forget_policies() -> None:
+    """Drop every cached target (after a policy changed)."""
+    _cache.clear()
+
+
 def targets_for(service: Service, priority: str) -> Targets:
     """The service's own policy for the priority, else the default policy, else the constants."""
+    key = (service.pk, str(priority))
+    cached = _cache.get(key)
+    if cached is not None and time.monotonic() - cached[0] < POLICY_CACHE_SECONDS:
+        return cached[1]
+    targets = _stored_targets(service, priority)
+    _cache[key] = (time.monotonic(), targets)
+    return targets
+
+
+def _stored_targets(service: Service, priority: str) -> Targets:
     rows = SlaPolicy.objects.filter(Q(service=service) | Q(service__isnull=True), priority=priority)
     policies = {policy.service_id: policy for policy in rows}
     policy = policies.get(service.pk) or policies.get(None)
