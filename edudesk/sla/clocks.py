@@ -23,7 +23,7 @@ from edudesk.sla.calendars import calendar_for
 from edudesk.sla.models import ClockKind, ClockState, SlaClock
 from edudesk.sla.policies import targets_for
 from edudesk.tickets import services as ticket_services
-from edudesk.tickets.events import EventKind, record
+from edudesk.tickets.events import EventKind, record, record_many
 from edudesk.tickets.models import Event, Message, SlaFlag, Ticket
 from edudesk.tickets.status import WAITING_FOR_CUSTOMER, ActorKind, Status
 from edudesk.tickets.types import Actor
@@ -87,8 +87,11 @@ def on_ticket_event(event: Event) -> None:
         return
     ticket, now = event.ticket, event.created_at
     if event.kind == EventKind.CREATED:
-        start_clocks(ticket, now)
-    elif event.kind == EventKind.STATUS_CHANGED:
+        # The ticket was inserted by this very transaction: its row is ours and the instance
+        # current, so the due dates are recorded without reading the clocks or the row again.
+        sync_ticket(ticket, now, clocks=start_clocks(ticket, now), current=True)
+        return
+    if event.kind == EventKind.STATUS_CHANGED:
         _on_status_changed(
             ticket, (event.old or {}).get("status"), event.new["status"], event.actor_kind, now
         )
@@ -103,14 +106,17 @@ def on_ticket_event(event: Event) -> None:
     sync_ticket(ticket, now)
 
 
-def start_clocks(ticket: Ticket, now: datetime) -> None:
+def start_clocks(ticket: Ticket, now: datetime) -> list[SlaClock]:
+    """Start the review, first-answer and solution clocks (one insert, one insert of events)."""
     calendar = calendar_for(ticket.service)
     targets = targets_for(ticket.service, ticket.priority)
-    for kind in ClockKind:
-        clock = SlaClock(ticket=ticket, kind=kind, target=targets.of(kind), started_at=now)
+    clocks = [SlaClock(ticket=ticket, kind=kind, target=targets.of(kind), started_at=now)
+              for kind in ClockKind]
+    for clock in clocks:
         _schedule(clock, calendar)
-        clock.save()
-        _clock_event(ticket, CLOCK_STARTED, clock, now)
+    clocks = SlaClock.objects.bulk_create(clocks)
+    record_many(ticket, CLOCK_STARTED, Actor.system(), data=[clock_data(c) for c in clocks], now=now)
+    return clocks
 
 
 def _on_status_changed(ticket: Ticket, old: str | None, new: str, actor_kind: str, now: datetime) -> None:
@@ -249,15 +255,23 @@ def ticket_flag(clocks: list[SlaClock]) -> str:
     return SlaFlag.NONE
 
 
-def sync_ticket(ticket: Ticket, now: datetime) -> None:
-    clocks = {clock.kind: clock for clock in SlaClock.objects.filter(ticket=ticket)}
+def sync_ticket(ticket: Ticket, now: datetime, *, clocks: list[SlaClock] | None = None,
+                current: bool = False) -> None:
+    """Record the clocks' due dates and flag on the ticket.
+
+    `clocks`: every clock of the ticket, when the caller has them in hand; `current`: the
+    instance is this transaction's own locked, up-to-date row (see ``record_sla``).
+    """
+    if clocks is None:
+        clocks = SlaClock.objects.filter(ticket=ticket)
+    clocks = {clock.kind: clock for clock in clocks}
     review, solution = clocks.get(ClockKind.REVIEW), clocks.get(ClockKind.SOLUTION)
     values = {
         "review_due_at": review.due_at if review else None,
         "due_at": solution.due_at if solution else None,
         "flag": ticket_flag(list(clocks.values())),
     }
-    ticket_services.record_sla(ticket, now=now, **values)
+    ticket_services.record_sla(ticket, now=now, current=current, **values)
     # The caller's ticket object is this very instance: keep it current for its response.
     ticket.review_due_at, ticket.due_at, ticket.sla_flag = (
         values["review_due_at"],

@@ -258,11 +258,16 @@ def update_fields(ticket: Ticket, changes: dict, *, actor: Actor,
     return ticket
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # called inside the change (or sweep) it belongs to
 def record_sla(ticket: Ticket, *, review_due_at=_UNCHANGED, due_at=_UNCHANGED,
-               flag=_UNCHANGED, now: datetime | None = None) -> Ticket:
-    """Keep the SLA app's due dates and flag on the ticket, for queues and the customer."""
-    ticket = _lock(ticket)
+               flag=_UNCHANGED, now: datetime | None = None, current: bool = False) -> Ticket:
+    """Keep the SLA app's due dates and flag on the ticket, for queues and the customer.
+
+    `current`: the caller's instance is this transaction's own row, already locked and up to
+    date (the ticket being opened): it is changed in place instead of being read again.
+    """
+    if not current:
+        ticket = _lock(ticket)
     old = {"review_due_at": ticket.review_due_at, "due_at": ticket.due_at, "flag": ticket.sla_flag}
     if review_due_at is not _UNCHANGED:
         ticket.review_due_at = review_due_at
@@ -466,6 +471,8 @@ def _next_ordinal(ticket: Ticket) -> int:
 
 def _store_attachments(ticket: Ticket, message: Message, attachments: Sequence[NewAttachment],
                        now: datetime) -> list[Attachment]:
+    if not attachments:
+        return []
     stored = []
     ordinal = _next_ordinal(ticket)
     for upload in attachments:
