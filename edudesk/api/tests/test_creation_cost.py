@@ -1,0 +1,49 @@
+"""What one API creation costs the database, and that skipping re-reads loses nothing."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from edudesk.testing import factories
+from edudesk.tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+# Token, service and access; intake's transaction (a savepoint here, BEGIN/COMMIT in
+# production); the requester (two savepoints in accounts); the ticket's own savepoint; default
+# line, number, organisation, ticket, message, «created» event; the three SLA clocks and their
+# events (two inserts); the due dates and their event. Was 38 (36 plus BEGIN/COMMIT).
+MAX_CREATION_QUERIES = 22
+
+
+def create(client, token, description):
+    payload = {"service": "eschool", "description": description,
+               "requester": {"email": "m.ivanova@school12.example", "full_name": "Иванова Мария Петровна"}}
+    return client.post("/api/v1/tickets", payload, content_type="application/json",
+                       HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+@pytest.fixture
+def agent_token(line1_agent):
+    return factories.token_for(line1_agent)
+
+
+def test_registering_a_caller_request_through_the_api_stays_within_its_query_budget(
+        client, agent_token, teacher):
+    create(client, agent_token, "Не открывается электронный журнал 5«А».")  # warms per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        response = create(client, agent_token, "Не выставляются оценки за контрольную в 7«Б».")
+    assert response.status_code == 201, response.json()
+    assert len(queries) <= MAX_CREATION_QUERIES, "\n".join(q["sql"][:120] for q in queries)
+
+
+def test_the_creation_response_shows_the_ticket_as_stored(client, agent_token, teacher):
+    response = create(client, agent_token, "Не открывается электронный журнал 5«А».")
+    assert response.status_code == 201
+    stored = Ticket.objects.get(number=response.json()["number"])
+    again = client.get(f"/api/v1/tickets/{stored.number}", HTTP_AUTHORIZATION=f"Bearer {agent_token}").json()
+    body = response.json()
+    for volatile in ("remaining_minutes",):  # counted from the moment of each request
+        body.pop(volatile), again.pop(volatile)
+    assert body == again
+    assert body["due_at"] is not None and body["organisation"] == str(teacher.organisation)
