@@ -10,16 +10,15 @@ once, with one event and one in-app notice for the line's supervisor each.
 """
 
 import logging
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.db.models import Count
 
 from edudesk.sla.escalation import sweep
 from edudesk.sla.models import ClockState, Notification, SlaClock
 from edudesk.sla.tests.conftest import msk
+from edudesk.testing.concurrency import run_concurrently
 from edudesk.tickets.models import Event, Priority
 
 CONSUMERS = 5
@@ -49,24 +48,7 @@ def sweep_errors():
 
 
 def _run_concurrently(count: int) -> list[BaseException]:
-    barrier = threading.Barrier(count)
-    errors: list[BaseException] = []
-
-    def consumer():
-        try:
-            barrier.wait()
-            sweep(SWEEP_AT)
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=consumer) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
+    return run_concurrently(lambda: sweep(SWEEP_AT), count)[1]
 
 
 @pytest.mark.postgres

@@ -1,6 +1,5 @@
 """The escalation sweep: 80% warns, 100% escalates, each once, to the line's supervisor."""
 
-import threading
 
 import pytest
 from django.db import connection
@@ -8,6 +7,7 @@ from django.db import connection
 from edudesk.sla.escalation import sweep
 from edudesk.sla.models import ClockKind, ClockState, Notification, SlaClock
 from edudesk.sla.tests.conftest import msk
+from edudesk.testing.concurrency import run_concurrently
 from edudesk.tickets import services
 from edudesk.tickets.models import SlaFlag
 from edudesk.tickets.types import Actor
@@ -100,23 +100,7 @@ def test_two_consumers_sweeping_at_once_notify_once(open_request, line_superviso
     if connection.vendor != "postgresql":
         pytest.skip("concurrent consumers need PostgreSQL row locks")
     tickets = [open_request(msk(2026, 11, 23, 9, 0)) for _ in range(20)]
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def consumer():
-        try:
-            barrier.wait()
-            sweep(msk(2026, 11, 23, 10, 0))
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=consumer) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = run_concurrently(lambda: sweep(msk(2026, 11, 23, 10, 0)), 2)
 
     assert errors == []
     # 20 tickets x 3 clocks are past due (review) or not: only review clocks are due at 10:00.

@@ -1,11 +1,11 @@
 """Ticket numbers come from the database: unique under concurrent creation."""
 
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from edudesk.testing import factories
+from edudesk.testing.concurrency import run_concurrently
 from edudesk.tickets.models import Ticket
 from edudesk.tickets.numbering import format_number
 
@@ -19,23 +19,12 @@ def test_numbers_have_seven_digits():
 def test_sixteen_concurrent_connections_never_share_a_number(on_postgres):
     svc = factories.service("eschool")
     requester = factories.contact(svc)
-    errors, barrier = [], threading.Barrier(16)
 
     def create_many():
-        try:
-            barrier.wait()
-            for _ in range(10):
-                factories.ticket(svc, requester)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        for _ in range(10):
+            factories.ticket(svc, requester)
 
-    threads = [threading.Thread(target=create_many) for _ in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = run_concurrently(create_many, 16)
     assert errors == []
     numbers = list(Ticket.objects.values_list("number", flat=True))
     assert len(numbers) == 160 == len(set(numbers))
