@@ -190,13 +190,22 @@ def rerun(inbound: InboundMail, *, treat_as_person: bool = False,
         return _result(inbound)
 
 
+def _locked(inbound: InboundMail) -> InboundMail:
+    return InboundMail.objects.select_for_update(of=("self",)).select_related("ticket").get(
+        pk=inbound.pk)
+
+
+def _still_held(row: InboundMail) -> bool:
+    """A held mail is decided once: a second accept or reject changes nothing."""
+    return row.state == State.HELD and row.ticket is not None
+
+
 def accept_held(inbound: InboundMail, *, now: datetime | None = None) -> IngestResult:
     """An agent lets a held mail into its ticket (its sender becomes a participant)."""
     now = now or timezone.now()
     with transaction.atomic():
-        row = InboundMail.objects.select_for_update(of=("self",)).select_related("ticket").get(
-            pk=inbound.pk)
-        if row.state != State.HELD or row.ticket is None:
+        row = _locked(inbound)
+        if not _still_held(row):
             return _result(row)
         add_held_mail(row, parse_mail(bytes(row.raw)), now)
         row.processed_at = now
@@ -208,9 +217,8 @@ def reject_held(inbound: InboundMail, *, actor: Actor, now: datetime | None = No
     """An agent refuses a held mail: it stays in the ledger as refused, the ticket notes who."""
     now = now or timezone.now()
     with transaction.atomic():
-        row = InboundMail.objects.select_for_update(of=("self",)).select_related("ticket").get(
-            pk=inbound.pk)
-        if row.state != State.HELD or row.ticket is None:
+        row = _locked(inbound)
+        if not _still_held(row):
             return _result(row)
         row.state = State.REFUSED
         row.detail = _("Отклонено специалистом: %(who)s.") % {"who": actor}
