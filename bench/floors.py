@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 from dataset import Ids, TicketGenerator
 from django.db import connection, models
-from load import Result
+from load import Result, run_threads
 from seed import _copy_value
 
 from edudesk.sla.models import SlaClock
@@ -116,13 +116,7 @@ def measure_insert_floor(dsn: str, generator: TicketGenerator, count: int, concu
                 created.append(ticket_id)
         conn.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    result.seconds = time.perf_counter() - started
+    result.seconds = run_threads(worker, concurrency)
     # The floor's rows are not part of the data set.
     Ticket.objects.filter(id__in=created).delete()
     return result
