@@ -14,7 +14,12 @@ from edudesk.accounts.models import User
 from edudesk.mail.htmltext import resolve_inline_images
 from edudesk.mail.models import InboundMail
 from edudesk.mail.outbound import MAIL_FAILED_EVENT
-from edudesk.mail.process import MAIL_BOUNCED_EVENT, MAIL_HELD_EVENT, MAIL_REJECTED_EVENT
+from edudesk.mail.process import (
+    MAIL_AUTO_REPLY_EVENT,
+    MAIL_BOUNCED_EVENT,
+    MAIL_HELD_EVENT,
+    MAIL_REJECTED_EVENT,
+)
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Attachment, Event, Message, Priority, SlaFlag, Ticket
 
@@ -25,10 +30,12 @@ SHOWN_EVENTS = {
     EventKind.MERGED_FROM, EventKind.SPLIT_INTO, EventKind.SPLIT_FROM, EventKind.LINKED,
     EventKind.CONSULTATION_CONVERTED, EventKind.SLA_FLAGGED,
     # The mail app's notes an agent must act on: a reply that never reached the customer,
-    # a mail from someone outside the ticket waiting for a decision.
+    # a mail from someone outside the ticket waiting for a decision, an out-of-office reply.
     MAIL_FAILED_EVENT, MAIL_BOUNCED_EVENT, MAIL_HELD_EVENT, MAIL_REJECTED_EVENT,
+    MAIL_AUTO_REPLY_EVENT,
 }
-_MAIL_EVENTS = (MAIL_FAILED_EVENT, MAIL_BOUNCED_EVENT, MAIL_HELD_EVENT, MAIL_REJECTED_EVENT)
+_MAIL_EVENTS = (MAIL_FAILED_EVENT, MAIL_BOUNCED_EVENT, MAIL_HELD_EVENT, MAIL_REJECTED_EVENT,
+                MAIL_AUTO_REPLY_EVENT)
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,9 @@ def describe_mail(event: Event) -> str:
             "recipients": ", ".join(data.get("recipients") or []) or "—"}
     if event.kind == MAIL_REJECTED_EVENT:
         return _("Письмо от %(sender)s отклонено.") % {"sender": data.get("from", "")}
+    if event.kind == MAIL_AUTO_REPLY_EVENT:
+        return _("Автоответ от %(sender)s (не в очереди, ответ не отправлялся): «%(subject)s»") % {
+            "sender": data.get("from", ""), "subject": data.get("subject", "")}
     return _("Письмо от %(sender)s ждёт решения специалиста: отправитель не участвует в обращении.") % {
         "sender": data.get("from", "")}
 

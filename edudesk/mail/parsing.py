@@ -350,7 +350,7 @@ def _parse_message(message: Message, depth: int, raw: bytes | None = None) -> Pa
         date=_date(message),
         in_reply_to=_message_ids(message, "In-Reply-To"),
         references=_message_ids(message, "References"),
-        noise=detect_noise(message, sender.address),
+        noise=detect_noise(message, sender.address, text),
         text=text.strip(),
         html=sanitise_html(html, {a.content_id: a.filename for a in attachments if a.content_id})
         if html else "",

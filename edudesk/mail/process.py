@@ -1,7 +1,8 @@
 """What one parsed mail does to the tickets: the steps run inside the ingest transaction.
 
-bounce → event on the ticket whose mail bounced; auto-reply or bulk → kept, nothing
-else; follow-up from a participant → a message through the intake pipeline; follow-up
+bounce → event on the ticket whose mail bounced; auto-reply or bulk → an event on the
+ticket whose thread it answers, otherwise kept in the ledger only, never answered;
+follow-up from a participant → a message through the intake pipeline; follow-up
 from anyone else → held for an agent; otherwise → a new ticket through the intake
 pipeline, with one automatic reply (registration, or what is missing).
 """
@@ -33,6 +34,7 @@ Key = MailTemplate.Key
 MAIL_HELD_EVENT = "mail_held"
 MAIL_REJECTED_EVENT = "mail_rejected"  # an agent refused a held mail
 MAIL_BOUNCED_EVENT = "mail_bounced"
+MAIL_AUTO_REPLY_EVENT = "mail_auto_reply"  # an out-of-office or list mail on a ticket's thread
 
 
 def process_mail(row: InboundMail, mail: ParsedMail, mailbox: Mailbox | None, now: datetime,
@@ -44,7 +46,8 @@ def process_mail(row: InboundMail, mail: ParsedMail, mailbox: Mailbox | None, no
         return
     thread = find_thread(mail, service)
     if mail.noise.is_noise and not treat_as_person:
-        row.state, row.ticket, row.detail = State.NOISE, thread.ticket, mail.noise.reason
+        # Decided before anything that could answer: machine mail never gets a reply.
+        _machine_mail(row, mail, thread.ticket, now)
         return
     if _from_our_own_address(mail):
         # A forwarding loop: answering it would write to ourselves again and again.
@@ -89,6 +92,17 @@ def _bounce(row: InboundMail, mail: ParsedMail, now: datetime) -> None:
         "status": bounce.status if bounce else "",
         "diagnostic": bounce.diagnostic if bounce else "",
     })
+
+
+def _machine_mail(row: InboundMail, mail: ParsedMail, ticket: Ticket | None,
+                  now: datetime) -> None:
+    """An auto-reply or list mail: a line on its ticket's thread, otherwise only the ledger."""
+    row.state, row.ticket, row.detail = State.NOISE, ticket, mail.noise.reason
+    if ticket is not None:
+        events.record(ticket, MAIL_AUTO_REPLY_EVENT, Actor.system(), now=now, data={
+            "inbound_id": row.pk, "from": mail.from_address, "subject": mail.subject,
+            "reason": mail.noise.reason,
+        })
 
 
 def _hold(row: InboundMail, mail: ParsedMail, ticket: Ticket, now: datetime) -> None:

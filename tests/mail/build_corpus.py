@@ -12,6 +12,7 @@ deterministic and committed.
 from __future__ import annotations
 
 import base64
+import importlib.util
 import io
 import quopri
 import struct
@@ -541,13 +542,34 @@ CORPUS_BUILDERS = {
 }
 
 
+# Larger sets in sub-folders, one module each (``build()`` → path under corpus/ → bytes).
+CORPUS_SETS = ("corpus_autoreplies", "corpus_quoting")
+
+
+def _on_the_wire(data: bytes) -> bytes:
+    return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
 def build() -> dict[str, bytes]:
     """Every corpus mail by file name, with CRLF line ends as on the wire."""
     built = {}
     for name, builder in CORPUS_BUILDERS.items():
-        data = builder().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-        built[name] = data
+        built[name] = _on_the_wire(builder())
     return built
+
+
+def corpus_set(name: str):
+    """One of the CORPUS_SETS modules (tests/mail is no package)."""
+    spec = importlib.util.spec_from_file_location(f"mail_{name}", Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build_sets() -> dict[str, bytes]:
+    """The mails of the sub-folder sets by path under corpus/."""
+    return {path: _on_the_wire(data) for name in CORPUS_SETS
+            for path, data in corpus_set(name).build().items()}
 
 
 def main() -> None:
@@ -555,6 +577,14 @@ def main() -> None:
     for name, data in build().items():
         (CORPUS / name).write_bytes(data)
         print(f"{name}: {len(data)} bytes")
+    sets = build_sets()
+    for folder in {path.split("/", 1)[0] for path in sets}:
+        for stale in (CORPUS / folder).glob("*.eml"):
+            stale.unlink()
+    for path, data in sets.items():
+        (CORPUS / path).parent.mkdir(exist_ok=True)
+        (CORPUS / path).write_bytes(data)
+    print(f"{len(sets)} mails in {', '.join(sorted({p.split('/', 1)[0] for p in sets}))}")
 
 
 if __name__ == "__main__":

@@ -147,3 +147,19 @@ def test_inline_images_of_an_html_mail_are_shown_through_the_checked_attachment_
     outsider = Client()
     outsider.force_login(outsider_agent)
     assert outsider.get(first).status_code == 404
+
+
+def test_out_of_office_reply_in_the_thread_is_a_line_in_the_conversation(agent_client, mailbox,
+                                                                           mail_ticket):
+    mail = EmailMessage()
+    mail["From"] = "Смирнова Анна Викторовна <a.smirnova@school5-tver.example>"
+    mail["To"] = SUPPORT_ADDRESS
+    mail["Subject"] = f"Нет на месте: [{mail_ticket.number}] {mail_ticket.subject}"
+    mail["Message-ID"] = "<ooo.1@school5-tver.example>"
+    mail.set_content("Я в отпуске до 30 ноября.")
+    result = ingest(mail.as_bytes(), service=mailbox.service, source="test", mailbox=mailbox)
+
+    assert result.state == InboundMail.State.NOISE and result.ticket_id == mail_ticket.pk
+    html = page(agent_client, mail_ticket)
+    assert "Автоответ от a.smirnova@school5-tver.example" in html
+    assert mail_ticket.messages.count() == 1

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from edudesk.mail.parsing import parse_mail
 from edudesk.mail.quoting import strip_quoted_history
+from edudesk.mail.tests.conftest import load_mail_test_module, read_corpus_mail
 
 NEW = "Браузер Chrome 131, логин smirnova_av."
 
@@ -61,3 +63,19 @@ def test_sign_off_without_dash_dash_stays():
 def test_reply_that_is_only_a_quote_falls_back_to_the_whole_text():
     text = "> Уточните браузер.\n> Техподдержка"
     assert strip_quoted_history(text) == text
+
+
+def _quoting_corpus():
+    return load_mail_test_module("build_corpus").corpus_set("corpus_quoting")
+
+
+@pytest.mark.parametrize("name", sorted(_quoting_corpus().EXPECTED))
+def test_reply_from_each_mail_program_shows_only_what_the_person_wrote(name):
+    expected = _quoting_corpus().EXPECTED[name]
+    assert parse_mail(read_corpus_mail(name)).reply_text == expected
+
+
+def test_quoting_corpus_covers_the_russian_mail_programs():
+    programs = {program for program, *_rest in _quoting_corpus().SAMPLES.values()}
+    assert {"Gmail", "Yandex", "Mail.ru", "Outlook", "Thunderbird", "Apple Mail",
+            "The Bat!"} <= programs
