@@ -1,6 +1,7 @@
 """edudesk settings: read from environment variables only (see the README's configuration table)."""
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "edudesk.desk",
     "edudesk.api",
     "edudesk.ops",
+    "edudesk.security",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a sign-in that hit the lockout into the 429 page (edudesk/security/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "edudesk.urls"
@@ -178,7 +183,32 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# --- Sign-in lockout (django-axes; docs/security.md) ----------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any authenticate() while the account or the address is locked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failures that lock an account (any address) or an address (any account) for the first time.
+EDUDESK_SIGNIN_FAILURES_PER_ACCOUNT = env_int("EDUDESK_SIGNIN_FAILURES_PER_ACCOUNT", 5)
+EDUDESK_SIGNIN_FAILURES_PER_ADDRESS = env_int("EDUDESK_SIGNIN_FAILURES_PER_ADDRESS", 20)
+# The first lock's length; each next lock (after as many failures again) lasts twice as long.
+EDUDESK_SIGNIN_LOCK_MINUTES = env_int("EDUDESK_SIGNIN_LOCK_MINUTES", 15)
+AXES_HANDLER = "edudesk.security.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = EDUDESK_SIGNIN_FAILURES_PER_ACCOUNT
+AXES_LOCK_OUT_AT_FAILURE = False  # LockoutHandler decides, with its own thresholds per parameter
+AXES_LOCKOUT_PARAMETERS = "edudesk.security.lockout.lockout_parameters"
+AXES_USERNAME_CALLABLE = "edudesk.security.lockout.normalise_username"
+AXES_LOCKOUT_CALLABLE = "edudesk.security.lockout.lockout_response"
+# Failures are remembered this long (the longest lock); older ones no longer count.
+AXES_COOLOFF_TIME = timedelta(hours=24)
+# A refused attempt while locked is not a new failure (it would otherwise prolong the lock).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure listed in the admin
+AXES_CLIENT_IP_CALLABLE = "edudesk.security.client.client_address"
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -220,3 +250,12 @@ EDUDESK_MAIL_POLL_BATCH = env_int("EDUDESK_MAIL_POLL_BATCH", 200)
 # Seconds an IMAP poll may hold its mailbox before another consumer may take over.
 EDUDESK_MAIL_POLL_LEASE_SECONDS = env_int("EDUDESK_MAIL_POLL_LEASE_SECONDS", 300)
 EDUDESK_MAIL_IMAP_TIMEOUT = env_int("EDUDESK_MAIL_IMAP_TIMEOUT", 60)
+
+# --- Rate limits and request budgets (docs/security.md) -----------------------------------------
+# Defaults for every service; a service's own values are set in the admin (Security → защита).
+EDUDESK_RATE_FORM_PER_ADDRESS = env_int("EDUDESK_RATE_FORM_PER_ADDRESS", 20)  # per 10 minutes
+EDUDESK_RATE_FORM_PER_CONTACT = env_int("EDUDESK_RATE_FORM_PER_CONTACT", 10)  # per hour
+EDUDESK_RATE_API_PER_TOKEN = env_int("EDUDESK_RATE_API_PER_TOKEN", 60)  # writes per minute
+EDUDESK_RATE_SIGNIN_LINKS_PER_ADDRESS = env_int("EDUDESK_RATE_SIGNIN_LINKS_PER_ADDRESS", 10)  # per hour
+# Counters live in Redis when there is one (shared by every web process), else in the database.
+EDUDESK_RATE_LIMIT_REDIS_URL = REDIS_URL

@@ -9,9 +9,11 @@ from edudesk.tickets.errors import DomainError
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, **details):
+    def __init__(self, status: int, code: str, message: str, retry_after: int | None = None,
+                 **details):
         super().__init__(message)
         self.status, self.code, self.message, self.details = status, code, message, details
+        self.retry_after = retry_after  # seconds, sent as Retry-After (429)
 
 
 def not_found(what: str) -> ApiError:
@@ -30,8 +32,11 @@ def _field_name(loc) -> str:
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(ApiError)
     def api_error(request, exc: ApiError):
-        return api.create_response(request, _body(exc.code, exc.message, **exc.details),
-                                   status=exc.status)
+        response = api.create_response(request, _body(exc.code, exc.message, **exc.details),
+                                       status=exc.status)
+        if exc.retry_after is not None:
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from edudesk.desk.models import CannedResponse, SavedFilter, SignInFailure
+from edudesk.desk.models import CannedResponse, SavedFilter
 
 
 @admin.register(CannedResponse)
@@ -15,12 +15,3 @@ class SavedFilterAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "query", "created_at"]
     raw_id_fields = ["user"]
 
-
-@admin.register(SignInFailure)
-class SignInFailureAdmin(admin.ModelAdmin):
-    list_display = ["username", "remote_addr", "failed_at"]
-    search_fields = ["username"]
-    date_hierarchy = "failed_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False

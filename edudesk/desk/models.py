@@ -1,4 +1,4 @@
-"""Desk data: saved queue filters, canned responses, who is looking at a ticket, sign-in failures."""
+"""Desk data: saved queue filters, canned responses, who is looking at a ticket."""
 
 from django.conf import settings
 from django.db import models
@@ -67,16 +67,3 @@ class TicketPresence(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id}@{self.ticket_id} {self.activity}"
 
-
-class SignInFailure(models.Model):
-    """One failed password sign-in; enough recent ones lock the username for a while."""
-
-    username = models.CharField(max_length=150)
-    remote_addr = models.GenericIPAddressField(null=True, blank=True)
-    failed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        indexes = [models.Index(fields=["username", "failed_at"], name="signin_failure_recent")]
-
-    def __str__(self) -> str:
-        return f"{self.username} {self.failed_at:%Y-%m-%d %H:%M}"

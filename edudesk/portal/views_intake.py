@@ -21,6 +21,7 @@ from edudesk.portal.forms import category_views, field_views, incoming_files
 from edudesk.portal.useragent import browser_from_user_agent
 from edudesk.portal.visitor import Visitor, widget_session_for, widget_visitor
 from edudesk.portal.widget_token import WidgetTokenError
+from edudesk.security import throttle
 from edudesk.tickets.models import Channel, Ticket
 
 RECEIPT_SALT = "edudesk.portal.receipt"
@@ -137,6 +138,12 @@ def _form(request, visitor: Visitor):
         return _render_form(request, visitor, category=category, typed=request.POST)
     schema = intake.schema_for(visitor.service)
     submission = _submission(request, visitor, schema, category)
+    wait = throttle.form_submission(request, visitor.service, visitor.contact, submission.fields)
+    if wait is not None:  # before any work on the files; the typed text stays on the page
+        response = _render_form(request, visitor, category=category, typed=request.POST,
+                                errors={"throttle": [throttle.form_message(wait)]}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     checked = check(submission, schema)
     if checked.blocking or not schema.has_category(category):
         return _render_form(request, visitor, category=category, typed=request.POST,

@@ -20,6 +20,7 @@ from edudesk.intake.pipeline import submit
 from edudesk.intake.submission import RequesterData, Submission
 from edudesk.portal import auth
 from edudesk.portal.forms import incoming_files
+from edudesk.security import lockout, throttle
 from edudesk.tickets import services as tickets
 from edudesk.tickets.errors import DomainError
 from edudesk.tickets.models import Attachment, Channel, Message
@@ -34,6 +35,7 @@ PAGE_SIZE = 50
 
 
 @require_http_methods(["GET", "POST"])
+@throttle.signin_links_limited
 def signin(request, service: str):
     service_obj = auth.active_service(service)
     if request.method == "POST":
@@ -64,6 +66,8 @@ def _send_login_link(request, service, contact: Contact, token: str) -> None:
 def signin_link(request, service: str, token: str):
     """GET shows a button, POST signs in: mail scanners that open links do not burn them."""
     service_obj = auth.active_service(service)
+    if not lockout.allowed(request):  # guessing links locks the address like guessing passwords
+        return lockout.lockout_response(request)
     if request.method == "POST":
         contact = auth.consume_login_link(service_obj, token)
         if contact is not None:
@@ -72,6 +76,8 @@ def signin_link(request, service: str, token: str):
         valid = False
     else:
         valid = auth.peek_login_link(service_obj, token)
+    if not valid:
+        lockout.record_failure(request)
     return render(request, "portal/signin_link.html",
                   {"service": service_obj, "valid": valid}, status=200 if valid else 410)
 

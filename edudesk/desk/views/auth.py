@@ -1,7 +1,5 @@
 """Sign-in and sign-out of the agent workspace."""
 
-import math
-
 from django.contrib.auth import login, logout
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from edudesk.desk.forms import SignInForm
 from edudesk.desk.signin import sign_in
+from edudesk.security import lockout
 
 
 def sign_in_view(request):
@@ -26,14 +25,12 @@ def sign_in_view(request):
             if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
                 target = ""
             return redirect(target or "desk:queue")
-        status = 403 if result.locked_for else 401
-        if result.locked_for:
-            minutes = max(1, math.ceil(result.locked_for.total_seconds() / 60))
-            error = _("Слишком много неудачных попыток входа. Попробуйте снова через %(minutes)d мин.") % {
-                "minutes": minutes}
-        else:
-            error = _("Неверный логин или пароль.")
-    return render(request, "desk/sign_in.html", {"form": form, "error": error}, status=status)
+        status = 429 if result.locked else 401
+        error = lockout.locked_message(request) if result.locked else _("Неверный логин или пароль.")
+    response = render(request, "desk/sign_in.html", {"form": form, "error": error}, status=status)
+    if status == 429:
+        response["Retry-After"] = str(result.retry_after)
+    return response
 
 
 @require_POST
