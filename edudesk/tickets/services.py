@@ -210,19 +210,25 @@ def assign(ticket: Ticket, *, actor: Actor, assignee=_UNCHANGED, group=_UNCHANGE
     now = now or timezone.now()
     ticket = _lock(ticket)
     old = {"assignee": ticket.assignee_id, "group": ticket.group_id}
+    new = dict(old)
     if assignee is not _UNCHANGED:
         if assignee is not None and not _serves(assignee, ticket.service_id):
             raise InvalidOperation(_("Специалист %(name)s не работает с сервисом «%(service)s».")
                                    % {"name": assignee, "service": ticket.service})
-        ticket.assignee = assignee
+        new["assignee"] = assignee.pk if assignee else None
     if group is not _UNCHANGED:
         if group is not None and group.service_id != ticket.service_id:
             raise InvalidOperation(_("Линия поддержки относится к другому сервису."))
-        ticket.group = group
-    new = {"assignee": ticket.assignee_id, "group": ticket.group_id}
+        new["group"] = group.pk if group else None
     if new == old:
         return ticket
+    # The automatic review is its own change, recorded first: its event must see the ticket
+    # as it was, not half-assigned (the reports count it on the line it was then in).
     _mark_reviewed(ticket, actor, now)
+    if assignee is not _UNCHANGED:
+        ticket.assignee = assignee
+    if group is not _UNCHANGED:
+        ticket.group = group
     ticket.save(update_fields=["assignee", "group"])
     record(ticket, EventKind.ASSIGNED, actor, old=old, new=new, now=now)
     _touch(ticket, now)
