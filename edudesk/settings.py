@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "edudesk.search",
     "edudesk.portal",
     "edudesk.desk",
+    "edudesk.reports",
     "edudesk.api",
     "edudesk.ops",
     "edudesk.security",

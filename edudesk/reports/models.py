@@ -1,0 +1,64 @@
+"""Report figures: one fact per counted change, folded into daily figures per dimension.
+
+A `Fact` is written in the same transaction as the ticket change it counts (insert only, so
+concurrent changes never wait for each other). The fold moves unfolded facts into
+`DailyFigure` rows, one per (day × service × line × dimension value × metric × bucket), in
+one transaction with marking them folded: every fact is counted exactly once. Reports read
+figures only; facts stay as the per-ticket ledger (retracting an SLA outcome on reopening
+needs the fact it retracts).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Fact(models.Model):
+    ticket_id = models.IntegerField()
+    day = models.DateField()
+    service_id = models.IntegerField()
+    group_id = models.IntegerField(default=0)
+    agent_id = models.IntegerField(default=0)
+    channel = models.CharField(max_length=12, blank=True)
+    category = models.CharField(max_length=40, blank=True)
+    priority = models.CharField(max_length=10, blank=True)
+    organisation_id = models.IntegerField(default=0)
+    region = models.CharField(max_length=120, blank=True)
+    metric = models.CharField(max_length=40)
+    bucket = models.IntegerField(default=0)
+    count = models.IntegerField(default=1)
+    folded = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("факт отчёта")
+        verbose_name_plural = _("факты отчётов")
+        indexes = [
+            models.Index(fields=["ticket_id", "metric", "id"], name="report_fact_ticket"),
+            models.Index(fields=["id"], condition=models.Q(folded=False), name="report_fact_unfolded"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.metric} {self.count:+d}"
+
+
+class DailyFigure(models.Model):
+    day = models.DateField()
+    service_id = models.IntegerField()
+    group_id = models.IntegerField(default=0)
+    # "" for the totals; otherwise one of reports.dimensions.DIMENSIONS, with its value.
+    dim = models.CharField(max_length=20, blank=True)
+    value = models.CharField(max_length=120, blank=True)
+    metric = models.CharField(max_length=40)
+    bucket = models.IntegerField(default=0)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("дневной показатель")
+        verbose_name_plural = _("дневные показатели")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dim", "value", "service_id", "metric", "day", "group_id", "bucket"],
+                name="uniq_daily_figure"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.service_id}/{self.group_id} {self.dim}={self.value} {self.metric}"
