@@ -94,6 +94,7 @@ def register(submission: Submission, checked: Checked) -> Outcome:
             priority=submission.priority or Priority.NORMAL, fields=submission.fields,
             actor=actor, external_id=submission.external_id, body_html=submission.body_html,
             attachments=[new_attachment(image) for image in checked.images],
+            event_data=_refusals(checked.refused_files),
         )
     return Outcome(OutcomeKind.CREATED, ticket=ticket, refused_files=checked.refused_files,
                    missing=checked.missing)
@@ -204,9 +205,15 @@ def _follow_up(submission: Submission) -> Outcome:
             channel=submission.channel, external_id=submission.external_id,
             attachments=[new_attachment(image) for image in accepted],
             kind=Message.Kind.INTERNAL if submission.internal else Message.Kind.PUBLIC,
+            event_data=_refusals(refused_files),
         )
     return Outcome(OutcomeKind.ADDED, ticket=message.ticket, message=message,
                    refused_files=refused_files)
+
+
+def _refusals(refused_files: list[tuple[str, str]]) -> dict:
+    """What the event keeps of refused files: the rules that refused them, for the notice."""
+    return {"refused_files": [message for _name, message in refused_files]} if refused_files else {}
 
 
 def _normalise(submission: Submission) -> None:

@@ -146,6 +146,13 @@ class OutboundMailAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.template == MailTemplate.Key.SIGN_IN_LINK:
+            # The link signs its reader in as the customer: not for administrators' eyes.
+            return [f for f in fields if f not in ("body_text", "body_html")]
+        return fields
+
 
 @admin.register(MailTemplate)
 class MailTemplateAdmin(admin.ModelAdmin):

@@ -90,6 +90,18 @@ DEFAULTS: dict[str, tuple[str, str]] = {
             "Ваше сообщение добавлено к обращению {{ number }}, но не все вложения приняты.\n\n"
         ),
     ),
+    Key.REPEAT_ADDED: (
+        N_("Ваше сообщение добавлено к обращению {{ number }}"),
+        N_(
+            "Здравствуйте{% if name %}, {{ name }}{% endif %}!\n\n"
+            "Ваше сообщение добавлено к обращению {{ number }} «{{ subject }}» от {{ created }}: "
+            "эта проблема уже описана в нём, поэтому новое обращение не создано.\n"
+            "Статус обращения: «{{ status }}».\n"
+            "{% if due_notice %}{{ due_notice }}\n{% endif %}\n"
+            "Если это другая проблема, ответьте на это письмо: специалист выделит её "
+            "в отдельное обращение.\n\n"
+        ),
+    ),
     Key.MERGED: (
         N_("Обращение объединено с обращением {{ original_number }}"),
         N_(
@@ -119,6 +131,19 @@ STAFF_DEFAULTS: dict[str, tuple[str, str]] = {
     ),
 }
 STAFF_KEYS = frozenset(STAFF_DEFAULTS)
+# Mails about no ticket: nothing to reply to, only the signature.
+PERSONAL_DEFAULTS: dict[str, tuple[str, str]] = {
+    Key.SIGN_IN_LINK: (
+        N_("Вход в «Мои обращения»"),
+        N_(
+            "Здравствуйте!\n\n"
+            "Чтобы войти в раздел «Мои обращения» техподдержки «{{ service }}», откройте ссылку:\n"
+            "{{ url }}\n\n"
+            "Ссылка действует 30 минут и срабатывает один раз. Если вы не запрашивали вход, "
+            "просто удалите это письмо.\n\n"
+        ),
+    ),
+}
 # Parts appended to every default text for customers, in this order.
 _FOOTERS = (_REFUSED_FILES, _KEEP_SUBJECT, _SIGNATURE)
 
@@ -129,6 +154,9 @@ def default_texts(key: str, language: str) -> tuple[str, str]:
         if key in STAFF_DEFAULTS:
             subject, body = STAFF_DEFAULTS[key]
             return gettext(subject), gettext(body)
+        if key in PERSONAL_DEFAULTS:
+            subject, body = PERSONAL_DEFAULTS[key]
+            return gettext(subject), gettext(body) + gettext(_SIGNATURE)
         subject, body = DEFAULTS[key]
         footer = "\n\n".join(gettext(part) for part in _FOOTERS)
         return gettext(subject), gettext(body) + footer
@@ -136,7 +164,7 @@ def default_texts(key: str, language: str) -> tuple[str, str]:
 
 def create_default_templates() -> None:
     """Store the defaults for every notification and language that has no row yet."""
-    for key in [*DEFAULTS, *STAFF_DEFAULTS]:
+    for key in [*DEFAULTS, *STAFF_DEFAULTS, *PERSONAL_DEFAULTS]:
         for language in LANGUAGES:
             subject, text = default_texts(key, language)
             MailTemplate.objects.get_or_create(

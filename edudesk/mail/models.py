@@ -140,7 +140,8 @@ class MailLocation(models.Model):
 
 
 class OutboundMail(models.Model):
-    """A notification sent (or to be sent) about a ticket; its Message-ID threads replies."""
+    """Every mail edudesk sends: a notification about a ticket (its Message-ID threads the
+    replies), or a mail about no ticket (the portal's sign-in link)."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("в очереди")
@@ -150,7 +151,7 @@ class OutboundMail(models.Model):
         BOUNCED = "bounced", _("не доставлено")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="outbound_mails",
-                               verbose_name=_("обращение"))
+                               null=True, blank=True, verbose_name=_("обращение"))
     event = models.ForeignKey(Event, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="outbound_mails")
     template = models.CharField(_("шаблон"), max_length=40)
@@ -203,6 +204,8 @@ class MailTemplate(models.Model):
         CLOSED = "closed", _("обращение закрыто")
         FILES_REFUSED = "files_refused", _("вложения не приняты")
         MERGED = "merged", _("обращение объединено с другим")
+        REPEAT_ADDED = "repeat_added", _("повторное обращение добавлено к открытому")
+        SIGN_IN_LINK = "signin_link", _("ссылка для входа в «Мои обращения»")
         SLA_WARNING = "sla_warning", _("руководителю: срок под угрозой")
         SLA_BREACHED = "sla_breached", _("руководителю: срок нарушен")
 

@@ -1,10 +1,18 @@
-"""Which ticket events the customer hears about by mail, and with which template.
+"""The one place that decides what the customer is told: which event → which template → whom.
 
-Registered as an after-commit event subscriber: runs in a retried job, so it must be
-idempotent; ``outbound.queue_mail`` composes at most one mail per event and recipient.
+Every customer notification is decided here from the ticket's events (``RULES``, one rule
+per event kind); channels and services record what happened on the event (``Event.data``)
+and never queue customer mail themselves. Registered as an after-commit event subscriber: a
+rule runs in a retried job, so it must be idempotent; ``outbound.queue_mail`` composes at most
+one mail per event and recipient. The portal's sign-in link, a mail about no event, is
+composed here too (``mail_sign_in_link``). Mail to the staff lives in ``staff_notices.py``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
 
 from edudesk.accounts.models import Contact
 from edudesk.mail.models import MailTemplate, OutboundMail
@@ -15,15 +23,24 @@ from edudesk.tickets.status import ActorKind, Status
 
 Key = MailTemplate.Key
 
-# Status changes a customer is told about; the others come with a message of their own
-# (an answer, a request for clarification) or were made by the customer.
-# The events that may tell the customer something (others never queue a job for mail).
-NOTIFIED_KINDS = frozenset({EventKind.CREATED, EventKind.MESSAGE_ADDED,
-                            EventKind.CLARIFICATION_REQUESTED, EventKind.STATUS_CHANGED,
-                            EventKind.MERGED_INTO})
-# Events told to the requester alone (the rest go to everyone who writes in the ticket).
-_REQUESTER_ONLY = frozenset({EventKind.CREATED, EventKind.MERGED_INTO})
 
+class Audience(Enum):
+    REQUESTER = "requester"  # the ticket's requester alone
+    PARTICIPANTS = "participants"  # the requester and everyone else who wrote in the ticket
+    AUTHOR = "author"  # the customer whose action caused the event
+
+
+@dataclass(frozen=True)
+class Notice:
+    template: str
+    audience: Audience
+    automatic: bool = False
+    # Extra template context; a callable is evaluated in the recipient's language.
+    context: dict | Callable[[], dict] | None = None
+
+
+# Status changes a customer is told about by the status mail; the others come with a message
+# of their own (an answer, a request for clarification) or were made by the customer.
 _STATUS_TEMPLATES = {
     Status.IN_PROCESSING: Key.STATUS_CHANGED,
     Status.IN_WORK: Key.STATUS_CHANGED,
@@ -33,42 +50,88 @@ _STATUS_TEMPLATES = {
 }
 
 
-def _template_and_context(event: Event) -> tuple[str, dict, bool] | None:
-    """(template, extra context, automatic) for an event, or None when nobody is told."""
-    ticket = event.ticket
-    if event.kind == EventKind.CREATED:
-        return Key.REGISTERED, {}, True
-    if event.kind == EventKind.MESSAGE_ADDED:
-        message = Message.objects.filter(pk=event.data.get("message_id")).first()
-        if message is None or message.kind != Message.Kind.PUBLIC or message.author_user_id is None:
-            return None
-        clarification = Event.objects.filter(
-            ticket=ticket, kind=EventKind.CLARIFICATION_REQUESTED, data__message_id=message.pk
-        ).exists()
-        if clarification:
-            return None  # the clarification request's own mail carries this message
-        return Key.AGENT_REPLY, {"message": message.body}, False
-    if event.kind == EventKind.CLARIFICATION_REQUESTED:
-        if event.actor_kind == ActorKind.SYSTEM:
-            return None  # asked by an intake channel, which sent its own reply
-        message = Message.objects.filter(pk=event.data.get("message_id")).first()
-        body = message.body if message else ""
-        return Key.CLARIFICATION, {"message": body, "missing": event.data.get("missing", [])}, False
-    if event.kind == EventKind.MERGED_INTO:
-        original = ticket.merged_into
-        if original is None:
-            return None
-        return Key.MERGED, {"original_number": original.number,
-                            "original_subject": original.subject}, False
-    if event.kind == EventKind.STATUS_CHANGED:
-        data = event.data or {}
-        if event.actor_kind == ActorKind.CUSTOMER or data.get("automatic"):
-            return None
-        if data.get("reason") == "merged":
-            return None  # the merge notice names the ticket to follow instead
-        template = _STATUS_TEMPLATES.get((event.new or {}).get("status"))
-        return (template, {}, False) if template else None
-    return None
+def _message(event: Event) -> Message | None:
+    return Message.objects.filter(pk=(event.data or {}).get("message_id")).first()
+
+
+def _created(event: Event) -> Notice:
+    """The registration notice; a request registered incomplete (mail) also lists what is
+    missing: the intake asked for it with a system clarification request."""
+    from edudesk.sla.notices import off_hours_notice
+
+    ticket, data = event.ticket, event.data or {}
+    asked = (Event.objects.filter(ticket=ticket, kind=EventKind.CLARIFICATION_REQUESTED,
+                                  actor_kind=ActorKind.SYSTEM).order_by("id").first())
+
+    def context() -> dict:
+        return {
+            "missing": (asked.data or {}).get("missing", []) if asked else [],
+            "refused_files": data.get("refused_files", []),
+            "off_hours_notice": off_hours_notice(ticket.service, event.created_at),
+        }
+
+    return Notice(Key.NEEDS_DATA if asked else Key.REGISTERED, Audience.REQUESTER,
+                  automatic=True, context=context)
+
+
+def _message_added(event: Event) -> Notice | None:
+    message = _message(event)
+    if message is None or message.kind != Message.Kind.PUBLIC:
+        return None
+    data = event.data or {}
+    if message.author_user_id is None:
+        # The customer's own message: told only where it went, or what was not kept.
+        if data.get("repeat"):
+            # A repeat of an open request added to it (mail, API) instead of a new ticket.
+            return Notice(Key.REPEAT_ADDED, Audience.AUTHOR, automatic=True,
+                          context={"refused_files": data.get("refused_files", [])})
+        if data.get("refused_files"):
+            return Notice(Key.FILES_REFUSED, Audience.AUTHOR, automatic=True,
+                          context={"refused_files": data["refused_files"]})
+        return None
+    if Event.objects.filter(ticket=event.ticket_id, kind=EventKind.CLARIFICATION_REQUESTED,
+                            data__message_id=message.pk).exists():
+        return None  # the clarification request's own mail carries this message
+    return Notice(Key.AGENT_REPLY, Audience.PARTICIPANTS, context={"message": message.body})
+
+
+def _clarification_requested(event: Event) -> Notice | None:
+    if event.actor_kind == ActorKind.SYSTEM:
+        return None  # asked by the intake: the registration notice lists what is missing
+    message = _message(event)
+    return Notice(Key.CLARIFICATION, Audience.PARTICIPANTS, context={
+        "message": message.body if message else "",
+        "missing": (event.data or {}).get("missing", []),
+    })
+
+
+def _merged_into(event: Event) -> Notice | None:
+    original = event.ticket.merged_into
+    if original is None:
+        return None
+    return Notice(Key.MERGED, Audience.REQUESTER, context={
+        "original_number": original.number, "original_subject": original.subject})
+
+
+def _status_changed(event: Event) -> Notice | None:
+    data = event.data or {}
+    if event.actor_kind == ActorKind.CUSTOMER or data.get("automatic"):
+        return None
+    if data.get("reason") == "merged":
+        return None  # the merge notice names the ticket to follow instead
+    template = _STATUS_TEMPLATES.get((event.new or {}).get("status"))
+    return Notice(template, Audience.PARTICIPANTS) if template else None
+
+
+RULES: dict[str, Callable[[Event], Notice | None]] = {
+    EventKind.CREATED: _created,
+    EventKind.MESSAGE_ADDED: _message_added,
+    EventKind.CLARIFICATION_REQUESTED: _clarification_requested,
+    EventKind.STATUS_CHANGED: _status_changed,
+    EventKind.MERGED_INTO: _merged_into,
+}
+# The events that may tell the customer something (others never queue a job for mail).
+NOTIFIED_KINDS = frozenset(RULES)
 
 
 def participants(ticket) -> list[Contact]:
@@ -82,22 +145,31 @@ def participants(ticket) -> list[Contact]:
     return people
 
 
-def notify_customer(event: Event) -> list[OutboundMail]:
-    """Compose the mail an event deserves (if any) for the ticket's participants.
+def _recipients(event: Event, audience: Audience) -> list[Contact]:
+    if audience is Audience.REQUESTER:
+        return [event.ticket.requester]
+    if audience is Audience.AUTHOR:
+        return [event.actor_contact] if event.actor_contact_id else []
+    return participants(event.ticket)
 
-    The registration and the merge notice go to the requester alone; answers, questions and
-    status news go to everyone who writes in the ticket.
-    """
-    decision = _template_and_context(event)
-    if decision is None:
+
+def notify_customer(event: Event) -> list[OutboundMail]:
+    """Compose the mail an event deserves (if any) for the people its rule names."""
+    rule = RULES.get(event.kind)
+    notice = rule(event) if rule else None
+    if notice is None:
         return []
-    template, context, automatic = decision
-    ticket = event.ticket
-    recipients = [ticket.requester] if event.kind in _REQUESTER_ONLY else participants(ticket)
     composed = []
-    for recipient in recipients:
-        mail = queue_mail(ticket=ticket, recipient=recipient, template=template, event=event,
-                          automatic=automatic, context=context)
+    for recipient in _recipients(event, notice.audience):
+        mail = queue_mail(ticket=event.ticket, recipient=recipient, template=notice.template,
+                          event=event, automatic=notice.automatic, context=notice.context)
         if mail is not None:
             composed.append(mail)
     return composed
+
+
+def mail_sign_in_link(contact: Contact, url: str) -> OutboundMail | None:
+    """The portal's one-time sign-in link, asked for by the customer (not an automatic reply)."""
+    return queue_mail(ticket=None, service=contact.service, recipient=contact,
+                      template=Key.SIGN_IN_LINK, event=None, automatic=False,
+                      context={"url": url})

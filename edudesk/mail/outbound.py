@@ -1,4 +1,7 @@
-"""Outbound mail about tickets: compose once (idempotent per event and recipient), send by job.
+"""Every outgoing mail: compose once (idempotent per event and recipient), send by job.
+
+No mail is sent from a request: a page that queues a mail answers even when the mail
+server is down, and the mail goes out when it is back (retried with growing delays).
 
 Every mail carries the ticket tag in its subject, its own Message-ID, In-Reply-To and
 References pointing at the mails of the conversation (so the user's mail program keeps
@@ -23,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
-from edudesk.accounts.models import Contact
+from edudesk.accounts.models import Contact, Service
 from edudesk.mail import mail_templates
 from edudesk.mail.conf import mail_setting, reply_token_secret
 from edudesk.mail.models import InboundMail, Mailbox, OutboundMail
@@ -62,17 +65,17 @@ class Recipient:
         return cls(email=user.email, name=str(user), language=settings.LANGUAGE_CODE, staff=True)
 
 
-def support_address(ticket: Ticket) -> tuple[str, Mailbox | None]:
-    """The address the ticket's service writes from: its mailbox, else its support e-mail."""
-    mailbox = Mailbox.objects.filter(service_id=ticket.service_id).order_by("id").first()
+def service_address(service: Service) -> tuple[str, Mailbox | None]:
+    """The address a service writes from: its mailbox, else its support e-mail."""
+    mailbox = Mailbox.objects.filter(service_id=service.pk).order_by("id").first()
     if mailbox is not None:
         return mailbox.address, mailbox
-    return ticket.service.support_email or settings.DEFAULT_FROM_EMAIL, None
+    return service.support_email or settings.DEFAULT_FROM_EMAIL, None
 
 
-def _new_message_id(ticket: Ticket, template: str, address: str) -> str:
+def _new_message_id(prefix: str, template: str, address: str) -> str:
     domain = address.rpartition("@")[2] or "edudesk.localhost"
-    return f"{ticket.number.lower()}.{template}.{secrets.token_hex(6)}@{domain}"
+    return f"{prefix.lower()}.{template}.{secrets.token_hex(6)}@{domain}"
 
 
 def thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
@@ -112,34 +115,46 @@ def automatic_replies_in_last_hour(address: str, now: datetime) -> int:
     ).exclude(state=OutboundMail.State.SUPPRESSED).count()
 
 
+def service_context(service: Service, name: str) -> dict:
+    """What every mail may name: the reader, the service and how to reach its support."""
+    return {
+        "name": name,
+        "service": service.name,
+        "support_phone": service.support_phone,
+        "site_url": settings.SITE_URL,
+    }
+
+
 def ticket_context(ticket: Ticket, name: str) -> dict:
+    from edudesk.sla.escalation import local_text
     from edudesk.sla.notices import due_notice
 
     return {
+        **service_context(ticket.service, name),
         "number": ticket.number,
+        "created": local_text(ticket.created_at, ticket.service.time_zone),
         "subject": ticket.subject,
         "status": ticket.status_label(),
         "priority": ticket.get_priority_display(),
         "due_notice": due_notice(ticket),
-        "name": name,
-        "service": ticket.service.name,
-        "support_phone": ticket.service.support_phone,
-        "site_url": settings.SITE_URL,
     }
 
 
 def queue_mail(
     *,
-    ticket: Ticket,
+    ticket: Ticket | None,
     recipient: Contact | Recipient,
     template: str,
     event: Event | None,
     automatic: bool,
     context: dict | Callable[[], dict] | None = None,
     now: datetime | None = None,
+    service: Service | None = None,
 ) -> OutboundMail | None:
-    """Compose one notification and send it after the current transaction commits.
+    """Compose one mail and send it after the current transaction commits.
 
+    A mail about a ticket threads with its conversation and carries a signed reply address;
+    a mail about no ticket (``ticket=None``, the ``service`` it comes from) has neither.
     Returns None when the recipient has no address or this event was already notified to
     them. An automatic mail over the hourly cap is stored as suppressed and not sent.
     ``context`` may be a callable, evaluated in the recipient's language.
@@ -150,14 +165,19 @@ def queue_mail(
     now = now or timezone.now()
     if event is not None and OutboundMail.objects.filter(event=event, to_address=recipient.email).exists():
         return None
-    ticket.refresh_from_db()
+    if ticket is not None:
+        ticket.refresh_from_db()
+        service = ticket.service
     language = recipient.language if recipient.language in mail_templates.LANGUAGES else "ru"
     with translation.override(language):
         extra = context() if callable(context) else context
-        full_context = {**ticket_context(ticket, recipient.name), **(extra or {})}
-    rendered = mail_templates.render(template, language, full_context, service_id=ticket.service_id)
-    address, _mailbox = support_address(ticket)
-    in_reply_to, references = ("", []) if recipient.staff else thread_headers(ticket)
+        base = (ticket_context(ticket, recipient.name) if ticket is not None
+                else service_context(service, recipient.name))
+        full_context = {**base, **(extra or {})}
+    rendered = mail_templates.render(template, language, full_context, service_id=service.pk)
+    address, _mailbox = service_address(service)
+    threaded = ticket is not None and not recipient.staff
+    in_reply_to, references = thread_headers(ticket) if threaded else ("", [])
     capped = (automatic and not recipient.staff
               and automatic_replies_in_last_hour(recipient.email, now)
               >= mail_setting("EDUDESK_MAIL_AUTO_REPLIES_PER_HOUR"))
@@ -168,14 +188,16 @@ def queue_mail(
                 event=event,
                 template=template,
                 automatic=automatic,
-                from_address=formataddr((ticket.service.name, address)),
-                reply_to="" if recipient.staff else make_reply_address(
-                    address, ticket.pk, reply_token_secret()),
+                from_address=formataddr((service.name, address)),
+                reply_to=make_reply_address(address, ticket.pk, reply_token_secret())
+                if threaded else "",
                 to_address=recipient.email,
-                subject=tag_subject(rendered.subject, ticket.number)[:500],
+                subject=(tag_subject(rendered.subject, ticket.number) if ticket is not None
+                         else rendered.subject)[:500],
                 body_text=rendered.text,
                 body_html=rendered.html,
-                message_id=_new_message_id(ticket, template, address),
+                message_id=_new_message_id(ticket.number if ticket else service.code, template,
+                                           address),
                 in_reply_to=in_reply_to,
                 references=" ".join(references),
                 state=OutboundMail.State.SUPPRESSED if capped else OutboundMail.State.QUEUED,
@@ -273,6 +295,8 @@ def _record_failure(outbound: OutboundMail, error: Exception, now: datetime) -> 
         OutboundMail.objects.filter(pk=outbound.pk).update(
             state=OutboundMail.State.FAILED, last_error=detail, sending_until=None
         )
+        if outbound.ticket is None:
+            return OutboundMail.State.FAILED
         events.record(outbound.ticket, MAIL_FAILED_EVENT, Actor.system(), now=now, data={
             "outbound_id": outbound.pk, "to": outbound.to_address, "error": detail,
         })

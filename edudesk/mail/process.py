@@ -4,7 +4,8 @@ bounce → event on the ticket whose mail bounced; auto-reply or bulk → an eve
 ticket whose thread it answers, otherwise kept in the ledger only, never answered;
 follow-up from a participant → a message through the intake pipeline; follow-up
 from anyone else → held for an agent; otherwise → a new ticket through the intake
-pipeline, with one automatic reply (registration, or what is missing).
+pipeline (its registration notice, or the list of what is missing, is decided from the
+ticket's events in ``mail.notifications``, like every customer notification).
 """
 
 from __future__ import annotations
@@ -18,19 +19,16 @@ from edudesk.accounts.services import find_or_create_contact
 from edudesk.intake.pipeline import submit
 from edudesk.intake.submission import IncomingFile, Outcome, OutcomeKind, RequesterData, Submission
 from edudesk.mail.fields import fields_from_text
-from edudesk.mail.models import InboundMail, Mailbox, MailTemplate, OutboundMail
+from edudesk.mail.models import InboundMail, Mailbox, OutboundMail
 from edudesk.mail.noise import NoiseKind
-from edudesk.mail.outbound import queue_mail
 from edudesk.mail.parsing import ParsedMail
 from edudesk.mail.routing import find_thread, is_participant
 from edudesk.tickets import events
 from edudesk.tickets import services as tickets
-from edudesk.tickets.events import EventKind
-from edudesk.tickets.models import Channel, Event, Ticket
+from edudesk.tickets.models import Channel, Ticket
 from edudesk.tickets.types import Actor
 
 State = InboundMail.State
-Key = MailTemplate.Key
 MAIL_HELD_EVENT = "mail_held"
 MAIL_REJECTED_EVENT = "mail_rejected"  # an agent refused a held mail
 MAIL_BOUNCED_EVENT = "mail_bounced"
@@ -84,6 +82,8 @@ def _bounce(row: InboundMail, mail: ParsedMail, now: datetime) -> None:
     if outbound is None:
         return
     OutboundMail.objects.filter(pk=outbound.pk).update(state=OutboundMail.State.BOUNCED)
+    if outbound.ticket is None:
+        return  # a mail about no ticket (a sign-in link): nobody to show the bounce to
     row.ticket = outbound.ticket
     events.record(outbound.ticket, MAIL_BOUNCED_EVENT, Actor.system(), now=now, data={
         "inbound_id": row.pk,
@@ -124,16 +124,6 @@ def _follow_up(row: InboundMail, mail: ParsedMail, ticket: Ticket, mailbox: Mail
     _record_outcome(row, outcome)
     if outcome.kind == OutcomeKind.ADDED:
         _fill_missing_fields(outcome.ticket, mail.reply_text, submission.actor, now)
-    if outcome.refused_files and outcome.ticket is not None:
-        message_event = None
-        if outcome.message is not None:
-            message_event = Event.objects.filter(
-                ticket=outcome.ticket, kind=EventKind.MESSAGE_ADDED,
-                data__message_id=outcome.message.pk,
-            ).first()
-        queue_mail(ticket=outcome.ticket, recipient=contact, template=Key.FILES_REFUSED,
-                   event=message_event, automatic=True, now=now,
-                   context={"refused_files": _refusals(outcome)})
 
 
 def _fill_missing_fields(ticket: Ticket, text: str, actor: Actor, now: datetime) -> None:
@@ -149,7 +139,6 @@ def _fill_missing_fields(ticket: Ticket, text: str, actor: Actor, now: datetime)
 def _new_ticket(row: InboundMail, mail: ParsedMail, service: Service, mailbox: Mailbox | None,
                 now: datetime, unknown_numbers: tuple[str, ...]) -> None:
     from edudesk.intake.services import schema_for
-    from edudesk.sla.notices import off_hours_notice
 
     description = _description(mail)
     submission = _submission(mail, service, row, mailbox, description=description)
@@ -164,19 +153,11 @@ def _new_ticket(row: InboundMail, mail: ParsedMail, service: Service, mailbox: M
     ticket = outcome.ticket
     if mailbox is not None and mailbox.group_id and ticket.group_id != mailbox.group_id:
         ticket = tickets.assign(ticket, actor=Actor.system(), group=mailbox.group, now=now)
-    created = Event.objects.filter(ticket=ticket, kind=EventKind.CREATED).first()
-    template = Key.REGISTERED
     if outcome.missing:
-        # «Техподдержке требуется уточнение»; the one reply below lists what is missing.
+        # «Техподдержке требуется уточнение»; the registration notice lists what is missing
+        # (mail.notifications decides it from this system request).
         tickets.request_clarification(ticket, actor=Actor.system(), body=_missing_text(outcome),
                                       missing=outcome.missing, now=now)
-        template = Key.NEEDS_DATA
-    queue_mail(ticket=ticket, recipient=ticket.requester, template=template, event=created,
-               automatic=True, now=now, context={
-                   "missing": outcome.missing,
-                   "refused_files": _refusals(outcome),
-                   "off_hours_notice": off_hours_notice(service, now),
-               })
 
 
 # --- building the submission ----------------------------------------------------------------
@@ -224,10 +205,6 @@ def _missing_text(outcome: Outcome) -> str:
     items = "\n".join(f"- {label}" for label in outcome.missing)
     return _("Чтобы специалист мог найти ошибку, не хватает данных:\n%(items)s\n"
              "Ответьте, пожалуйста, на письмо и укажите их.") % {"items": items}
-
-
-def _refusals(outcome: Outcome) -> list[str]:
-    return [message for _name, message in outcome.refused_files]
 
 
 def _record_outcome(row: InboundMail, outcome: Outcome) -> None:

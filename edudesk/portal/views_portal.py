@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib import messages
-from django.core.mail import send_mail
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -14,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from edudesk.accounts.models import Contact
 from edudesk.accounts.services import normalise_email
 from edudesk.intake.pipeline import submit
 from edudesk.intake.submission import RequesterData, Submission
@@ -40,26 +38,11 @@ def signin(request, service: str):
     service_obj = auth.active_service(service)
     if request.method == "POST":
         email = normalise_email(request.POST.get("email", ""))
-        contact = (Contact.objects.filter(service=service_obj, email__iexact=email).order_by("id")
-                   .first() if email else None)
-        if contact is not None:
-            token = auth.issue_login_link(contact)
-            if token:
-                _send_login_link(request, service_obj, contact, token)
+        if email:
+            auth.request_login_link(service_obj, email)
         # The same answer whether or not the address is known: the page reveals no customers.
         return render(request, "portal/signin_sent.html", {"service": service_obj, "email": email})
     return render(request, "portal/signin.html", {"service": service_obj})
-
-
-def _send_login_link(request, service, contact: Contact, token: str) -> None:
-    url = request.build_absolute_uri(
-        reverse("portal:signin_link", kwargs={"service": service.code, "token": token}))
-    body = _(
-        "Здравствуйте!\n\nЧтобы войти в раздел «Мои обращения» техподдержки «%(service)s», "
-        "откройте ссылку:\n%(url)s\n\nСсылка действует 30 минут и срабатывает один раз. Если вы "
-        "не запрашивали вход, просто удалите это письмо."
-    ) % {"service": service.name, "url": url}
-    send_mail(_("Вход в «Мои обращения»"), body, service.support_email or None, [contact.email])
 
 
 @require_http_methods(["GET", "POST"])

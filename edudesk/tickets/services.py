@@ -54,9 +54,14 @@ def open_ticket(
     consultation: Consultation | None = None,
     external_id: str = "",
     body_html: str = "",
+    event_data: dict | None = None,
     now: datetime | None = None,
 ) -> Ticket:
-    """Register a request: allocate its number, keep its data, and record the first message."""
+    """Register a request: allocate its number, keep its data, and record the first message.
+
+    ``event_data`` is kept on the CREATED event for those who react to it (what the intake
+    refused, the problems it found: the customer's notice tells of them).
+    """
     now = now or timezone.now()
     actor = actor or Actor.customer(requester)
     Channel(channel)
@@ -88,7 +93,7 @@ def open_ticket(
     record(ticket, EventKind.CREATED, actor, now=now,
            new={"status": ticket.status, "priority": priority, "category": category,
                 "channel": channel},
-           data={"message_id": message.pk})
+           data={**(event_data or {}), "message_id": message.pk})
     return ticket
 
 
@@ -130,6 +135,7 @@ def add_message(
     attachments: Sequence[NewAttachment] = (),
     channel: str = "",
     external_id: str = "",
+    event_data: dict | None = None,
     now: datetime | None = None,
 ) -> Message:
     """Add a reply or note, applying the seed's automatic status moves.
@@ -138,6 +144,8 @@ def add_message(
     * a customer's message answers a clarification request, or reopens an answered or
       solved request;
     * a customer writing into a duplicate that was merged writes into the original.
+
+    ``event_data`` is kept on the MESSAGE_ADDED event (e.g. the files the intake refused).
     """
     now = now or timezone.now()
     ticket = _lock(ticket)
@@ -156,7 +164,7 @@ def add_message(
     )
     stored = _store_attachments(ticket, message, attachments, now)
     record(ticket, EventKind.MESSAGE_ADDED, actor, now=now,
-           data={"message_id": message.pk, "kind": kind,
+           data={**(event_data or {}), "message_id": message.pk, "kind": kind,
                  "attachments": [a.ordinal for a in stored]})
     if actor.kind == ActorKind.CUSTOMER:
         follow_up = {
