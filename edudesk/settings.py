@@ -1,12 +1,13 @@
 """edudesk settings: read from environment variables only (see the README's configuration table)."""
 
+import ipaddress
 import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 
-from edudesk.env import env_bool, env_int, env_list, env_str
+from edudesk.env import ImproperlyConfiguredEnv, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("EDUDESK_VAR_DIR", str(BASE_DIR / "var")))
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     # First, so its latency histogram and Server-Timing header cover the whole stack.
     "edudesk.ops.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: 413 for an over-long one; the request's decoding budget.
+    "edudesk.security.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -166,7 +169,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("EDUDESK_MAX_REQUEST_BYTES", 30 * 1024 * 1024)
+# A larger request body is refused with 413 before it is read (edudesk/security/middleware.py).
+EDUDESK_MAX_REQUEST_BYTES = env_int("EDUDESK_MAX_REQUEST_BYTES", 30 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = EDUDESK_MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Mail -------------------------------------------------------------------------------------
@@ -260,3 +265,22 @@ EDUDESK_RATE_API_PER_TOKEN = env_int("EDUDESK_RATE_API_PER_TOKEN", 60)  # writes
 EDUDESK_RATE_SIGNIN_LINKS_PER_ADDRESS = env_int("EDUDESK_RATE_SIGNIN_LINKS_PER_ADDRESS", 10)  # per hour
 # Counters live in Redis when there is one (shared by every web process), else in the database.
 EDUDESK_RATE_LIMIT_REDIS_URL = REDIS_URL
+# Free text (descriptions, replies, field values) from any channel but mail, in characters.
+EDUDESK_MAX_TEXT_CHARS = env_int("EDUDESK_MAX_TEXT_CHARS", 20_000)
+# Screenshot pixels one request may decode in all (each file is also capped at 40 megapixels).
+EDUDESK_MAX_PIXELS_PER_REQUEST = env_int("EDUDESK_MAX_PIXELS_PER_REQUEST", 60_000_000)
+# Image decodes running at once in one process, and how long a request waits for a free one.
+EDUDESK_DECODE_CONCURRENCY = env_int("EDUDESK_DECODE_CONCURRENCY", 2)
+EDUDESK_DECODE_WAIT_SECONDS = env_int("EDUDESK_DECODE_WAIT_SECONDS", 20)
+
+# --- /metrics (docs/deploy.md) -------------------------------------------------------------------
+# Addresses or networks that may scrape /metrics without a token; and the token (Bearer) that
+# lets any address scrape it. Behind a proxy set BEHIND_PROXY so the client's address is seen.
+EDUDESK_METRICS_ALLOWED_ADDRESSES = env_list("EDUDESK_METRICS_ALLOWED_ADDRESSES", ["127.0.0.1", "::1"])
+EDUDESK_METRICS_TOKEN = env_str("EDUDESK_METRICS_TOKEN")
+for _network in EDUDESK_METRICS_ALLOWED_ADDRESSES:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfiguredEnv(
+            f"EDUDESK_METRICS_ALLOWED_ADDRESSES: {_network!r} is not an address or network") from None

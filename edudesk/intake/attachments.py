@@ -15,8 +15,11 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from edudesk.security import budget
 
 PICTURE_LABEL = "картинка"  # the seed's way to refer to attachments: «картинка1», «картинка2»
 
@@ -196,8 +199,13 @@ def accept_screenshot(upload: Upload, policy: AttachmentPolicy = DEFAULT_POLICY)
             width, height = image.size
             if width * height > policy.max_pixels:
                 raise AttachmentRefused(name, _too_many_pixels(name, width, height, policy))
-            image.load()
-            data = _reencode(image, expected_format)
+            try:
+                budget.charge(width * height)  # before decoding: a spent budget decodes nothing
+            except budget.BudgetSpent:
+                raise AttachmentRefused(name, _budget_spent(name)) from None
+            with budget.decoding_slot():
+                image.load()
+                data = _reencode(image, expected_format)
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
             # Pillow's own guard, for policies that allow more pixels than Pillow does.
             raise AttachmentRefused(name, _bomb_message(name, policy)) from exc
@@ -247,6 +255,14 @@ def _too_many_pixels(name: str, width: int, height: int, policy: AttachmentPolic
         "height": height,
         "limit": f"{policy.max_pixels / 1_000_000:g}",
     }
+
+
+def _budget_spent(name: str) -> str:
+    return _(
+        "Файл «%(name)s» не принят: снимки экрана одного сообщения вместе слишком большие (не "
+        "более %(limit)s мегапикселей на все файлы). Уменьшите их или отправьте в нескольких "
+        "сообщениях."
+    ) % {"name": name, "limit": f"{settings.EDUDESK_MAX_PIXELS_PER_REQUEST / 1_000_000:g}"}
 
 
 def _bomb_message(name: str, policy: AttachmentPolicy) -> str:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from edudesk.accounts.services import find_or_create_contact, find_or_create_organisation
 from edudesk.intake.attachments import DEFAULT_POLICY, AcceptedImage, Upload, check_uploads
+from edudesk.intake.limits import oversized_text
 from edudesk.intake.schema import FormSchema
 from edudesk.intake.submission import Outcome, OutcomeKind, Submission
 from edudesk.intake.validation import (
@@ -227,7 +228,7 @@ def _normalise(submission: Submission) -> None:
 
 
 def _basic_errors(submission: Submission) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+    errors = oversized_text(submission.description, submission.fields, submission.channel)
     if submission.channel not in Channel.values:
         errors["channel"] = [_("Неизвестный канал обращения.")]
     if submission.priority and submission.priority not in Priority.values:
