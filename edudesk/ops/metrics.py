@@ -5,13 +5,26 @@ is set (deploy/gunicorn.conf.py sets and empties it), prometheus_client writes t
 there and a scrape of any worker aggregates every worker's files.
 """
 
+import logging
 import os
+import time
 
 from django.core.cache import cache
 from django.db.models import Count
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
+
+log = logging.getLogger(__name__)
+
+# Label values come from a closed set: a method outside it counts as "other", so a client
+# sending random methods cannot grow the exposition (routes are URL patterns, statuses numbers).
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def method_label(method: str | None) -> str:
+    return method if method in KNOWN_METHODS else "other"
+
 
 REQUEST_LATENCY = Histogram(
     "edudesk_http_request_duration_seconds",
@@ -43,16 +56,48 @@ def domain_figures() -> dict:
     }
 
 
+# The last figures this process computed, served when the database or the cache is down.
+_last_good: dict = {}
+
+
+def current_figures() -> tuple[dict | None, float | None]:
+    """The figures and their age in seconds; the last known ones (or none) when the database,
+    the cache or the queue does not answer: a scrape never fails because of them."""
+    try:
+        figures = cache.get(DOMAIN_CACHE_KEY)
+    except Exception:  # the cache (Redis) is down: compute, or serve the last known figures
+        figures = None
+    if figures is None:
+        try:
+            figures = {**domain_figures(), "computed_at": time.time()}
+        except Exception:
+            log.warning("metrics: domain figures unavailable", exc_info=True)
+            if not _last_good:
+                return None, None
+            return _last_good, time.time() - _last_good["computed_at"]
+        try:
+            cache.set(DOMAIN_CACHE_KEY, figures, DOMAIN_CACHE_SECONDS)
+        except Exception:
+            log.warning("metrics: cache unavailable", exc_info=True)
+    _last_good.update(figures)
+    return figures, time.time() - figures.get("computed_at", time.time())
+
+
 class DomainCollector:
     """Gauges read from the database and the job queue when Prometheus scrapes."""
 
     def collect(self):
         from edudesk.tickets.status import Status
 
-        figures = cache.get(DOMAIN_CACHE_KEY)
+        figures, age = current_figures()
+        yield GaugeMetricFamily("edudesk_metrics_domain_available",
+                                "1 when the domain gauges below could be served, else 0.",
+                                value=0 if figures is None else 1)
         if figures is None:
-            figures = domain_figures()
-            cache.set(DOMAIN_CACHE_KEY, figures, DOMAIN_CACHE_SECONDS)
+            return
+        yield GaugeMetricFamily("edudesk_metrics_domain_age_seconds",
+                                "Age of the domain gauges (grows while the database is down).",
+                                value=max(0.0, age or 0.0))
         tickets = GaugeMetricFamily("edudesk_tickets", "Tickets by status.", labels=["status"])
         for status in Status.values:
             tickets.add_metric([status], figures["tickets_by_status"].get(status, 0))

@@ -5,7 +5,7 @@ import re
 import time
 import uuid
 
-from edudesk.ops.metrics import REQUEST_LATENCY
+from edudesk.ops.metrics import REQUEST_LATENCY, method_label
 
 log = logging.getLogger("edudesk.request")
 
@@ -34,7 +34,8 @@ class RequestMetricsMiddleware:
         response = self.get_response(request)
         elapsed = time.perf_counter() - started
         route = route_of(request)
-        REQUEST_LATENCY.labels(request.method, route, str(response.status_code)).observe(elapsed)
+        REQUEST_LATENCY.labels(method_label(request.method), route, str(response.status_code)).observe(
+            elapsed)
         # Server time as seen by the application, readable by browsers' devtools and by the bench.
         response["Server-Timing"] = f"app;dur={elapsed * 1000:.2f}"
         response["X-Request-ID"] = request_id
