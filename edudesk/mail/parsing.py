@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
 from email.message import Message
+from email.policy import Compat32
 from email.utils import getaddresses, parsedate_to_datetime
 
-from edudesk.mail.charsets import decode_header_value, decode_text, repair_surrogates
+from edudesk.mail.charsets import decode_header_value, decode_text, raw_bytes, repair_surrogates
 from edudesk.mail.htmltext import html_to_text, sanitise_html
 from edudesk.mail.noise import NoiseVerdict, detect_noise, normalise_message_id
 from edudesk.mail.quoting import strip_quoted_history
@@ -32,6 +33,20 @@ GENERATED_ID_DOMAIN = "generated.edudesk.invalid"
 
 class MailParseError(ValueError):
     """The bytes cannot be read as a mail message."""
+
+
+class _RawHeaderPolicy(Compat32):
+    """compat32, but header values come back as received instead of with U+FFFD for 8-bit bytes.
+
+    Some webmail writes subjects and attachment names as raw 8-bit bytes (no RFC 2047 or
+    2231); kept surrogate-escaped, they can be decoded from those bytes.
+    """
+
+    def header_fetch_parse(self, name, value):
+        return value
+
+
+_RAW_HEADERS = _RawHeaderPolicy()
 
 
 @dataclass(frozen=True)
@@ -155,14 +170,24 @@ def _raw_header(message: Message, name: str) -> str:
     return values[0] if values else ""
 
 
-def _addresses(message: Message, *names: str) -> list[MailAddress]:
+def _addresses(message: Message, *names: str, hint: str | None = None) -> list[MailAddress]:
     values = [value for name in names for value in _raw_headers(message, name)]
     found = []
     for name, address in getaddresses(values):
         address = repair_surrogates(address).strip().strip("<>").lower()
         if "@" in address:
-            found.append(MailAddress(address=address, name=decode_header_value(name)))
+            found.append(MailAddress(address=address, name=decode_header_value(name, hint)))
     return found
+
+
+def _text_charset(message: Message) -> str | None:
+    """The charset the mail's first text part declares: raw 8-bit headers are usually in it."""
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            charset = part.get_content_charset()
+            if charset:
+                return charset
+    return None
 
 
 def _message_ids(message: Message, name: str) -> list[str]:
@@ -208,17 +233,17 @@ def _part_text(part: Message) -> str:
     return text
 
 
-def _filename(part: Message) -> str:
+def _filename(part: Message, hint: str | None) -> str:
     raw = part.get_param("filename", header="content-disposition")
     if raw is None:
         raw = part.get_param("name")
     if raw is None:
         return ""
-    if isinstance(raw, tuple):  # RFC 2231: (charset, language, value)
+    if isinstance(raw, tuple):  # RFC 2231: (charset, language, value as latin-1 characters)
         charset, _language, value = raw
-        name = decode_text(value.encode("raw-unicode-escape"), charset or "utf-8")
+        name = decode_text(raw_bytes(value), charset or hint)
     else:
-        name = decode_header_value(email.utils.unquote(str(raw)))
+        name = decode_header_value(email.utils.unquote(str(raw)), hint)
     name = os.path.basename(name.replace("\\", "/"))
     return "".join(char for char in name if char.isprintable()).strip()
 
@@ -228,11 +253,11 @@ def _extension_for(content_type: str) -> str:
     return known.get(content_type) or mimetypes.guess_extension(content_type) or ".bin"
 
 
-def _leaf(part: Message, in_related: bool, depth: int) -> _Body:
+def _leaf(part: Message, in_related: bool, depth: int, hint: str | None) -> _Body:
     body = _Body()
     content_type = part.get_content_type()
     disposition = (part.get_content_disposition() or "").lower()
-    filename = _filename(part)
+    filename = _filename(part, part.get_content_charset() or hint)
     if content_type in ("message/rfc822", "message/global"):
         inner = part.get_payload()
         if isinstance(inner, list) and inner:
@@ -268,17 +293,17 @@ def _leaf(part: Message, in_related: bool, depth: int) -> _Body:
     return body
 
 
-def _walk(part: Message, depth: int, in_related: bool = False) -> _Body:
+def _walk(part: Message, depth: int, hint: str | None, in_related: bool = False) -> _Body:
     if depth > _MAX_NESTING:
         return _Body()
     if not part.is_multipart() or part.get_content_maintype() == "message":
-        return _leaf(part, in_related, depth)
+        return _leaf(part, in_related, depth, hint)
     subtype = part.get_content_subtype()
     children = [child for child in part.get_payload() if isinstance(child, Message)]
     body = _Body()
     if subtype == "alternative":
         # Every alternative says the same thing: keep the richest plain and HTML versions.
-        versions = [_walk(child, depth + 1, in_related) for child in children]
+        versions = [_walk(child, depth + 1, hint, in_related) for child in children]
         for version in versions:
             body.absorb(version, text=False)
         with_plain = [v for v in versions if v.plain]
@@ -289,7 +314,7 @@ def _walk(part: Message, depth: int, in_related: bool = False) -> _Body:
             body.html = with_html[-1].html
         return body
     for child in children:
-        body.absorb(_walk(child, depth + 1, in_related or subtype == "related"))
+        body.absorb(_walk(child, depth + 1, hint, in_related or subtype == "related"))
     return body
 
 
@@ -320,13 +345,14 @@ def _name_unnamed(attachments: list[MailAttachment]) -> list[MailAttachment]:
 def _parse_message(message: Message, depth: int, raw: bytes | None = None) -> ParsedMail:
     if raw is None:
         raw = message.as_bytes(policy=policy.compat32)
-    senders = _addresses(message, "From") or _addresses(message, "Sender")
+    hint = _text_charset(message)
+    senders = _addresses(message, "From", hint=hint) or _addresses(message, "Sender", hint=hint)
     sender = senders[0] if senders else MailAddress(address="")
     message_id = normalise_message_id(_raw_header(message, "Message-ID"))
     generated = not message_id
     if generated:
         message_id = f"{hashlib.sha256(raw).hexdigest()[:40]}@{GENERATED_ID_DOMAIN}"
-    body = _walk(message, depth)
+    body = _walk(message, depth, hint)
     attachments = _name_unnamed(body.attachments)
     html = "\n".join(body.html)
     text = "\n\n".join(chunk.strip("\n") for chunk in body.plain if chunk.strip())
@@ -341,11 +367,11 @@ def _parse_message(message: Message, depth: int, raw: bytes | None = None) -> Pa
         raw=raw,
         message_id=message_id,
         message_id_generated=generated,
-        subject=decode_header_value(_raw_header(message, "Subject")),
+        subject=decode_header_value(_raw_header(message, "Subject"), hint),
         sender=sender,
-        to=_addresses(message, "To"),
-        cc=_addresses(message, "Cc"),
-        reply_to=_addresses(message, "Reply-To"),
+        to=_addresses(message, "To", hint=hint),
+        cc=_addresses(message, "Cc", hint=hint),
+        reply_to=_addresses(message, "Reply-To", hint=hint),
         delivered_to=delivered_to,
         date=_date(message),
         in_reply_to=_message_ids(message, "In-Reply-To"),
@@ -363,7 +389,7 @@ def parse_mail(raw: bytes) -> ParsedMail:
     """Parse one RFC 5322 message from its raw bytes."""
     if not raw or not raw.strip():
         raise MailParseError("empty message")
-    message = email.message_from_bytes(raw, policy=policy.compat32)
+    message = email.message_from_bytes(raw, policy=_RAW_HEADERS)
     if not message.keys():
         raise MailParseError("no headers: not a mail message")
     return _parse_message(message, depth=0, raw=raw)

@@ -16,6 +16,7 @@ import importlib.util
 import io
 import quopri
 import struct
+import sys
 import zipfile
 from pathlib import Path
 
@@ -541,9 +542,8 @@ CORPUS_BUILDERS = {
     "without_message_id.eml": without_message_id,
 }
 
-
 # Larger sets in sub-folders, one module each (``build()`` → path under corpus/ → bytes).
-CORPUS_SETS = ("corpus_autoreplies", "corpus_quoting")
+CORPUS_SETS = ("corpus_autoreplies", "corpus_quoting", "corpus_charsets")
 
 
 def _on_the_wire(data: bytes) -> bytes:
@@ -560,8 +560,11 @@ def build() -> dict[str, bytes]:
 
 def corpus_set(name: str):
     """One of the CORPUS_SETS modules (tests/mail is no package)."""
+    if f"mail_{name}" in sys.modules:
+        return sys.modules[f"mail_{name}"]
     spec = importlib.util.spec_from_file_location(f"mail_{name}", Path(__file__).with_name(f"{name}.py"))
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
     spec.loader.exec_module(module)
     return module
 
