@@ -10,6 +10,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("admin/", admin.site.urls),
     path("desk/", include("edudesk.desk.urls")),
+    path("reports/", include("edudesk.reports.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("support/", include("edudesk.portal.urls")),

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from edudesk.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.board_view, name="board"),
+    path("period", views.period_view, name="period"),
+    path("period/export", views.export_view, name="export"),
+]

@@ -1,0 +1,46 @@
+"""Supervisors' pages: the live board, reports over a period, exports. Thin: parse, call, render."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from edudesk.reports import board as board_module
+from edudesk.reports import exports, pages
+from edudesk.reports.access import report_services, supervisor_required
+from edudesk.reports.forms import ReportForm
+
+
+@supervisor_required
+def board_view(request):
+    services = report_services(request.user)
+    now = timezone.now()
+    context = {"board": board_module.build(services, now, timezone.localdate(now)),
+               "services": services}
+    if request.htmx:
+        return render(request, "reports/partials/board.html", context)
+    return render(request, "reports/board.html", context)
+
+
+@supervisor_required
+def period_view(request):
+    form = ReportForm(request.GET or None, services=report_services(request.user))
+    if not form.is_bound:
+        form = ReportForm({}, services=form.services)
+    context = {"form": form, "query": request.GET.urlencode()}
+    if form.is_valid():
+        context.update(pages.build(form))
+    return render(request, "reports/period.html", context, status=200 if form.is_valid() else 400)
+
+
+@supervisor_required
+def export_view(request):
+    form = ReportForm(request.GET, services=report_services(request.user))
+    kind = request.GET.get("format", "xlsx")
+    if kind not in exports.WRITERS or not form.is_valid():
+        return render(request, "reports/period.html", {"form": form, "query": ""}, status=400)
+    data = form.cleaned_data
+    body = exports.WRITERS[kind](pages.build(form))
+    response = HttpResponse(body, content_type=exports.CONTENT_TYPES[kind])
+    name = f"edudesk-report-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}.{kind}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
