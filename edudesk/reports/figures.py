@@ -193,3 +193,20 @@ def total(periods_: list[Period]) -> Period:
         whole.clarification_wait.merge(period.clarification_wait)
     whole.backlog = periods_[-1].backlog
     return whole
+
+
+def breakdown(scope: Scope, dim: str, start: date, end: date) -> dict[str, Period]:
+    """The whole period's figures per value of one dimension (within the scope's services
+    and line; a figure keeps one dimension at a time, so the scope's own one is not applied)."""
+    fold()
+    base = Scope(service_ids=scope.service_ids, group_id=scope.group_id)
+    rows = (DailyFigure.objects.filter(dim=dim, service_id__in=base.service_ids,
+                                       day__gte=start, day__lte=end)
+            .exclude(metric=m.BACKLOG))
+    if base.group_id is not None:
+        rows = rows.filter(group_id=base.group_id)
+    out: dict[str, Period] = {}
+    for row in rows.values("value", "metric", "bucket").annotate(n=Sum("count")).order_by():
+        period = out.setdefault(row["value"], Period(start=start, end=end))
+        _add(period, row["metric"], row["bucket"], row["n"])
+    return out

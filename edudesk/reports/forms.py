@@ -1,0 +1,90 @@
+"""The filters of a report over a period."""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from edudesk.accounts.models import Organisation, SupportGroup, User
+from edudesk.reports.figures import Scope
+from edudesk.tickets.models import Channel, Priority
+
+GROUPING_CHOICES = [("day", _("по дням")), ("week", _("по неделям")), ("month", _("по месяцам"))]
+# Report filter -> figure dimension (the desk's queue filter of the same meaning).
+DIMENSION_FILTERS = {"agent": "agent", "channel": "channel", "category": "category",
+                     "priority": "priority", "region": "region", "organisation": "organisation"}
+BREAKDOWN_CHOICES = [("category", _("категориям")), ("channel", _("каналам")),
+                     ("agent", _("специалистам")), ("priority", _("приоритетам")),
+                     ("region", _("регионам")), ("organisation", _("организациям"))]
+MAX_DAYS = 3 * 366
+
+
+def _blank(choices):
+    return [("", _("все")), *choices]
+
+
+class ReportForm(forms.Form):
+    date_from = forms.DateField(label=_("С"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("По"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    grouping = forms.ChoiceField(label=_("Группировка"), choices=GROUPING_CHOICES, required=False)
+    service = forms.TypedChoiceField(empty_value=None, label=_("Сервис"), coerce=int, required=False)
+    line = forms.TypedChoiceField(empty_value=None, label=_("Линия"), coerce=int, required=False)
+    agent = forms.TypedChoiceField(empty_value=None, label=_("Специалист"), coerce=int, required=False)
+    channel = forms.ChoiceField(label=_("Канал"), choices=_blank(Channel.choices), required=False)
+    category = forms.CharField(label=_("Категория"), max_length=40, required=False)
+    priority = forms.ChoiceField(label=_("Приоритет"), choices=_blank(Priority.choices), required=False)
+    region = forms.CharField(label=_("Регион"), max_length=120, required=False)
+    organisation = forms.TypedChoiceField(empty_value=None, label=_("Организация"), coerce=int,
+                                          required=False)
+    breakdown = forms.ChoiceField(label=_("Где: разбить по"), choices=BREAKDOWN_CHOICES,
+                                  required=False)
+
+    def __init__(self, *args, services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.services = list(services)
+        ids = [s.pk for s in self.services]
+        self.fields["service"].choices = _blank([(s.pk, s.name) for s in self.services])
+        self.fields["line"].choices = _blank(
+            [(g.pk, str(g)) for g in SupportGroup.objects.filter(service_id__in=ids)])
+        agents = User.objects.filter(services__in=ids).distinct().order_by("full_name", "username")
+        self.fields["agent"].choices = _blank([(a.pk, str(a)) for a in agents])
+        organisations = Organisation.objects.filter(service_id__in=ids).order_by("name")[:500]
+        self.fields["organisation"].choices = _blank([(o.pk, o.name) for o in organisations])
+
+    def clean(self):
+        data = super().clean()
+        chosen = [name for name in DIMENSION_FILTERS if data.get(name) not in (None, "")]
+        if len(chosen) > 1:
+            raise forms.ValidationError(
+                _("Выберите не больше одного фильтра из: специалист, канал, категория, приоритет, "
+                  "регион, организация (вместе с сервисом и линией)."))
+        today = timezone.localdate()
+        data["date_to"] = data.get("date_to") or today
+        data["date_from"] = data.get("date_from") or data["date_to"].replace(day=1)
+        if data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("Начало периода позже его конца."))
+        if (data["date_to"] - data["date_from"]).days > MAX_DAYS:
+            raise forms.ValidationError(_("Период длиннее трёх лет: выберите период короче."))
+        if not data.get("grouping"):
+            days = (data["date_to"] - data["date_from"]).days
+            data["grouping"] = "day" if days <= 31 else "week" if days <= 120 else "month"
+        data["breakdown"] = data.get("breakdown") or "category"
+        data["dimension"] = chosen[0] if chosen else ""
+        return data
+
+    def scope(self) -> Scope:
+        data = self.cleaned_data
+        ids = tuple(s.pk for s in self.services)
+        if data.get("service"):
+            ids = tuple(i for i in ids if i == data["service"])
+        dim = data["dimension"]
+        value = str(data[dim]) if dim else ""
+        return Scope(service_ids=ids, group_id=data.get("line"), dim=dim, value=value)
+
+    def previous_range(self):
+        data = self.cleaned_data
+        length = data["date_to"] - data["date_from"] + timedelta(days=1)
+        return data["date_from"] - length, data["date_from"] - timedelta(days=1)

@@ -1,0 +1,156 @@
+"""What the report page shows, assembled from the figures: sections, charts, tables, links.
+
+Kept out of the view and the template: a template only prints what is decided here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from edudesk.accounts.models import Organisation, User
+from edudesk.reports import charts, figures
+from edudesk.reports import metrics as m
+from edudesk.sla.models import ClockKind
+from edudesk.tickets.models import Channel, Priority
+
+# Report dimension -> the desk queue's filter of the same meaning (drill-down).
+DESK_FILTER = {"agent": "assignee", "channel": "channel", "category": "category",
+               "priority": "priority", "region": "region", "organisation": "organisation"}
+
+
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.1f} %"
+
+
+def minutes(value: int | None) -> str:
+    if value is None:
+        return "—"
+    hours, rest = divmod(value, 60)
+    if not hours:
+        return _("%(m)s мин") % {"m": rest}
+    return _("%(h)s ч %(m)02d мин") % {"h": hours, "m": rest}
+
+
+def period_label(period: figures.Period, grouping: str) -> str:
+    if grouping == "month":
+        return period.start.strftime("%m.%Y")
+    if grouping == "week":
+        return f"{period.start:%d.%m}–{period.end:%d.%m}"
+    return f"{period.start:%d.%m}"
+
+
+@dataclass
+class Drill:
+    """Builds links to the desk's ticket list with the report's filters."""
+
+    service_id: int | None
+    dimension: str
+    value: str
+
+    def url(self, start: date, end: date, **extra) -> str:
+        params = {"queue": "all"}
+        if self.service_id:
+            params["service"] = self.service_id
+        if self.dimension:
+            params[DESK_FILTER[self.dimension]] = self.value
+        params.update(extra)
+        params.update({"created_from": start.isoformat(), "created_to": end.isoformat()})
+        return f"{reverse('desk:queue')}?{urlencode(params)}"
+
+
+def value_labels(dimension: str, values) -> dict[str, str]:
+    values = [v for v in values if v]
+    if dimension == "agent":
+        users = User.objects.in_bulk([int(v) for v in values])
+        labels = {v: str(users.get(int(v), v)) for v in values}
+    elif dimension == "organisation":
+        orgs = Organisation.objects.in_bulk([int(v) for v in values])
+        labels = {v: orgs[int(v)].name if int(v) in orgs else v for v in values}
+    elif dimension == "channel":
+        labels = {v: str(Channel(v).label) if v in Channel.values else v for v in values}
+    elif dimension == "priority":
+        labels = {v: str(Priority(v).label) if v in Priority.values else v for v in values}
+    else:
+        labels = {v: v for v in values}
+    labels[""] = {"agent": _("не назначен"), "organisation": _("без организации"),
+                  "region": _("без региона")}.get(dimension, _("не указано"))
+    return labels
+
+
+def build(form) -> dict:
+    data = form.cleaned_data
+    scope = form.scope()
+    grouping, start, end = data["grouping"], data["date_from"], data["date_to"]
+    periods = figures.report(scope, start, end, grouping)
+    whole = figures.total(periods)
+    previous = figures.total(figures.report(scope, *form.previous_range(), grouping))
+    drill = Drill(data.get("service"), data["dimension"], scope.value)
+    labels = [period_label(p, grouping) for p in periods]
+    by_value = figures.breakdown(scope, data["breakdown"], start, end)
+    names = value_labels(data["breakdown"], by_value.keys())
+    return {
+        "periods": list(zip(labels, periods, strict=True)),
+        "whole": whole,
+        "previous": previous,
+        "comparison": comparison(whole, previous),
+        "flow_chart": charts.bar_chart(
+            _("Создано и решено"),
+            [charts.Series(_("создано"), "bar-a"), charts.Series(_("решено"), "bar-b")],
+            [charts.Group(label, [p.count(m.CREATED), p.count(m.RESOLVED)],
+                          [drill.url(p.start, p.end), drill.url(p.start, p.end, status="resolved")])
+             for label, p in zip(labels, periods, strict=True)]),
+        "review_chart": charts.bar_chart(
+            _("Рассмотрение в срок (60 рабочих минут) и с нарушением"),
+            [charts.Series(_("в срок"), "bar-met"), charts.Series(_("с нарушением"), "bar-breached")],
+            [charts.Group(label, [p.sla["review"].met.count, p.sla["review"].breached.count],
+                          [drill.url(p.start, p.end), drill.url(p.start, p.end)])
+             for label, p in zip(labels, periods, strict=True)], stacked=True),
+        "clarification_chart": charts.bar_chart(
+            _("Доля обращений, которым потребовалось уточнение"),
+            [charts.Series(_("доля, %"), "bar-a")],
+            [charts.Group(label, [round((p.clarification_rate or 0) * 100, 1)],
+                          [drill.url(p.start, p.end)])
+             for label, p in zip(labels, periods, strict=True)], unit=" %"),
+        "sla_rows": sla_rows(labels, periods),
+        "sla_total": [(ClockKind(c).label, whole.sla[c]) for c in m.CLOCKS],
+        "breakdown": sorted(
+            [(names.get(value, value), value, figures_) for value, figures_ in by_value.items()],
+            key=lambda row: (-row[2].sla["review"].breached.count, str(row[0]))),
+        "breakdown_dimension": data["breakdown"],
+        "drill": drill,
+        "grouping": grouping,
+    }
+
+
+def sla_rows(labels, periods):
+    return [(label, [(ClockKind(c).label, p.sla[c]) for c in m.CLOCKS])
+            for label, p in zip(labels, periods, strict=True)]
+
+
+def comparison(now: figures.Period, before: figures.Period) -> list[tuple[str, str, str, str]]:
+    """(name, this period, previous period, change) for the key figures."""
+
+    def count_row(name, metric):
+        a, b = now.count(metric), before.count(metric)
+        return (name, str(a), str(b), f"{a - b:+d}")
+
+    def share_row(name, a, b):
+        change = "—" if a is None or b is None else f"{(a - b) * 100:+.1f} п.п."
+        return (name, percent(a), percent(b), change)
+
+    rows = [count_row(_("Создано"), m.CREATED), count_row(_("Решено"), m.RESOLVED),
+            count_row(_("Переоткрыто"), m.REOPENED),
+            (_("В очереди на конец периода"), str(now.backlog), str(before.backlog),
+             f"{now.backlog - before.backlog:+d}")]
+    for clock in m.CLOCKS:
+        rows.append(share_row(_("В срок: %(clock)s") % {"clock": ClockKind(clock).label},
+                              now.sla[clock].share_met, before.sla[clock].share_met))
+    rows.append(share_row(_("Потребовали уточнения"), now.clarification_rate,
+                          before.clarification_rate))
+    rows.append(share_row(_("Доля переоткрытых"), now.reopen_rate, before.reopen_rate))
+    return rows

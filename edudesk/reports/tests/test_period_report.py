@@ -1,0 +1,100 @@
+"""The report over a period: figures, charts with drill-down links, filters, exports."""
+
+import csv
+import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from edudesk.testing import factories
+from edudesk.tickets import services
+from edudesk.tickets.models import Channel
+from edudesk.tickets.types import Actor
+
+MSK = ZoneInfo("Europe/Moscow")
+
+
+@pytest.fixture
+def march(eschool, teacher, line1_agent):
+    """Three requests in March 2026: two reviewed within the hour, one reviewed late."""
+    monday = datetime(2026, 3, 2, 9, 0, tzinfo=MSK)
+    quick = factories.ticket(eschool, teacher, now=monday, channel=Channel.EMAIL, category="journal")
+    services.transition(quick, "in_processing", actor=Actor.agent(line1_agent),
+                        now=monday + timedelta(minutes=20))
+    other = factories.ticket(eschool, teacher, now=monday, category="journal")
+    services.request_clarification(other, actor=Actor.agent(line1_agent), body="Пришлите снимок",
+                                   now=monday + timedelta(minutes=40))
+    late = factories.ticket(eschool, teacher, now=monday, category="login")
+    services.transition(late, "in_processing", actor=Actor.agent(line1_agent),
+                        now=monday + timedelta(hours=5))
+    return {"date_from": "2026-03-01", "date_to": "2026-03-31"}
+
+
+@pytest.fixture
+def supervisor_client(client, supervisor):
+    client.force_login(supervisor)
+    return client
+
+
+@pytest.mark.django_db
+def test_the_month_report_answers_whether_the_60_minute_promise_was_kept(supervisor_client, march):
+    page = supervisor_client.get(reverse("reports:period"), march).content.decode()
+
+    assert "SLA: рассмотрение за 60 рабочих минут" in page
+    sla_table = page[page.index('id="sla-table"'):]
+    body = sla_table[sla_table.index("<tbody>"):]
+    first_row = body[:body.index("</tr>")]
+    assert "<td>2</td><td>1</td><td>66.7 %</td>" in first_row
+    assert "<svg" in page and 'class="bar-breached"' in page
+
+
+@pytest.mark.django_db
+def test_the_breakdown_by_category_shows_where_the_promise_was_broken(supervisor_client, march):
+    page = supervisor_client.get(reverse("reports:period"), {**march, "breakdown": "category"})
+    table = page.content.decode().split('id="breakdown-table"')[1].split("</table>")[0]
+
+    rows = table.split("<tr>")[2:]
+    assert "login" in rows[0] and "<td>1</td><td>1</td><td>0.0 %</td>" in rows[0]
+    assert "journal" in rows[1] and "50.0 %" in rows[1]  # one of two needed a clarification
+
+
+@pytest.mark.django_db
+def test_every_bar_links_to_the_desk_list_with_the_same_filters(supervisor_client, march, eschool):
+    page = supervisor_client.get(reverse("reports:period"),
+                                 {**march, "service": eschool.pk, "channel": "email"}).content.decode()
+
+    assert (f"/desk/?queue=all&amp;service={eschool.pk}&amp;channel=email"
+            "&amp;created_from=2026-03-02&amp;created_to=2026-03-02") in page
+
+
+@pytest.mark.django_db
+def test_two_dimension_filters_at_once_are_refused_with_a_clear_message(supervisor_client, march):
+    response = supervisor_client.get(reverse("reports:period"),
+                                     {**march, "channel": "email", "priority": "high"})
+
+    assert response.status_code == 400
+    assert "Выберите не больше одного фильтра" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_report_exports_to_xlsx_and_csv_with_russian_headers(supervisor_client, march):
+    xlsx = supervisor_client.get(reverse("reports:export"), {**march, "format": "xlsx"})
+    text = supervisor_client.get(reverse("reports:export"), {**march, "format": "csv"})
+
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["Итоги", "По периодам", "SLA", "Разрез"]
+    assert [c.value for c in book["SLA"][1]][:4] == ["Период", "Норматив", "В срок", "С нарушением"]
+    rows = list(csv.reader(io.StringIO(text.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Итоги"]
+    assert ["Создано", "3", "0", "+3"] in rows
+
+
+@pytest.mark.django_db
+def test_agents_may_not_open_or_export_reports(client, line1_agent, march):
+    client.force_login(line1_agent)
+
+    assert client.get(reverse("reports:period"), march).status_code == 403
+    assert client.get(reverse("reports:export"), march).status_code == 403
