@@ -23,7 +23,7 @@ def tables(context: dict) -> list[tuple[str, list[str], list[list]]]:
             [[label, p.count("created"), p.count("resolved"), p.count("cancelled"),
               p.count("reopened"), p.backlog, p.count("repeat"), p.count("merged"),
               p.count("split"), p.count("converted"), p.count("clarified"),
-              _pct(p.clarification_rate)] for label, p in context["periods"]])
+              _pct(p.clarification_rate)] for label, p, *_links in context["periods"]])
     sla = (_("SLA"),
            [_("Период"), _("Норматив"), _("В срок"), _("С нарушением"), _("Доля в срок, %"),
             _("Медиана, рабочих мин"), _("90-й перцентиль, рабочих мин")],
@@ -36,7 +36,7 @@ def tables(context: dict) -> list[tuple[str, list[str], list[list]]]:
              [[name, p.count("created"), p.sla["review"].breached.count,
                _pct(p.sla["review"].share_met), p.sla["review"].all.median,
                _pct(p.clarification_rate), p.clarification_wait.median]
-              for name, _value, p in context["breakdown"]])
+              for name, _url, p, _link in context["breakdown"]])
     return [totals, flow, sla, where]
 
 

@@ -31,6 +31,8 @@ def sla_metric(clock: str, outcome: str) -> str:
 
 SLA_METRICS = tuple(sla_metric(c, o) for c in CLOCKS for o in OUTCOMES)
 HISTOGRAMS = frozenset({*SLA_METRICS, CLARIFICATION_WAIT})
+KNOWN_METRICS = frozenset({CREATED, RESOLVED, CANCELLED, REOPENED, CLARIFIED, CLARIFICATION_WAIT,
+                           MERGED, SPLIT, CONVERTED, REPEAT, *SLA_METRICS})
 
 # The slices a figure is kept for besides service and line (one at a time: day × service ×
 # line × one dimension). Names match the desk's queue filters.

@@ -33,6 +33,8 @@ class Fact(models.Model):
         verbose_name_plural = _("факты отчётов")
         indexes = [
             models.Index(fields=["ticket_id", "metric", "id"], name="report_fact_ticket"),
+            # The drill-down: the tickets behind one metric over a period.
+            models.Index(fields=["metric", "day", "service_id"], name="report_fact_metric_day"),
             models.Index(fields=["id"], condition=models.Q(folded=False), name="report_fact_unfolded"),
         ]
 

@@ -46,19 +46,36 @@ def period_label(period: figures.Period, grouping: str) -> str:
 
 @dataclass
 class Drill:
-    """Builds links to the desk's ticket list with the report's filters."""
+    """Links from a bar or number to the tickets behind it, with the report's filters."""
 
     service_id: int | None
+    line_id: int | None
     dimension: str
     value: str
 
-    def url(self, start: date, end: date, **extra) -> str:
+    def params(self) -> dict:
+        params = {}
+        if self.service_id:
+            params["service"] = self.service_id
+        if self.line_id:
+            params["line"] = self.line_id
+        if self.dimension:
+            params[self.dimension] = self.value
+        return params
+
+    def url(self, start: date, end: date, *metrics: str) -> str:
+        """The exact list of tickets a figure counts (the reports' own list)."""
+        params = [*self.params().items(), ("date_from", start.isoformat()),
+                  ("date_to", end.isoformat()), *[("metric", metric) for metric in metrics]]
+        return f"{reverse('reports:tickets')}?{urlencode(params)}"
+
+    def desk_url(self, start: date, end: date) -> str:
+        """The desk's queue of tickets created in the period with the same filters."""
         params = {"queue": "all"}
         if self.service_id:
             params["service"] = self.service_id
         if self.dimension:
             params[DESK_FILTER[self.dimension]] = self.value
-        params.update(extra)
         params.update({"created_from": start.isoformat(), "created_to": end.isoformat()})
         return f"{reverse('desk:queue')}?{urlencode(params)}"
 
@@ -89,12 +106,13 @@ def build(form) -> dict:
     periods = figures.report(scope, start, end, grouping)
     whole = figures.total(periods)
     previous = figures.total(figures.report(scope, *form.previous_range(), grouping))
-    drill = Drill(data.get("service"), data["dimension"], scope.value)
+    drill = Drill(data.get("service"), data.get("line"), data["dimension"], scope.value)
     labels = [period_label(p, grouping) for p in periods]
     by_value = figures.breakdown(scope, data["breakdown"], start, end)
     names = value_labels(data["breakdown"], by_value.keys())
     return {
-        "periods": list(zip(labels, periods, strict=True)),
+        "periods": [(label, p, drill.url(p.start, p.end, m.CREATED), drill.desk_url(p.start, p.end))
+                    for label, p in zip(labels, periods, strict=True)],
         "whole": whole,
         "previous": previous,
         "comparison": comparison(whole, previous),
@@ -102,29 +120,44 @@ def build(form) -> dict:
             _("Создано и решено"),
             [charts.Series(_("создано"), "bar-a"), charts.Series(_("решено"), "bar-b")],
             [charts.Group(label, [p.count(m.CREATED), p.count(m.RESOLVED)],
-                          [drill.url(p.start, p.end), drill.url(p.start, p.end, status="resolved")])
+                          [drill.url(p.start, p.end, m.CREATED), drill.url(p.start, p.end, m.RESOLVED)])
              for label, p in zip(labels, periods, strict=True)]),
         "review_chart": charts.bar_chart(
             _("Рассмотрение в срок (60 рабочих минут) и с нарушением"),
             [charts.Series(_("в срок"), "bar-met"), charts.Series(_("с нарушением"), "bar-breached")],
             [charts.Group(label, [p.sla["review"].met.count, p.sla["review"].breached.count],
-                          [drill.url(p.start, p.end), drill.url(p.start, p.end)])
+                          [drill.url(p.start, p.end, m.sla_metric("review", "met")),
+                           drill.url(p.start, p.end, m.sla_metric("review", "breached"))])
              for label, p in zip(labels, periods, strict=True)], stacked=True),
         "clarification_chart": charts.bar_chart(
             _("Доля обращений, которым потребовалось уточнение"),
             [charts.Series(_("доля, %"), "bar-a")],
             [charts.Group(label, [round((p.clarification_rate or 0) * 100, 1)],
-                          [drill.url(p.start, p.end)])
+                          [drill.url(p.start, p.end, m.CLARIFIED)])
              for label, p in zip(labels, periods, strict=True)], unit=" %"),
         "sla_rows": sla_rows(labels, periods),
         "sla_total": [(ClockKind(c).label, whole.sla[c]) for c in m.CLOCKS],
         "breakdown": sorted(
-            [(names.get(value, value), value, figures_) for value, figures_ in by_value.items()],
+            [(names.get(value, value), report_url(data, data["breakdown"], value), figures_,
+              Drill(data.get("service"), data.get("line"), data["breakdown"], value).url(
+                  start, end, m.sla_metric("review", "breached")))
+             for value, figures_ in by_value.items()],
             key=lambda row: (-row[2].sla["review"].breached.count, str(row[0]))),
         "breakdown_dimension": data["breakdown"],
         "drill": drill,
         "grouping": grouping,
     }
+
+
+def report_url(data: dict, dimension: str, value: str) -> str:
+    """This report narrowed to one value of a dimension (it replaces any other dimension)."""
+    params = {"date_from": data["date_from"].isoformat(), "date_to": data["date_to"].isoformat(),
+              "grouping": data["grouping"], "breakdown": data["breakdown"]}
+    for key in ("service", "line"):
+        if data.get(key):
+            params[key] = data[key]
+    params[dimension] = value
+    return f"{reverse('reports:period')}?{urlencode(params)}"
 
 
 def sla_rows(labels, periods):
@@ -154,3 +187,15 @@ def comparison(now: figures.Period, before: figures.Period) -> list[tuple[str, s
                           before.clarification_rate))
     rows.append(share_row(_("Доля переоткрытых"), now.reopen_rate, before.reopen_rate))
     return rows
+
+
+def metric_label(metric: str) -> str:
+    if metric in m.SLA_METRICS:
+        clock, outcome = metric.removeprefix("sla_").rsplit("_", 1)
+        template = _("%(clock)s в срок") if outcome == "met" else _("%(clock)s с нарушением срока")
+        return template % {"clock": str(ClockKind(clock).label).capitalize()}
+    return {m.CREATED: _("Созданные"), m.RESOLVED: _("Решённые"), m.CANCELLED: _("Отменённые"),
+            m.REOPENED: _("Переоткрытые"), m.CLARIFIED: _("Потребовавшие уточнения"),
+            m.CLARIFICATION_WAIT: _("Ожидавшие уточнения"), m.MERGED: _("Объединённые"),
+            m.SPLIT: _("Выделенные"), m.CONVERTED: _("Из консультаций"),
+            m.REPEAT: _("С повторами")}[metric]

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.board_view, name="board"),
     path("period", views.period_view, name="period"),
     path("period/export", views.export_view, name="export"),
+    path("period/tickets", views.tickets_view, name="tickets"),
 ]

@@ -2,12 +2,14 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from edudesk.reports import board as board_module
-from edudesk.reports import exports, pages
+from edudesk.reports import drilldown, exports, pages
 from edudesk.reports.access import report_services, supervisor_required
 from edudesk.reports.forms import ReportForm
+from edudesk.reports.metrics import KNOWN_METRICS
 
 
 @supervisor_required
@@ -44,3 +46,30 @@ def export_view(request):
     name = f"edudesk-report-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}.{kind}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@supervisor_required
+def tickets_view(request):
+    """The tickets behind one figure of a report (the drill-down of a bar or a number)."""
+    form = ReportForm(request.GET, services=report_services(request.user))
+    chosen = [metric for metric in request.GET.getlist("metric") if metric in KNOWN_METRICS]
+    if not form.is_valid() or not chosen:
+        return render(request, "reports/tickets.html", {"form": form, "tickets": None}, status=400)
+    data = form.cleaned_data
+    drill = pages.Drill(data.get("service"), data.get("line"), data["dimension"], form.scope().value)
+    context = {
+        "form": form,
+        "tickets": drilldown.tickets(form.scope(), chosen, data["date_from"], data["date_to"]),
+        "limit": drilldown.LIMIT,
+        "metric_labels": [pages.metric_label(metric) for metric in chosen],
+        "desk_url": drill.desk_url(data["date_from"], data["date_to"]),
+        "back_url": f"{reverse('reports:period')}?{form_query(request, 'metric')}",
+    }
+    return render(request, "reports/tickets.html", context)
+
+
+def form_query(request, *without: str) -> str:
+    query = request.GET.copy()
+    for key in without:
+        query.pop(key, None)
+    return query.urlencode()

@@ -57,17 +57,33 @@ def test_the_breakdown_by_category_shows_where_the_promise_was_broken(supervisor
     table = page.content.decode().split('id="breakdown-table"')[1].split("</table>")[0]
 
     rows = table.split("<tr>")[2:]
-    assert "login" in rows[0] and "<td>1</td><td>1</td><td>0.0 %</td>" in rows[0]
+    assert "login" in rows[0] and "<td>1</td>" in rows[0]
+    assert 'metric=sla_review_breached">1</a></td><td>0.0 %</td>' in rows[0]
     assert "journal" in rows[1] and "50.0 %" in rows[1]  # one of two needed a clarification
 
 
 @pytest.mark.django_db
-def test_every_bar_links_to_the_desk_list_with_the_same_filters(supervisor_client, march, eschool):
+def test_every_bar_links_to_the_list_of_its_tickets_with_the_same_filters(supervisor_client, march,
+                                                                         eschool):
     page = supervisor_client.get(reverse("reports:period"),
                                  {**march, "service": eschool.pk, "channel": "email"}).content.decode()
 
+    assert (f"/reports/period/tickets?service={eschool.pk}&amp;channel=email"
+            "&amp;date_from=2026-03-02&amp;date_to=2026-03-02&amp;metric=created") in page
     assert (f"/desk/?queue=all&amp;service={eschool.pk}&amp;channel=email"
             "&amp;created_from=2026-03-02&amp;created_to=2026-03-02") in page
+
+
+@pytest.mark.django_db
+def test_the_drill_down_lists_exactly_the_tickets_whose_review_was_late(supervisor_client, march,
+                                                                       eschool):
+    late = eschool.tickets.get(category="login")
+
+    page = supervisor_client.get(reverse("reports:tickets"), {
+        **march, "metric": "sla_review_breached"}).content.decode()
+
+    rows = page.split('id="drill-table"')[1].split("<tbody>")[1].split("</tbody>")[0]
+    assert rows.count("<tr>") == 1 and late.number in rows
 
 
 @pytest.mark.django_db

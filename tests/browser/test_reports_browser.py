@@ -1,0 +1,84 @@
+"""A supervisor's three clicks in a real browser: board, the month's report, where the 60-minute
+promise was broken, down to the tickets; the report's export; both pages at 1280 and 390 px."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect, sync_playwright
+
+from edudesk.desk.tests.browser import allow_database_calls_beside_playwright, launch, sign_in
+from edudesk.testing import factories
+from edudesk.tickets import services
+from edudesk.tickets.types import Actor
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SCREENS = Path(os.environ.get("EDUDESK_SCREENSHOTS", "var/screens"))
+
+
+@pytest.fixture
+def browser():
+    allow_database_calls_beside_playwright()
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def month(eschool, teacher, line1_agent):
+    """Today: one request reviewed at once, one reviewed a day late (category «login»)."""
+    now = timezone.now()
+    quick = factories.ticket(eschool, teacher, category="journal", now=now - timedelta(minutes=30))
+    services.assign(quick, actor=Actor.agent(line1_agent), assignee=line1_agent, now=now)
+    late = factories.ticket(eschool, teacher, category="login", now=now - timedelta(days=3))
+    services.transition(late, "in_processing", actor=Actor.agent(line1_agent), now=now)
+    return quick, late
+
+
+def _shot(page, name):
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_supervisor_finds_where_the_review_promise_was_broken_and_opens_those_tickets(
+        browser, live_server, supervisor, month):
+    quick, late = month
+    page = browser.new_context(locale="ru-RU", accept_downloads=True).new_page()
+    sign_in(page, live_server.url, "supervisor")
+
+    # Click 1: «Отчёты» — the live board
+    page.click("nav >> text=Отчёты")
+    expect(page.locator("h1")).to_have_text("Табло руководителя")
+    expect(page.locator("[data-kpi=open]").first).to_have_text("2")
+    _shot(page, "reports-board")
+
+    # Click 2: the report for the period (this month by default)
+    page.click("text=Отчёт за период")
+    review = page.locator("#sla-table tbody tr").first
+    expect(review).to_contain_text("50.0 %")
+    expect(page.locator("svg.chart").first).to_be_visible()
+    _shot(page, "reports-period")
+
+    # Click 3: where — the category with the broken promise comes first; its link filters the report
+    first_row = page.locator("#breakdown-table tbody tr").first
+    expect(first_row).to_contain_text("login")
+    first_row.locator("th a").click()
+    expect(page.locator("#id_category")).to_have_value("login")
+
+    # Drill-down: the bar of late reviews opens the list of exactly those tickets
+    page.locator("svg.chart a[aria-label*='с нарушением — 1']").first.click()
+    expect(page.locator("#drill-table")).to_contain_text(late.number)
+    expect(page.locator("#drill-table")).not_to_contain_text(quick.number)
+    _shot(page, "reports-drill")
+
+    # Export: the report as XLSX
+    page.go_back()
+    with page.expect_download() as download:
+        page.click("text=Скачать XLSX")
+    assert download.value.suggested_filename.endswith(".xlsx")
