@@ -53,11 +53,15 @@ _UTF8_SEQUENCE = re.compile(
     rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
     rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
 )
+_EIGHT_BIT = bytes(range(0x80, 0x100))
+# HTML mail without a MIME charset often names it in its head.
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+_META_SCAN_BYTES = 4096
 # ISO-2022 escape sequences: 7-bit mail that is not ASCII text.
 _ISO2022 = ((b"\x1b$)C", "iso2022_kr"), (b"\x1b$", "iso2022_jp_2"), (b"\x1b(J", "iso2022_jp_2"))
 # Detection reads this much of a long text, from just before its first 8-bit byte (HTML mail
 # may start with kilobytes of ASCII markup); the whole text then decodes with the verdict.
-_SAMPLE_BYTES = 8 * 1024
+_SAMPLE_BYTES = 4 * 1024
 # Other Cyrillic code pages charset-normalizer may name, the languages it reads in them, and the
 # coherence from which its language verdict is trusted over a possibly-Russian reading.
 _CYRILLIC_OTHERS = {"cp1125", "koi8-u", "koi8-t", "cp855", "iso8859-5", "mac-cyrillic", "kz1048", "ptcp154"}
@@ -67,7 +71,7 @@ _WESTERN_PUNCTUATION = set("¿¡«»°§·€–—‘’‚“”„…•\u00a
 # Fewer 8-bit bytes than this and charset-normalizer's language (Arabic for «занял») is a guess.
 _NORMALIZER_MIN_BYTES = 24
 # How much better another Cyrillic code page must read before a declared one is overridden.
-_OVERRIDE_MARGIN = 3.0
+_OVERRIDE_MARGIN = 1.5
 # Where two code pages read equally well (ALL-CAPS CP866 and MacCyrillic share their capitals),
 # the more common one wins: a small handicap for the rarer ones.
 _RARITY = {"cp1251": 0.0, "koi8-r": 0.0, "cp866": 0.5, "iso8859-5": 1.0, "mac-cyrillic": 1.5}
@@ -184,12 +188,10 @@ def _utf8_reading(payload: bytes) -> Decoded | None:
     text = _strict(payload, "utf-8")
     if text is not None:
         return Decoded(text, "utf-8", "utf-8")
-    good = 0
-    good_bytes = 0
-    for match in _UTF8_SEQUENCE.finditer(payload):
-        good += 1
-        good_bytes += len(match.group())
-    bad = sum(1 for byte in payload if byte >= 0x80) - good_bytes
+    sample = _sample(payload)
+    sequences = _UTF8_SEQUENCE.findall(sample)
+    good = len(sequences)
+    bad = _eight_bit_bytes(sample) - sum(map(len, sequences))
     if good >= 3 and bad * 8 <= good:
         return Decoded(payload.decode("utf-8", "replace"), "utf-8", "utf-8")
     return None
@@ -269,7 +271,7 @@ def _detected(payload: bytes, declared: str | None, russian: tuple[str, RussianS
     guess, the label, or Windows-1252."""
     guess = _normalizer_guess(payload)
     says_language = guess is not None and guess[1]
-    if says_language and (russian is None or _eight_bit_count(payload) >= _NORMALIZER_MIN_BYTES):
+    if says_language and (russian is None or _eight_bit_bytes(_sample(payload)) >= _NORMALIZER_MIN_BYTES):
         return _whole(payload, guess[0], "detected")
     if russian is not None and russian[1].possibly_russian:
         return _whole(payload, russian[0], "russian")
@@ -281,9 +283,8 @@ def _detected(payload: bytes, declared: str | None, russian: tuple[str, RussianS
     return _whole(payload, declared or "cp1252", "fallback")
 
 
-def _eight_bit_count(payload: bytes) -> int:
-    sample = _sample(payload)
-    return len(sample) - len(sample.translate(None, bytes(range(0x80, 0x100))))
+def _eight_bit_bytes(payload: bytes) -> int:
+    return len(payload) - len(payload.translate(None, _EIGHT_BIT))
 
 
 def _normalizer_guess(payload: bytes) -> tuple[str, bool] | None:
@@ -304,6 +305,12 @@ def _normalizer_guess(payload: bytes) -> tuple[str, bool] | None:
         languages = [language for language in match.languages if language not in _CYRILLIC_LANGUAGES]
         return charset, bool(languages) and match.coherence >= _COHERENT
     return None
+
+
+def html_meta_charset(payload: bytes) -> str | None:
+    """The charset an HTML document declares in its head (``<meta charset>`` or http-equiv)."""
+    match = _META_CHARSET.search(payload[:_META_SCAN_BYTES])
+    return match.group(1).decode("ascii") if match else None
 
 
 def repair_surrogates(value: str, declared: str | None = None) -> str:

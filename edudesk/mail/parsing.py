@@ -20,7 +20,13 @@ from email.message import Message
 from email.policy import Compat32
 from email.utils import getaddresses, parsedate_to_datetime
 
-from edudesk.mail.charsets import decode_header_value, decode_text, raw_bytes, repair_surrogates
+from edudesk.mail.charsets import (
+    decode_header_value,
+    decode_text,
+    html_meta_charset,
+    raw_bytes,
+    repair_surrogates,
+)
 from edudesk.mail.htmltext import html_to_text, sanitise_html
 from edudesk.mail.noise import NoiseVerdict, detect_noise, normalise_message_id
 from edudesk.mail.quoting import strip_quoted_history
@@ -226,7 +232,10 @@ def _unflow(text: str, delsp: bool) -> str:
 
 def _part_text(part: Message) -> str:
     payload = part.get_payload(decode=True) or b""
-    text = decode_text(payload, part.get_content_charset())
+    declared = part.get_content_charset()
+    if declared is None and part.get_content_type() == "text/html":
+        declared = html_meta_charset(payload)
+    text = decode_text(payload, declared)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if (part.get_param("format") or "").lower() == "flowed":
         text = _unflow(text, (part.get_param("delsp") or "").lower() == "yes")

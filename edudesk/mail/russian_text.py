@@ -39,6 +39,7 @@ _PAIR_WEIGHT = 0.95
 # letters or more scores below 0; Greek read as KOI8-R reaches 1.1 in a single short word.
 RUSSIAN = 0.5
 POSSIBLY_RUSSIAN = -0.5
+_FLAWLESS_LETTERS = 24
 # The fewest letters that can tell (a lone «О» may be a Czech «ž» read as ISO-8859-5).
 MIN_LETTERS = 3
 
@@ -60,14 +61,15 @@ class RussianScore:
 
     @property
     def flawless(self) -> bool:
-        """Reads as Russian without a single oddity: no other code page can read better."""
-        return self.is_russian and self.oddities == 0
+        """Reads as Russian without a single oddity over enough letters that no other code
+        page can read better (a single word can: «ДОЕЧОЙЛЕ» is «дневнике» in KOI8-R)."""
+        return self.is_russian and self.oddities == 0 and self.letters >= _FLAWLESS_LETTERS
 
     @property
     def possibly_russian(self) -> bool:
-        """Weak evidence, enough when nothing reads better: few oddities («pas а me», French
-        read as Windows-1251, has Cyrillic glued to Latin words)."""
-        return (self.letters >= MIN_LETTERS and self.average >= POSSIBLY_RUSSIAN
+        """Weak evidence, enough when nothing reads better: two letters («да») will do, but
+        not oddities («pas а me», French read as Windows-1251, glues Cyrillic to Latin)."""
+        return (self.letters >= 2 and self.average >= POSSIBLY_RUSSIAN
                 and self.oddities * 8 <= self.letters)
 
 

@@ -34,11 +34,11 @@ FOREIGN_DECLARATIONS = ("declared", "undeclared")  # nobody mislabels Greek as C
 # Labels wrongly put on each charset, the first matching the sample number modulo their count.
 _WRONG_LABELS = {
     "utf-8": ("koi8-r", "windows-1251", "iso-8859-1"),
-    "koi8-r": ("windows-1251", "iso-8859-1", "us-ascii"),
-    "cp1251": ("koi8-r", "iso-8859-1", "us-ascii"),
-    "cp866": ("windows-1251", "koi8-r", "iso-8859-1"),
-    "iso8859-5": ("windows-1251", "koi8-r", "iso-8859-1"),
-    "mac-cyrillic": ("windows-1251", "koi8-r", "iso-8859-1"),
+    "koi8-r": ("windows-1251", "iso-8859-1", "us-ascii", "utf-8"),
+    "cp1251": ("koi8-r", "iso-8859-1", "us-ascii", "utf-8"),
+    "cp866": ("windows-1251", "koi8-r", "iso-8859-1", "utf-8"),
+    "iso8859-5": ("windows-1251", "koi8-r", "iso-8859-1", "utf-8"),
+    "mac-cyrillic": ("windows-1251", "koi8-r", "iso-8859-1", "utf-8"),
 }
 # Typography some code pages lack, written the way people write it without them.
 _PLAIN_TYPOGRAPHY = {"«": '"', "»": '"', "—": "-", "–": "-", "№": "N", "…": "..."}
@@ -230,7 +230,18 @@ def build() -> dict[str, bytes]:
     return {f"charsets/{name}": builder() for name, builder in MAILS.items()}
 
 
+GREEK_HTML = ('<html><head><meta charset="iso-8859-7"></head>'
+              "<body><p>Βαθμολόγιο δεν ανοίγει</p></body></html>")
+
+
+def html_charset_only_in_meta() -> bytes:
+    """HTML mail whose MIME header names no charset; the document's head does."""
+    return _mail(_encoded_word("Βαθμολόγιο", "utf-8"), "text/html", GREEK_HTML.encode("iso-8859-7"),
+                 message_id="html-meta-greek.0001@school.example")
+
+
 MAILS = {
+    "html_charset_only_in_meta.eml": html_charset_only_in_meta,
     "utf8_one_invalid_byte.eml": utf8_with_a_bad_byte,
     "koi8r_capitals_undeclared.eml": koi8_capitals_undeclared,
     "raw_8bit_name_cp1251.eml": lambda: raw_8bit_names("windows-1251", "raw-cp1251"),

@@ -80,6 +80,12 @@ def test_raw_8bit_names_through_the_mta_pipe(monkeypatch, support_mailbox, smtp_
     assert corpus.RAW_NAME in "\n".join(replies(smtp_capture))
 
 
+def test_html_mail_with_its_charset_only_in_the_meta_tag(support_mailbox, smtp_capture):
+    deliver("html_charset_only_in_meta.eml", support_mailbox)
+
+    assert first_message(Ticket.objects.get()) == "Βαθμολόγιο δεν ανοίγει"
+
+
 def test_parsed_names_of_raw_8bit_attachments():
     for charset in ("cp1251", "utf8", "koi8r"):
         mail = parse_mail(read_corpus_mail(f"charsets/raw_8bit_name_{charset}.eml"))

@@ -227,3 +227,12 @@ def test_raw_8bit_text_between_encoded_words_is_decoded():
     raw = "Отчёт".encode("cp1251").decode("ascii", "surrogateescape")
     value = f"=?utf-8?B?{base64.b64encode('Журнал'.encode()).decode()}?= {raw}"
     assert decode_header_value(value) == "Журнал Отчёт"
+
+
+def test_the_charset_of_an_html_document_is_read_from_its_head():
+    from edudesk.mail.charsets import html_meta_charset
+
+    head = b'<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+    assert html_meta_charset(head) == "windows-1251"
+    assert html_meta_charset(b"<html><head><META CHARSET='ISO-8859-7'></head>") == "ISO-8859-7"
+    assert html_meta_charset(b"<p>charset=utf-8 in the text is not a declaration</p>") is None
