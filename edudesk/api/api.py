@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 
 from edudesk.api import errors
 from edudesk.api.auth import TokenAuth
-from edudesk.api.routers import consultations, services, tickets
+from edudesk.api.routers import consultations, reports, services, tickets
 
 api = NinjaAPI(
     title="edudesk API",
@@ -19,3 +19,4 @@ errors.install(api)
 api.add_router("", tickets.router)
 api.add_router("", services.router)
 api.add_router("", consultations.router)
+api.add_router("", reports.router)

@@ -1,0 +1,68 @@
+"""API v1: the supervisors' figures (the same as the board and the report pages)."""
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+
+from edudesk.api.errors import ApiError
+from edudesk.reports import board, figures, serialize
+from edudesk.reports.access import report_services
+from edudesk.reports.forms import ReportForm
+
+router = Router(tags=["reports"])
+
+
+class PeriodQuery(Schema):
+    date_from: str | None = None
+    date_to: str | None = None
+    grouping: str | None = None
+    service: int | None = None
+    line: int | None = None
+    agent: int | None = None
+    channel: str | None = None
+    category: str | None = None
+    priority: str | None = None
+    region: str | None = None
+    organisation: int | None = None
+
+
+def _supervisor(request):
+    user = request.auth.user
+    if user is None or not user.is_supervisor:
+        raise ApiError(403, "forbidden", _("Отчёты доступны только руководителям линий и администраторам."))
+    return user
+
+
+@router.get("/reports/board", response=dict[str, Any])
+def report_board(request):
+    """The live board: per service and line, open tickets by status, unassigned, SLA clocks at
+    risk and late per target, waiting for support vs the customer, today's created and
+    resolved; each agent's open and at-risk tickets."""
+    user = _supervisor(request)
+    now = timezone.now()
+    return serialize.board(board.build(report_services(user), now, timezone.localdate(now)))
+
+
+@router.get("/reports/period", response=dict[str, Any])
+def report_period(request, query: Query[PeriodQuery]):
+    """Figures per day, week or month with the whole period and the previous one of the same
+    length. Filters: service and line, plus at most one of agent, channel, category, priority,
+    region, organisation. Durations are working minutes on the service's calendar."""
+    user = _supervisor(request)
+    form = ReportForm({k: v for k, v in query.dict().items() if v not in (None, "")},
+                      services=report_services(user))
+    if not form.is_valid():
+        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        raise ApiError(400, "invalid", message)
+    data = form.cleaned_data
+    scope = form.scope()
+    periods = figures.report(scope, data["date_from"], data["date_to"], data["grouping"])
+    previous = figures.report(scope, *form.previous_range(), data["grouping"])
+    return {
+        "grouping": data["grouping"],
+        "periods": [serialize.period(p) for p in periods],
+        "total": serialize.period(figures.total(periods)),
+        "previous_total": serialize.period(figures.total(previous)),
+    }

@@ -1,0 +1,74 @@
+"""/api/v1/reports/…: the same figures as the pages, for supervisors' tokens only."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from edudesk.testing import factories
+from edudesk.tickets import services
+from edudesk.tickets.types import Actor
+
+MSK = ZoneInfo("Europe/Moscow")
+
+
+def _auth(token):
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+@pytest.fixture
+def march(eschool, teacher, line1_agent):
+    monday = datetime(2026, 3, 2, 9, 0, tzinfo=MSK)
+    on_time = factories.ticket(eschool, teacher, now=monday)
+    services.transition(on_time, "in_processing", actor=Actor.agent(line1_agent),
+                        now=monday + timedelta(minutes=20))
+    late = factories.ticket(eschool, teacher, now=monday)
+    services.transition(late, "in_processing", actor=Actor.agent(line1_agent),
+                        now=monday + timedelta(hours=3))
+
+
+@pytest.mark.django_db
+def test_the_period_report_gives_the_review_promise_in_working_minutes(client, supervisor, march):
+    response = client.get("/api/v1/reports/period",
+                          {"date_from": "2026-03-01", "date_to": "2026-03-31", "grouping": "month"},
+                          **_auth(factories.token_for(supervisor)))
+
+    body = response.json()
+    assert response.status_code == 200
+    review = body["total"]["sla"]["review"]
+    assert (review["met"], review["breached"], review["share_met"]) == (1, 1, 0.5)
+    assert review["p90_minutes"] == 180
+    assert body["total"]["created"] == 2 and body["previous_total"]["created"] == 0
+    assert [p["start"] for p in body["periods"]] == ["2026-03-01"]
+
+
+@pytest.mark.django_db
+def test_the_board_lists_each_line(client, supervisor, march):
+    body = client.get("/api/v1/reports/board", **_auth(factories.token_for(supervisor))).json()
+
+    assert body["lines"][0]["service"] == "eschool"
+    assert body["lines"][0]["open"] == 2
+
+
+@pytest.mark.django_db
+def test_an_agents_token_gets_403(client, line1_agent):
+    response = client.get("/api/v1/reports/board", **_auth(factories.token_for(line1_agent)))
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+
+
+@pytest.mark.django_db
+def test_two_dimension_filters_are_refused_in_the_users_language(client, supervisor):
+    response = client.get("/api/v1/reports/period", {"channel": "email", "priority": "high"},
+                          HTTP_ACCEPT_LANGUAGE="en", **_auth(factories.token_for(supervisor)))
+
+    assert response.status_code == 400
+    assert "at most one filter" in response.json()["message"]
+
+
+@pytest.mark.django_db
+def test_the_reports_are_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+
+    assert {"/api/v1/reports/board", "/api/v1/reports/period"} <= set(paths)
