@@ -88,7 +88,8 @@ def canonical_charset(name: str | None) -> str | None:
     """The codec name Python knows for a MIME charset label, or None if unknown."""
     if not name:
         return None
-    label = str(name).strip().strip('"').strip("'").lower()
+    # RFC 2231 §5 lets an encoded word name its language: =?utf-8*ru?B?…?=.
+    label = str(name).strip().strip('"').strip("'").lower().split("*", 1)[0]
     label = _ALIASES.get(label, label)
     try:
         info = codecs.lookup(label)

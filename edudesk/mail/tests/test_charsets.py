@@ -236,3 +236,8 @@ def test_the_charset_of_an_html_document_is_read_from_its_head():
     assert html_meta_charset(head) == "windows-1251"
     assert html_meta_charset(b"<html><head><META CHARSET='ISO-8859-7'></head>") == "ISO-8859-7"
     assert html_meta_charset(b"<p>charset=utf-8 in the text is not a declaration</p>") is None
+
+
+def test_encoded_word_with_a_language_after_its_charset():
+    value = "=?iso-8859-7*el?B?" + base64.b64encode("Όνομα αρχείου".encode("iso-8859-7")).decode() + "?="
+    assert decode_header_value(value) == "Όνομα αρχείου"
