@@ -99,6 +99,12 @@ class TicketOut(Schema):
     sla_flag: str
     remaining_minutes: int | None
     merged_into: str | None
+    specialist_contacts_from: datetime | None = Field(
+        None, description="Received out of working hours: the next working moment, when a "
+                          "specialist contacts the requester at the earliest; null otherwise.")
+    off_hours_notice: str = Field(
+        "", description="The sentence to show the requester for a request received out of "
+                        "working hours (in the request's language); empty otherwise.")
 
 
 class TicketPage(Schema):

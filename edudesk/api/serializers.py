@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from edudesk.sla.notices import remaining_minutes
+from edudesk.sla.notices import next_working_moment, off_hours_notice, remaining_minutes
 from edudesk.tickets.models import Consultation, Event, Message, Ticket
 
 
@@ -32,6 +32,9 @@ def ticket_out(ticket: Ticket) -> dict:
         # Working minutes left on the running promise (review, then solution); None when paused.
         "remaining_minutes": remaining_minutes(ticket, timezone.now()),
         "merged_into": ticket.merged_into.number if ticket.merged_into_id else None,
+        # Received out of hours (seed 2): registered at once, a specialist contacts from then.
+        "specialist_contacts_from": next_working_moment(ticket.service, ticket.created_at),
+        "off_hours_notice": off_hours_notice(ticket.service, ticket.created_at),
     }
 
 

@@ -29,30 +29,41 @@ _REFUSED_FILES = N_(
     "{% endfor %}\n{% endif %}"
 )
 
+# Said in every registration notice (seed 1 and seed 2): one problem per request, note the
+# number and date, and the advice to users.
+_REGISTRATION_TAIL = N_(
+    "{% if problems %}В обращении описано несколько проблем:\n"
+    "{% for item in problems %}- {{ item }}\n{% endfor %}"
+    "В одном обращении должна быть описана одна проблема: каждому инциденту присваивается свой "
+    "номер, что помогает ускорить решение проблемы. Специалист выделит эти проблемы в отдельные "
+    "обращения и сообщит их номера.\n\n{% endif %}"
+    "ВАЖНО! Обязательно зафиксируйте номер и дату созданного инцидента! При повторном обращении "
+    "это значительно ускорит решение!\n\n"
+    "{% if advice %}Важные рекомендации при взаимодействии с технической поддержкой:\n"
+    "{% for item in advice %}- {{ item }}\n{% endfor %}\n{% endif %}"
+)
+
 DEFAULTS: dict[str, tuple[str, str]] = {
     Key.REGISTERED: (
         N_("Обращение зарегистрировано: {{ subject }}"),
         N_(
             "Здравствуйте{% if name %}, {{ name }}{% endif %}!\n\n"
-            "Ваше обращение зарегистрировано под номером {{ number }}.\n"
-            "{% if due_notice %}{{ due_notice }}\n{% endif %}"
+            "Ваше обращение зарегистрировано под номером {{ number }} от {{ created }}.\n"
+            "{{ due_notice }}\n"
             "{% if off_hours_notice %}{{ off_hours_notice }}\n{% endif %}\n"
-            "Обязательно зафиксируйте номер и дату созданного инцидента! "
-            "При повторном обращении это значительно ускорит решение.\n\n"
         ),
     ),
     Key.NEEDS_DATA: (
         N_("Обращение зарегистрировано, требуется уточнение: {{ subject }}"),
         N_(
             "Здравствуйте{% if name %}, {{ name }}{% endif %}!\n\n"
-            "Ваше обращение зарегистрировано под номером {{ number }}.\n"
-            "{% if due_notice %}{{ due_notice }}\n{% endif %}"
+            "Ваше обращение зарегистрировано под номером {{ number }} от {{ created }}.\n"
+            "{{ due_notice }}\n"
+            "{% if off_hours_notice %}{{ off_hours_notice }}\n{% endif %}"
             "Статус обращения: «{{ status }}».\n\n"
             "Чтобы специалист мог найти ошибку, не хватает данных:\n"
             "{% for item in missing %}- {{ item }}\n{% endfor %}\n"
             "Ответьте, пожалуйста, на это письмо и укажите их.\n\n"
-            "Обязательно зафиксируйте номер и дату созданного инцидента! "
-            "При повторном обращении это значительно ускорит решение.\n\n"
         ),
     ),
     Key.AGENT_REPLY: (
@@ -72,7 +83,9 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         N_("Статус обращения: {{ status }}"),
         N_(
             "Здравствуйте{% if name %}, {{ name }}{% endif %}!\n\n"
-            "Статус вашего обращения {{ number }} «{{ subject }}» изменён: «{{ status }}».\n\n"
+            "Статус вашего обращения {{ number }} «{{ subject }}» изменён: «{{ status }}».\n"
+            "{% if status_meaning %}{{ status_meaning }}\n{% endif %}"
+            "{% if next_step %}{{ next_step }}\n{% endif %}\n"
         ),
     ),
     Key.CLOSED: (
@@ -146,6 +159,7 @@ PERSONAL_DEFAULTS: dict[str, tuple[str, str]] = {
 }
 # Parts appended to every default text for customers, in this order.
 _FOOTERS = (_REFUSED_FILES, _KEEP_SUBJECT, _SIGNATURE)
+_REGISTRATION_KEYS = frozenset({Key.REGISTERED, Key.NEEDS_DATA})
 
 
 def default_texts(key: str, language: str) -> tuple[str, str]:
@@ -158,8 +172,9 @@ def default_texts(key: str, language: str) -> tuple[str, str]:
             subject, body = PERSONAL_DEFAULTS[key]
             return gettext(subject), gettext(body) + gettext(_SIGNATURE)
         subject, body = DEFAULTS[key]
+        body = gettext(body) + (gettext(_REGISTRATION_TAIL) if key in _REGISTRATION_KEYS else "")
         footer = "\n\n".join(gettext(part) for part in _FOOTERS)
-        return gettext(subject), gettext(body) + footer
+        return gettext(subject), body + footer
 
 
 def create_default_templates() -> None:

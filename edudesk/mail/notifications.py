@@ -14,12 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+from django.db.models import Q
+
 from edudesk.accounts.models import Contact
 from edudesk.mail.models import MailTemplate, OutboundMail
 from edudesk.mail.outbound import queue_mail
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Event, Message
-from edudesk.tickets.status import ActorKind, Status
+from edudesk.tickets.status import MEANINGS, ActorKind, Status
 
 Key = MailTemplate.Key
 
@@ -48,6 +50,8 @@ _STATUS_TEMPLATES = {
     Status.RESOLVED: Key.CLOSED,
     Status.CANCELLED: Key.CLOSED,
 }
+# Moves the customer must act on («Техподдержке требуется уточнение», «Ответ техподдержки»).
+_ALWAYS_TOLD = frozenset({Status.NEEDS_CLARIFICATION, Status.ANSWERED})
 
 
 def _message(event: Event) -> Message | None:
@@ -68,10 +72,21 @@ def _created(event: Event) -> Notice:
             "missing": (asked.data or {}).get("missing", []) if asked else [],
             "refused_files": data.get("refused_files", []),
             "off_hours_notice": off_hours_notice(ticket.service, event.created_at),
+            "problems": _problem_texts(data.get("problems")),
         }
 
     return Notice(Key.NEEDS_DATA if asked else Key.REGISTERED, Audience.REQUESTER,
                   automatic=True, context=context)
+
+
+def _problem_texts(problems) -> list[str]:
+    """The problems the intake found in one request (``data["problems"]``), as text."""
+    texts = []
+    for item in problems or []:
+        text = item if isinstance(item, str) else (item or {}).get("text", "")
+        if str(text).strip():
+            texts.append(str(text).strip())
+    return texts if len(texts) > 1 else []
 
 
 def _message_added(event: Event) -> Notice | None:
@@ -113,14 +128,50 @@ def _merged_into(event: Event) -> Notice | None:
         "original_number": original.number, "original_subject": original.subject})
 
 
+def _told_with_a_message(event: Event) -> bool:
+    """Whether the same change (same actor, same moment) also wrote the customer a message,
+    whose mail then tells the new status: an answer, a request for clarification."""
+    return Event.objects.filter(
+        Q(kind=EventKind.MESSAGE_ADDED, data__kind=Message.Kind.PUBLIC)
+        | Q(kind=EventKind.CLARIFICATION_REQUESTED),
+        ticket=event.ticket_id, created_at=event.created_at, actor_kind=event.actor_kind,
+        actor_user=event.actor_user_id,
+    ).exists()
+
+
+def _next_step(status: str, ticket) -> str:
+    from django.utils.translation import gettext
+
+    from edudesk.mail.outbound import portal_url
+
+    if status == Status.NEEDS_CLARIFICATION:
+        return gettext("Ответьте, пожалуйста, на это письмо: пришлите данные, о которых "
+                       "спрашивает специалист.")
+    if status == Status.ANSWERED:
+        return gettext("Прочитайте ответ в разделе «Мои обращения»: %(url)s. Если проблема не "
+                       "решена, ответьте на это письмо.") % {"url": portal_url(ticket)}
+    return ""
+
+
 def _status_changed(event: Event) -> Notice | None:
     data = event.data or {}
     if event.actor_kind == ActorKind.CUSTOMER or data.get("automatic"):
         return None
     if data.get("reason") == "merged":
         return None  # the merge notice names the ticket to follow instead
-    template = _STATUS_TEMPLATES.get((event.new or {}).get("status"))
-    return Notice(template, Audience.PARTICIPANTS) if template else None
+    status = (event.new or {}).get("status")
+    if status in _ALWAYS_TOLD:
+        # The customer must act on these: told always, by the message's own mail when the
+        # same change wrote one, else by the status mail.
+        if _told_with_a_message(event):
+            return None
+        return Notice(Key.STATUS_CHANGED, Audience.PARTICIPANTS, context=lambda: {
+            "status_meaning": str(MEANINGS[status]), "next_step": _next_step(status, event.ticket)})
+    template = _STATUS_TEMPLATES.get(status)
+    if template is None:
+        return None
+    return Notice(template, Audience.PARTICIPANTS,
+                  context=lambda: {"status_meaning": str(MEANINGS[status])})
 
 
 RULES: dict[str, Callable[[Event], Notice | None]] = {

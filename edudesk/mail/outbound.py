@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from edudesk.accounts.models import Contact, Service
@@ -125,7 +126,14 @@ def service_context(service: Service, name: str) -> dict:
     }
 
 
+def portal_url(ticket: Ticket) -> str:
+    """The ticket's page in «Мои обращения»."""
+    return settings.SITE_URL + reverse("portal:ticket", kwargs={
+        "service": ticket.service.code, "number": ticket.number})
+
+
 def ticket_context(ticket: Ticket, name: str) -> dict:
+    from edudesk.core.advice import advice
     from edudesk.sla.escalation import local_text
     from edudesk.sla.notices import due_notice
 
@@ -133,6 +141,8 @@ def ticket_context(ticket: Ticket, name: str) -> dict:
         **service_context(ticket.service, name),
         "number": ticket.number,
         "created": local_text(ticket.created_at, ticket.service.time_zone),
+        "portal_url": portal_url(ticket),
+        "advice": advice(),
         "subject": ticket.subject,
         "status": ticket.status_label(),
         "priority": ticket.get_priority_display(),

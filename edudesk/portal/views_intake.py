@@ -22,6 +22,7 @@ from edudesk.portal.useragent import browser_from_user_agent
 from edudesk.portal.visitor import Visitor, widget_session_for, widget_visitor
 from edudesk.portal.widget_token import WidgetTokenError
 from edudesk.security import throttle
+from edudesk.sla.notices import off_hours_notice
 from edudesk.tickets.models import Channel, Ticket
 
 RECEIPT_SALT = "edudesk.portal.receipt"
@@ -102,7 +103,8 @@ def widget_review(request, service: str, draft: str):
 
 @xframe_options_exempt
 def submitted(request, service: str, receipt: str):
-    """The receipt: number, priority and due date in large type, and the seed's advice."""
+    """The receipt: number, date, priority and due date in large type, when a specialist
+    will contact out of hours, and the seed's advice."""
     service_obj = auth.active_service(service)
     try:
         data = signing.loads(receipt, salt=RECEIPT_SALT, max_age=RECEIPT_AGE)
@@ -113,6 +115,8 @@ def submitted(request, service: str, receipt: str):
     tickets = [found[pk] for pk in data.get("t", []) if pk in found]
     if not tickets:
         raise Http404
+    for ticket in tickets:
+        ticket.off_hours_notice = off_hours_notice(service_obj, ticket.created_at)
     return render(request, "portal/submitted.html", {
         "service": service_obj, "tickets": tickets, "added": bool(data.get("added")),
         "widget": bool(data.get("w")), "email": tickets[0].requester.email,

@@ -23,7 +23,7 @@ from edudesk.tickets import services as tickets
 from edudesk.tickets.errors import DomainError
 from edudesk.tickets.models import Attachment, Channel, Message
 from edudesk.tickets.selectors import visible_to_contact
-from edudesk.tickets.status import ActorKind, Status, next_statuses
+from edudesk.tickets.status import MEANINGS, ActorKind, Status, next_statuses
 from edudesk.tickets.types import Actor
 
 PAGE_SIZE = 50
@@ -141,6 +141,7 @@ def ticket_page(request, service, contact, number: str):
     return render(request, "portal/ticket.html", {
         "service": service, "contact": contact, "ticket": ticket, "conversation": conversation,
         "clarification": clarification, "actions": _actions(ticket, contact),
+        "status_meaning": MEANINGS.get(ticket.status, ""),
         "can_reply": ticket.status != Status.CANCELLED and not ticket.merged_into_id,
         "errors": request.session.pop("portal_reply_errors", []),
     })

@@ -17,16 +17,26 @@ from edudesk.tickets.status import Status
 RUNNING_SOLUTION_STATUSES = frozenset({Status.IN_PROCESSING, Status.CLARIFICATION_SENT, Status.IN_WORK})
 
 
-def off_hours_notice(service: Service, received_at: datetime) -> str:
-    """The sentence for a request received outside working time; empty during working time.
-
-    "Обращение принято в нерабочее время, рассмотрение начнётся 30.11.2026 в 08:00."
-    """
+def next_working_moment(service: Service, received_at: datetime) -> datetime | None:
+    """When a specialist can first look at a request received then; None in working time."""
     calendar = calendar_for(service)
     if calendar.is_working_moment(received_at):
+        return None
+    return calendar.next_working_moment(received_at).astimezone(calendar.zone)
+
+
+def off_hours_notice(service: Service, received_at: datetime) -> str:
+    """The sentence for a request received outside working time (seed 2: registered at once,
+    a specialist contacts on the next working day); empty during working time.
+
+    "Обращение получено в нерабочее время: оно зарегистрировано, а специалист свяжется с вами
+    в ближайший рабочий день — 30.11.2026 с 08:00."
+    """
+    start = next_working_moment(service, received_at)
+    if start is None:
         return ""
-    start = calendar.next_working_moment(received_at).astimezone(calendar.zone)
-    return _("Обращение принято в нерабочее время, рассмотрение начнётся %(date)s в %(time)s.") % {
+    return _("Обращение получено в нерабочее время: оно зарегистрировано, а специалист свяжется "
+             "с вами в ближайший рабочий день — %(date)s с %(time)s.") % {
         "date": start.strftime("%d.%m.%Y"),
         "time": start.strftime("%H:%M"),
     }
@@ -35,11 +45,25 @@ def off_hours_notice(service: Service, received_at: datetime) -> str:
 def due_notice(ticket: Ticket) -> str:
     """The registration sentence with the priority and the due date (seed 2, step 3)."""
     if ticket.due_at is None:
-        return ""
+        return _("Приоритет: %(priority)s. Срок исполнения будет назначен после рассмотрения.") % {
+            "priority": ticket.get_priority_display()}
     return _("Приоритет: %(priority)s. Срок исполнения: %(due)s.") % {
         "priority": ticket.get_priority_display(),
         "due": local_text(ticket.due_at, ticket.service.time_zone),
     }
+
+
+def registration_summary(ticket: Ticket) -> str:
+    """What the requester must note, in one paragraph (for an agent to read out on the phone):
+    number and date (seed 1), priority and due date (seed 2), and the next working day."""
+    parts = [
+        _("Обращение %(number)s от %(date)s.") % {
+            "number": ticket.number,
+            "date": local_text(ticket.created_at, ticket.service.time_zone)},
+        due_notice(ticket),
+        off_hours_notice(ticket.service, ticket.created_at),
+    ]
+    return " ".join(part for part in parts if part)
 
 
 def format_working_time(value: timedelta) -> str:

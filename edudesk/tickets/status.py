@@ -18,6 +18,22 @@ class Status(models.TextChoices):
     SUGGESTION = "suggestion", _("Предложения по СДО")
 
 
+# What each status means to the customer, in the support guide's words (seed 2, «Статусы
+# обращений»): the status mail and the portal say it next to the status's name.
+MEANINGS: dict[str, str] = {
+    Status.REGISTERED: _("Обращение добавлено в систему."),
+    Status.IN_PROCESSING: _("Обращение просмотрено специалистом."),
+    Status.NEEDS_CLARIFICATION: _("Специалисту не хватает данных, чтобы найти ошибку или "
+                                  "воспроизвести ее."),
+    Status.CLARIFICATION_SENT: _("Дополнительные данные получены."),
+    Status.IN_WORK: _("Специалист занимается обращением."),
+    Status.ANSWERED: _("Специалист ответил на обращение."),
+    Status.CANCELLED: _("Обращение отменено заказчиком."),
+    Status.RESOLVED: _("Обращение выполнено и закрыто."),
+    Status.SUGGESTION: _("Обращение содержит предложения по доработке."),
+}
+
+
 class ActorKind(StrEnum):
     AGENT = "agent"
     CUSTOMER = "customer"

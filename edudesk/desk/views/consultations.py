@@ -12,6 +12,7 @@ from edudesk.desk.forms import ConsultationForm
 from edudesk.desk.keyset import Keyset
 from edudesk.intake.services import schema_for
 from edudesk.search.services import search_contacts
+from edudesk.sla.notices import registration_summary
 from edudesk.tickets import services
 from edudesk.tickets.errors import DomainError
 from edudesk.tickets.models import Consultation
@@ -98,8 +99,9 @@ def convert(request, pk: int):
     if bound and form.is_valid():
         ticket = _register(request, consultation, form)
         if ticket is not None:
-            messages.success(request, _("Обращение зарегистрировано под номером %(number)s. "
-                                        "Сообщите номер заявителю.") % {"number": ticket.number})
+            messages.success(request, _("Обращение зарегистрировано. Сообщите заявителю номер и "
+                                        "дату: %(summary)s") % {
+                                            "summary": registration_summary(ticket)})
             if form.missing:
                 messages.info(request, _("Не хватает данных: %(items)s. Запросите уточнение.")
                               % {"items": ", ".join(form.missing)})

@@ -169,12 +169,14 @@ def _send(ticket, data: dict, uploads, actor: Actor, attachment_count: int) -> N
             services.add_message(ticket, actor=actor, body="", attachments=uploads)
         return
     kind = Message.Kind.INTERNAL if mode == "note" else Message.Kind.PUBLIC
-    services.add_message(ticket, actor=actor, body=body, kind=kind, attachments=uploads)
+    # One moment for the reply and its status move: one change, told by the reply's mail.
+    now = timezone.now()
+    services.add_message(ticket, actor=actor, body=body, kind=kind, attachments=uploads, now=now)
     target = data.get("then_status")
     if mode == "reply" and target:
         ticket.refresh_from_db(fields=["status"])
         if ticket.status != target:
-            services.transition(ticket, target, actor=actor)
+            services.transition(ticket, target, actor=actor, now=now)
 
 
 def _resend_form(ticket, post, latest: int, attachment_count: int) -> ComposerForm:

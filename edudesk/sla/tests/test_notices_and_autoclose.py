@@ -21,9 +21,10 @@ from edudesk.tickets.types import Actor
 pytestmark = pytest.mark.django_db
 
 
-def test_request_sent_on_saturday_says_when_review_starts(eschool):
+def test_request_sent_on_saturday_says_a_specialist_contacts_on_the_next_working_day(eschool):
     assert off_hours_notice(eschool, msk(2026, 11, 28, 14, 0)) == (
-        "Обращение принято в нерабочее время, рассмотрение начнётся 30.11.2026 в 08:00."
+        "Обращение получено в нерабочее время: оно зарегистрировано, а специалист свяжется "
+        "с вами в ближайший рабочий день — 30.11.2026 с 08:00."
     )
 
 
@@ -32,7 +33,7 @@ def test_request_sent_during_working_hours_gets_no_off_hours_notice(eschool):
 
 
 def test_request_sent_on_new_year_eve_says_january(eschool):
-    assert "11.01.2027 в 08:00" in off_hours_notice(eschool, msk(2026, 12, 31, 12, 0))
+    assert "11.01.2027 с 08:00" in off_hours_notice(eschool, msk(2026, 12, 31, 12, 0))
 
 
 def test_registration_tells_the_priority_and_the_due_date(open_request):
