@@ -215,3 +215,38 @@ def test_several_problems_are_split_in_one_click(browser_page, live_server, esch
     page.get_by_role("button", name="Разделить на отдельные обращения (2)").click()
     expect(page.get_by_role("heading", name="Зарегистрировано обращений: 2")).to_be_visible()
     assert Ticket.objects.count() == 2
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_receipt_and_portal_page_in_the_seeds_words_at_desktop_and_phone_width(
+        browser_page, live_server, eschool, tmp_path, width):
+    """The receipt of a request sent on Saturday and its page in «Мои обращения»: number and
+    date, priority and due date, the next working day, what the status means, the advice."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.core import signing
+
+    from edudesk.portal.views_intake import RECEIPT_SALT
+
+    teacher = factories.contact(eschool, full_name="Иванова Мария Петровна",
+                                email="m.ivanova@school12.example")
+    ticket = factories.ticket(eschool, teacher,
+                              now=datetime(2026, 11, 28, 14, 0, tzinfo=ZoneInfo("Europe/Moscow")))
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": 900})
+    receipt = signing.dumps({"t": [ticket.pk], "added": False, "w": False}, salt=RECEIPT_SALT)
+    page.goto(f"{live_server.url}/support/eschool/submitted/{receipt}")
+    expect(page.locator(".off-hours")).to_contain_text("в ближайший рабочий день — 30.11.2026")
+    expect(page.get_by_role("heading", name="Важные рекомендации при взаимодействии с "
+                                              "технической поддержкой")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "no sideways scroll"
+    page.screenshot(path=str(tmp_path / f"receipt-{width}.png"), full_page=True)
+    token = auth.issue_login_link(teacher)
+    page.goto(f"{live_server.url}/support/eschool/signin/{token}")
+    page.get_by_role("button", name="Войти").click()
+    page.get_by_role("link", name=ticket.number).click()
+    expect(page.locator(".status-meaning")).to_have_text("Обращение добавлено в систему.")
+    expect(page.locator("section.advice li")).to_have_count(4)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "no sideways scroll"
+    page.screenshot(path=str(tmp_path / f"portal-{width}.png"), full_page=True)
