@@ -188,6 +188,27 @@ def create_default_templates() -> None:
             )
 
 
+def reset_default_templates(keys: list[str] | None = None) -> list[str]:
+    """Give the templates for all services (not a service's own) the current default text.
+
+    The defaults are copied into rows once, so a new wording never reaches an installation by
+    itself; an administrator runs ``reset_mail_templates`` after reading what changed.
+    Returns "key/language" of every row changed.
+    """
+    changed = []
+    for key in keys or [*DEFAULTS, *STAFF_DEFAULTS, *PERSONAL_DEFAULTS]:
+        for language in LANGUAGES:
+            subject, text = default_texts(key, language)
+            row, created = MailTemplate.objects.get_or_create(
+                key=key, language=language, service=None,
+                defaults={"subject": subject, "body_text": text})
+            if created or (row.subject, row.body_text, row.body_html) != (subject, text, ""):
+                MailTemplate.objects.filter(pk=row.pk).update(subject=subject, body_text=text,
+                                                              body_html="")
+                changed.append(f"{key}/{language}")
+    return changed
+
+
 @dataclass(frozen=True)
 class RenderedMail:
     subject: str
