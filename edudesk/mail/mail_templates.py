@@ -31,6 +31,10 @@ _REFUSED_FILES = N_(
 
 # Said in every registration notice (seed 1 and seed 2): one problem per request, note the
 # number and date, and the advice to users.
+_CONTINUES = N_(
+    "{% if continues %}Обращение {{ continues }} уже закрыто, поэтому ваше сообщение "
+    "зарегистрировано как новое обращение, связанное с ним.\n\n{% endif %}"
+)
 _REGISTRATION_TAIL = N_(
     "{% if problems %}В обращении описано несколько проблем:\n"
     "{% for item in problems %}- {{ item }}\n{% endfor %}"
@@ -172,7 +176,10 @@ def default_texts(key: str, language: str) -> tuple[str, str]:
             subject, body = PERSONAL_DEFAULTS[key]
             return gettext(subject), gettext(body) + gettext(_SIGNATURE)
         subject, body = DEFAULTS[key]
-        body = gettext(body) + (gettext(_REGISTRATION_TAIL) if key in _REGISTRATION_KEYS else "")
+        if key in _REGISTRATION_KEYS:
+            body = gettext(body) + gettext(_CONTINUES) + gettext(_REGISTRATION_TAIL)
+        else:
+            body = gettext(body)
         footer = "\n\n".join(gettext(part) for part in _FOOTERS)
         return gettext(subject), body + footer
 

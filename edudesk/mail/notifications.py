@@ -73,6 +73,8 @@ def _created(event: Event) -> Notice:
             "refused_files": data.get("refused_files", []),
             "off_hours_notice": off_hours_notice(ticket.service, event.created_at),
             "problems": _problem_texts(data.get("problems")),
+            # A reply to a closed ticket registered as a new one linked to it.
+            "continues": data.get("continues", ""),
         }
 
     return Notice(Key.NEEDS_DATA if asked else Key.REGISTERED, Audience.REQUESTER,

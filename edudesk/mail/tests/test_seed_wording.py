@@ -163,3 +163,38 @@ def test_a_converted_consultation_tells_the_agent_and_the_caller_number_date_and
     assert "Приоритет: обычный." in told and "ближайший рабочий день — 30.11.2026" in told
     mail = plain(smtp_capture.messages()[-1])
     assert f"{ticket.number} от 28.11.2026 14:00" in mail and "ближайший рабочий день" in mail
+
+
+def test_a_new_ticket_continuing_a_closed_one_says_so(eschool, teacher, smtp_capture):
+    ticket = factories.ticket(eschool, teacher, event_data={"continues": "INC0000042"})
+    text = plain(smtp_capture.messages()[-1])
+    assert f"под номером {ticket.number}" in text
+    assert "Обращение INC0000042 уже закрыто" in text
+
+
+def test_a_mailed_request_registered_incomplete_out_of_hours_says_all_of_it(
+    support_mailbox, smtp_capture
+):
+    from email.message import EmailMessage
+
+    from edudesk.mail.ingest import ingest
+    from edudesk.tickets.models import Ticket
+
+    letter = EmailMessage()
+    letter["From"] = "Смирнова Анна <a.smirnova@school5-tver.example>"
+    letter["To"] = support_mailbox.address
+    letter["Subject"] = "Не открывается журнал"
+    letter["Message-ID"] = "<incomplete.1@school5-tver.example>"
+    letter.set_content("Здравствуйте! Не открывается журнал 7Б, пишет ошибку.")
+    with time_machine.travel(SATURDAY, tick=False):
+        ingest(letter.as_bytes(), service=support_mailbox.service, source="test",
+               mailbox=support_mailbox)
+    ticket = Ticket.objects.get()
+    [notice] = smtp_capture.messages()
+    text = plain(notice)
+    assert subject(notice).startswith(f"[{ticket.number}] Обращение зарегистрировано, требуется")
+    assert f"{ticket.number} от 28.11.2026 14:00" in text and "Приоритет: обычный." in text
+    assert "не хватает данных: - " in text
+    assert "специалист свяжется с вами в ближайший рабочий день — 30.11.2026 с 08:00" in text
+    for advice in SEED_ADVICE:
+        assert advice in text
