@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from edudesk.accounts.models import User
-from edudesk.mail.htmltext import resolve_inline_images
+from edudesk.mail.htmltext import resolve_inline_images, without_remote_images
 from edudesk.mail.models import InboundMail
 from edudesk.mail.outbound import MAIL_FAILED_EVENT
 from edudesk.mail.process import (
@@ -46,6 +46,7 @@ class Entry:
     text: str = ""
     html: str = ""  # a mail's sanitised HTML, inline images pointing at this desk's URLs
     held_mail: int | None = None  # a held mail still waiting for an agent's decision
+    hidden_images: int = 0  # remote images of a mail not loaded (until the agent asks)
 
     @property
     def is_message(self) -> bool:
@@ -59,20 +60,29 @@ def messages_of(ticket: Ticket):
             .annotate(has_raw_mail=Exists(raw)).order_by("created_at", "id"))
 
 
-def shown_html(ticket: Ticket, message: Message) -> str:
-    """The message's HTML with its inline images served by the permission-checked view."""
+def shown_html(ticket: Ticket, message: Message, remote_images: bool = False) -> tuple[str, int]:
+    """The message's HTML with its inline images served by the permission-checked view, and
+    without its remote images unless asked for; with the number of remote images left out."""
     if not message.body_html:
-        return ""
+        return "", 0
+    html, hidden = (message.body_html, 0) if remote_images else without_remote_images(message.body_html)
     urls: dict[str, str] = {}
     for attachment in message.attachments.all():
         if attachment.ticket_id == ticket.pk:
             urls.setdefault(attachment.original_name,
                             reverse("desk:attachment", args=[ticket.number, attachment.ordinal]))
-    return resolve_inline_images(message.body_html, urls)
+    return resolve_inline_images(html, urls), hidden
 
 
-def build(ticket: Ticket) -> list[Entry]:
-    entries = [Entry(m.created_at, message=m, html=shown_html(ticket, m)) for m in messages_of(ticket)]
+def _message_entry(ticket: Ticket, message: Message, remote_images: bool) -> Entry:
+    html, hidden = shown_html(ticket, message, remote_images)
+    return Entry(message.created_at, message=message, html=html, hidden_images=hidden)
+
+
+def build(ticket: Ticket, images_of: int | None = None) -> list[Entry]:
+    """The ticket's messages and events in order; ``images_of``: the message whose remote
+    images the agent asked to see."""
+    entries = [_message_entry(ticket, m, m.pk == images_of) for m in messages_of(ticket)]
     events = list(ticket.events.filter(kind__in=[str(k) for k in SHOWN_EVENTS])
                   .select_related("actor_user", "actor_contact").order_by("id"))
     names = _user_names(events)

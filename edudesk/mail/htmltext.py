@@ -189,3 +189,21 @@ def resolve_inline_images(html: str, urls_by_name: Mapping[str, str]) -> str:
 
     return _clean(html, extra_scheme=INLINE_SCHEME, attribute_filter=attribute_filter,
                   url_relative=lambda url: url if url in allowed else None)
+
+
+def without_remote_images(html: str) -> tuple[str, int]:
+    """Sanitised mail HTML with its remote images (``http(s)://`` sources) removed, and how many
+    there were. Loading them would tell the sender when, and from where, the mail was read
+    (tracking pixels); the desk shows them only when an agent asks, per message."""
+    blocked = 0
+
+    def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+        nonlocal blocked
+        if (tag, attribute) == ("img", "src") and value.lower().startswith(("http:", "https:", "//")):
+            blocked += 1
+            return None
+        return value
+
+    cleaned = _clean(html, extra_scheme=INLINE_SCHEME, attribute_filter=attribute_filter,
+                     url_relative="deny")
+    return cleaned, blocked

@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,6 +22,7 @@ from edudesk.portal.visitor import Visitor, widget_session_for, widget_visitor
 from edudesk.portal.widget_token import WidgetTokenError
 from edudesk.security import throttle
 from edudesk.sla.notices import off_hours_notice
+from edudesk.security.framing import framed_by_service_lms
 from edudesk.tickets.models import Channel, Ticket
 
 RECEIPT_SALT = "edudesk.portal.receipt"
@@ -40,7 +40,7 @@ def new_request(request, service: str):
 
 
 @csrf_exempt  # the platform posts the token from its own pages; the token is the credential
-@xframe_options_exempt
+@framed_by_service_lms
 @require_http_methods(["GET", "POST"])
 def widget_entry(request, service: str):
     service_obj = auth.active_service(service)
@@ -60,7 +60,7 @@ def widget_entry(request, service: str):
 
 
 @csrf_exempt  # protected by the signed widget session instead of a (third-party) CSRF cookie
-@xframe_options_exempt
+@framed_by_service_lms
 @require_POST
 def widget_form(request, service: str):
     service_obj = auth.active_service(service)
@@ -91,7 +91,7 @@ def review(request, service: str, draft: str):
 
 
 @csrf_exempt
-@xframe_options_exempt
+@framed_by_service_lms
 @require_POST
 def widget_review(request, service: str, draft: str):
     service_obj = auth.active_service(service)
@@ -101,7 +101,7 @@ def widget_review(request, service: str, draft: str):
     return _review(request, visitor, draft)
 
 
-@xframe_options_exempt
+@framed_by_service_lms
 def submitted(request, service: str, receipt: str):
     """The receipt: number, date, priority and due date in large type, when a specialist
     will contact out of hours, and the seed's advice."""

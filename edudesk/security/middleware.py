@@ -54,3 +54,18 @@ def _refusal(request, status: int, code: str, message):
         if request.path.startswith("/api/"):
             return JsonResponse({"code": code, "message": text}, status=status)
         return render(request, "security/refused.html", {"message": text}, status=status)
+
+
+class HardeningHeadersMiddleware:
+    """A header Django's SecurityMiddleware does not set: no page of edudesk needs the camera,
+    the microphone, the location, payments or USB, so none may ask for them."""
+
+    PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
+        return response

@@ -5,7 +5,9 @@ the request form, the widget or «Мои обращения» in a real browser,
 stored follow the seeds' rules.
 """
 
+import http.server
 import secrets
+import threading
 import time
 
 import pytest
@@ -14,6 +16,7 @@ from playwright.sync_api import expect, sync_playwright
 from edudesk.intake.tests import files
 from edudesk.portal import auth
 from edudesk.portal.widget_token import sign
+from edudesk.security.models import ServiceProtection
 from edudesk.testing import factories
 from edudesk.tickets import services as tickets
 from edudesk.tickets.models import Attachment, Ticket
@@ -128,6 +131,54 @@ def widget_host_page(live_server, service, token: str) -> str:
             f'</body></html>')
 
 
+class LmsSite:
+    """The platform's own web site: a real server on another origin than edudesk's, serving
+    the page an integrator pastes the widget snippet into."""
+
+    def __init__(self):
+        self.html = b""
+        site = self
+
+        class Page(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(site.html)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def open(self, page, live_server, service, token: str) -> None:
+        self.html = widget_host_page(live_server, service, token).encode()
+        page.goto(f"{self.origin}/")
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def lms_site():
+    site = LmsSite()
+    yield site
+    site.close()
+
+
+@pytest.fixture
+def uchipro_lms(uchipro, lms_site):
+    """Uchi.Pro with its LMS's origin listed: only it may frame the widget (frame-ancestors)."""
+    ServiceProtection.objects.create(service=uchipro, lms_origins=lms_site.origin)
+    return uchipro
+
+
 def learner_token(service, **changes) -> str:
     now = int(time.time())
     return sign(service.widget_secret, {
@@ -139,9 +190,10 @@ def learner_token(service, **changes) -> str:
 
 
 def test_widget_with_a_valid_token_submits_with_locked_lms_data(browser_page, live_server,
-                                                                uchipro):
+                                                                uchipro_lms, lms_site):
+    uchipro = uchipro_lms
     page = browser_page
-    page.set_content(widget_host_page(live_server, uchipro, learner_token(uchipro)))
+    lms_site.open(page, live_server, uchipro, learner_token(uchipro))
     page.get_by_role("button", name="Техподдержка").click()
     frame = page.frame_locator("iframe[title='Техподдержка']")
     frame.get_by_label("Курс или учебный материал").check()
@@ -157,11 +209,12 @@ def test_widget_with_a_valid_token_submits_with_locked_lms_data(browser_page, li
     expect(frame.locator(".ticket-number")).to_have_text(ticket.number)
 
 
-def test_widget_with_a_tampered_token_is_refused(browser_page, live_server, uchipro):
+def test_widget_with_a_tampered_token_is_refused(browser_page, live_server, uchipro_lms, lms_site):
+    uchipro = uchipro_lms
     version, payload, signature = learner_token(uchipro).split(".")
     tampered = f"{version}.{payload[:-3]}xyz.{signature}"
     page = browser_page
-    page.set_content(widget_host_page(live_server, uchipro, tampered))
+    lms_site.open(page, live_server, uchipro, tampered)
     page.get_by_role("button", name="Техподдержка").click()
     frame = page.frame_locator("iframe[title='Техподдержка']")
     expect(frame.get_by_role("alert")).to_contain_text("не прошли проверку подписи")

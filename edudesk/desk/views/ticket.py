@@ -75,7 +75,7 @@ def composer_form(ticket, data=None, attachment_count=0, **initial) -> ComposerF
 
 def ticket_context(request, ticket, composer=None, conflict=None, errors=()) -> dict:
     now = timezone.now()
-    entries = timeline.build(ticket)
+    entries = timeline.build(ticket, images_of=remote_images_asked(request))
     attachment_count = sum(len(e.message.attachments.all()) for e in entries if e.is_message)
     sla = sla_summary(ticket, now)
     remaining = sla["remaining_minutes"]
@@ -120,11 +120,21 @@ def _linked_tickets(ticket) -> list:
                   key=lambda t: t.pk)
 
 
+def remote_images_asked(request) -> int | None:
+    """The message whose remote images the agent asked to load («Показать изображения»)."""
+    value = request.GET.get("images", "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
 @agent_required
 def ticket_view(request, number: str):
     ticket = get_ticket(request.user, number)
     presence.mark(ticket, request.user, "viewing")
-    return render(request, "desk/ticket.html", ticket_context(request, ticket))
+    response = render(request, "desk/ticket.html", ticket_context(request, ticket))
+    if remote_images_asked(request) is not None:
+        # Only that message kept its remote sources; the policy lets the browser fetch them.
+        response._csp_update = {"img-src": ["https:", "http:"]}
+    return response
 
 
 @agent_required
