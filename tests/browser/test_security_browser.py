@@ -142,3 +142,14 @@ def test_only_the_services_lms_may_frame_the_widget(watched, live_server, uchipr
     finally:
         platform_site.close()
         copycat_site.close()
+
+
+def test_reports_work_under_the_policy(watched, live_server, eschool, teacher, supervisor):
+    factories.ticket(eschool, teacher)
+    chief = watched()
+    sign_in(chief.page, live_server.url, "supervisor")
+    chief.page.click("nav >> text=Отчёты")
+    expect(chief.page.locator("h1")).to_have_text("Табло руководителя")
+    chief.page.click("text=Отчёт за период")
+    expect(chief.page.locator(".legend .swatch-created")).to_be_visible()
+    assert chief.violations == []

@@ -94,13 +94,14 @@ def test_cookies_are_secure_when_the_site_is_served_over_https():
     assert settings_under("http://127.0.0.1:8000") == ["False", "False", "False", "0"]
 
 
-def test_no_template_holds_inline_script_or_event_handlers():
+def test_no_template_holds_inline_script_event_handlers_or_styles():
     """The policy forbids them; a template that adds one would silently stop working."""
     offenders = []
     for template in (ROOT / "edudesk").rglob("templates/**/*.html"):
         text = template.read_text(encoding="utf-8")
         if re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/(ld\+)?json)[^>]*>", text) or \
-                re.search(r"\son[a-z]+\s*=", text) or "javascript:" in text:
+                re.search(r"\son[a-z]+\s*=", text) or re.search(r"\sstyle\s*=", text) or \
+                "javascript:" in text:
             offenders.append(str(template.relative_to(ROOT)))
     assert offenders == []
 
