@@ -21,8 +21,8 @@ from edudesk.portal.useragent import browser_from_user_agent
 from edudesk.portal.visitor import Visitor, widget_session_for, widget_visitor
 from edudesk.portal.widget_token import WidgetTokenError
 from edudesk.security import throttle
-from edudesk.sla.notices import off_hours_notice
 from edudesk.security.framing import framed_by_service_lms
+from edudesk.sla.notices import off_hours_notice
 from edudesk.tickets.models import Channel, Ticket
 
 RECEIPT_SALT = "edudesk.portal.receipt"
