@@ -150,6 +150,18 @@ STAFF_DEFAULTS: dict[str, tuple[str, str]] = {
 STAFF_KEYS = frozenset(STAFF_DEFAULTS)
 # Mails about no ticket: nothing to reply to, only the signature.
 PERSONAL_DEFAULTS: dict[str, tuple[str, str]] = {
+    Key.REPORT_SUMMARY: (
+        N_("Сводка техподдержки за {{ period }}"),
+        N_(
+            "Здравствуйте{% if name %}, {{ name }}{% endif %}!\n\n"
+            "Сводка за {{ period }} ({{ scope }}):\n"
+            "- создано обращений: {{ created }}, решено: {{ resolved }}, в очереди на конец: {{ backlog }};\n"
+            "- рассмотрено в срок: {{ review_met }};\n"
+            "- потребовали уточнения: {{ clarification_rate }}.\n\n"
+            "Подробности — во вложении (XLSX) и в отчёте: {{ url }}\n"
+            "Отписаться можно на странице отчёта.\n\n"
+        ),
+    ),
     Key.SIGN_IN_LINK: (
         N_("Вход в «Мои обращения»"),
         N_(

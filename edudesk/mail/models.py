@@ -208,6 +208,7 @@ class MailTemplate(models.Model):
         SIGN_IN_LINK = "signin_link", _("ссылка для входа в «Мои обращения»")
         SLA_WARNING = "sla_warning", _("руководителю: срок под угрозой")
         SLA_BREACHED = "sla_breached", _("руководителю: срок нарушен")
+        REPORT_SUMMARY = "report_summary", _("руководителю: сводка отчёта")
 
     key = models.CharField(_("уведомление"), max_length=20, choices=Key.choices)
     language = models.CharField(_("язык"), max_length=8, default="ru")
@@ -232,3 +233,19 @@ class MailTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_key_display()} ({self.language})"
+
+
+class OutboundAttachment(models.Model):
+    """A file sent with an outbound mail (a supervisor's report summary as XLSX)."""
+
+    outbound = models.ForeignKey(OutboundMail, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    content = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("вложение исходящего письма")
+        verbose_name_plural = _("вложения исходящих писем")
+
+    def __str__(self) -> str:
+        return self.filename

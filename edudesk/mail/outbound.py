@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import secrets
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import formataddr
@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from edudesk.accounts.models import Contact, Service
 from edudesk.mail import mail_templates
 from edudesk.mail.conf import mail_setting, reply_token_secret
-from edudesk.mail.models import InboundMail, Mailbox, OutboundMail
+from edudesk.mail.models import InboundMail, Mailbox, OutboundAttachment, OutboundMail
 from edudesk.mail.reply_address import make_reply_address
 from edudesk.mail.tags import tag_subject
 from edudesk.tickets import events
@@ -160,6 +160,7 @@ def queue_mail(
     context: dict | Callable[[], dict] | None = None,
     now: datetime | None = None,
     service: Service | None = None,
+    attachments: Sequence[tuple[str, bytes, str]] = (),
 ) -> OutboundMail | None:
     """Compose one mail and send it after the current transaction commits.
 
@@ -167,7 +168,8 @@ def queue_mail(
     a mail about no ticket (``ticket=None``, the ``service`` it comes from) has neither.
     Returns None when the recipient has no address or this event was already notified to
     them. An automatic mail over the hourly cap is stored as suppressed and not sent.
-    ``context`` may be a callable, evaluated in the recipient's language.
+    ``context`` may be a callable, evaluated in the recipient's language; ``attachments``
+    are (file name, content, content type), stored with the mail and sent with it.
     """
     recipient = Recipient.of(recipient)
     if not recipient.email:
@@ -213,6 +215,10 @@ def queue_mail(
                 state=OutboundMail.State.SUPPRESSED if capped else OutboundMail.State.QUEUED,
                 created_at=timezone.now(),  # after the message it answers
             )
+            OutboundAttachment.objects.bulk_create(
+                [OutboundAttachment(outbound=outbound, filename=name, content=content,
+                                    content_type=content_type)
+                 for name, content, content_type in attachments])
     except IntegrityError:
         return None  # another job composed this event's mail for this recipient meanwhile
     if capped:
@@ -264,6 +270,8 @@ def build_message(outbound: OutboundMail) -> EmailMultiAlternatives:
     )
     if outbound.body_html:
         message.attach_alternative(outbound.body_html, "text/html")
+    for attachment in outbound.attachments.all():
+        message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
     return message
 
 

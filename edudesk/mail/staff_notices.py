@@ -63,3 +63,12 @@ def notify_supervisor(event: Event) -> list[OutboundMail]:
         if mail is not None:
             composed.append(mail)
     return composed
+
+
+def send_report_summary(user, service, context, attachment: tuple[str, bytes, str],
+                        now=None) -> OutboundMail | None:
+    """A supervisor's scheduled summary (reports/summaries.py decides when and what), with
+    the report attached; `context` may be a callable evaluated in the recipient's language."""
+    return queue_mail(ticket=None, service=service, recipient=Recipient.staff_member(user),
+                      template=Key.REPORT_SUMMARY, event=None, automatic=True, now=now,
+                      context=context, attachments=[attachment])

@@ -64,3 +64,27 @@ class DailyFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.service_id}/{self.group_id} {self.dim}={self.value} {self.metric}"
+
+
+class SummarySubscription(models.Model):
+    """A supervisor's weekly or monthly summary by mail, with the report attached as XLSX."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", _("еженедельно")
+        MONTHLY = "monthly", _("ежемесячно")
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE,
+                             related_name="report_subscriptions", verbose_name=_("сотрудник"))
+    frequency = models.CharField(_("как часто"), max_length=10, choices=Frequency.choices)
+    # The first day of the last period summarised: a period is mailed once.
+    last_period_start = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("подписка на сводку")
+        verbose_name_plural = _("подписки на сводки")
+        constraints = [models.UniqueConstraint(fields=["user", "frequency"],
+                                               name="uniq_summary_subscription")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.frequency}"

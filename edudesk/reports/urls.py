@@ -9,4 +9,5 @@ urlpatterns = [
     path("period", views.period_view, name="period"),
     path("period/export", views.export_view, name="export"),
     path("period/tickets", views.tickets_view, name="tickets"),
+    path("subscriptions", views.subscription_view, name="subscription"),
 ]

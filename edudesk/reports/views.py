@@ -1,15 +1,19 @@
 """Supervisors' pages: the live board, reports over a period, exports. Thin: parse, call, render."""
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from edudesk.reports import board as board_module
 from edudesk.reports import drilldown, exports, pages
 from edudesk.reports.access import report_services, supervisor_required
 from edudesk.reports.forms import ReportForm
 from edudesk.reports.metrics import KNOWN_METRICS
+from edudesk.reports.models import SummarySubscription
 
 
 @supervisor_required
@@ -28,7 +32,9 @@ def period_view(request):
     form = ReportForm(request.GET or None, services=report_services(request.user))
     if not form.is_bound:
         form = ReportForm({}, services=form.services)
-    context = {"form": form, "query": request.GET.urlencode()}
+    context = {"form": form, "query": request.GET.urlencode(),
+               "subscribed": set(request.user.report_subscriptions.values_list("frequency", flat=True)),
+               "frequencies": SummarySubscription.Frequency.choices}
     if form.is_valid():
         context.update(pages.build(form))
     return render(request, "reports/period.html", context, status=200 if form.is_valid() else 400)
@@ -73,3 +79,26 @@ def form_query(request, *without: str) -> str:
     for key in without:
         query.pop(key, None)
     return query.urlencode()
+
+
+@supervisor_required
+@require_POST
+def subscription_view(request):
+    """Turn the weekly or monthly summary by mail on or off for the signed-in supervisor."""
+    frequency = request.POST.get("frequency", "")
+    back = reverse("reports:period")
+    if frequency not in SummarySubscription.Frequency.values:
+        messages.error(request, _("Выберите, как часто присылать сводку."))
+        return redirect(back)
+    label = SummarySubscription.Frequency(frequency).label
+    if request.POST.get("on") == "1":
+        if not request.user.email:
+            messages.error(request, _("В вашей учётной записи нет адреса электронной почты."))
+            return redirect(back)
+        SummarySubscription.objects.get_or_create(user=request.user, frequency=frequency)
+        messages.success(request, _("Сводка будет приходить %(when)s на %(email)s.")
+                         % {"when": label, "email": request.user.email})
+    else:
+        SummarySubscription.objects.filter(user=request.user, frequency=frequency).delete()
+        messages.success(request, _("Сводка %(when)s отключена.") % {"when": label})
+    return redirect(back)
