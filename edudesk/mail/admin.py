@@ -6,10 +6,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from edudesk.mail import outbound
+from edudesk.mail.forms import SenderAddressForm
 from edudesk.mail.ingest import TemporaryFailure, accept_held, reject_held, rerun
 from edudesk.mail.models import InboundMail, Mailbox, MailTemplate, OutboundMail
 from edudesk.tickets.types import Actor
@@ -95,14 +99,14 @@ def reject_held_mail(modeladmin, request, queryset):
 @admin.register(InboundMail)
 class InboundMailAdmin(admin.ModelAdmin):
     list_display = ["received_at", "from_address", "subject", "state", "ticket", "mailbox",
-                    "source", "size", "attempts"]
-    list_filter = ["state", "source", "mailbox", "service"]
+                    "source", "size", "attempts", "reused_message_id"]
+    list_filter = ["state", "source", "mailbox", "service", "reused_message_id"]
     search_fields = ["message_id", "from_address", "subject", "ticket__number"]
     raw_id_fields = ["ticket", "ticket_message", "mailbox"]
     exclude = ["raw"]
     readonly_fields = ["message_id", "mailbox", "service", "source", "size", "from_address",
                        "subject", "state", "detail", "ticket", "ticket_message", "attempts",
-                       "received_at", "processed_at"]
+                       "reused_message_id", "received_at", "processed_at", "original"]
     actions = [rerun_mail, rerun_as_person, accept_held_mail, reject_held_mail]
 
     def has_add_permission(self, request):
@@ -114,8 +118,44 @@ class InboundMailAdmin(admin.ModelAdmin):
         return [
             path("<int:pk>/raw/", self.admin_site.admin_view(self.download_raw),
                  name="mail_inboundmail_raw"),
+            path("<int:pk>/ticket-for-address/",
+                 self.admin_site.admin_view(self.ticket_for_address),
+                 name="mail_inboundmail_ticket_for_address"),
             *super().get_urls(),
         ]
+
+    @admin.display(description=_("исходное письмо"))
+    def original(self, row: InboundMail):
+        links = format_html('<a href="{}">{}</a>', reverse("admin:mail_inboundmail_raw", args=[row.pk]),
+                            _("скачать"))
+        if row.state in (InboundMail.State.QUARANTINED, InboundMail.State.NOISE,
+                         InboundMail.State.REFUSED):
+            links += format_html(' · <a href="{}">{}</a>',
+                                 reverse("admin:mail_inboundmail_ticket_for_address", args=[row.pk]),
+                                 _("создать обращение от адреса"))
+        return links
+
+    def ticket_for_address(self, request, pk: int):
+        """A quarantined mail (no usable sender, say) becomes a ticket for the address named."""
+        inbound = get_object_or_404(InboundMail, pk=pk)
+        if not self.has_change_permission(request, inbound):
+            return HttpResponse(status=403)
+        form = SenderAddressForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = rerun(inbound, sender=form.cleaned_data["address"])
+            except TemporaryFailure:
+                _report(self, request, 0, 1)
+            else:
+                inbound.refresh_from_db()
+                self.message_user(request, _("Результат: %(state)s. %(detail)s") % {
+                    "state": inbound.get_state_display(), "detail": inbound.detail},
+                    messages.SUCCESS if result.ticket_id else messages.WARNING)
+                return redirect("admin:mail_inboundmail_change", inbound.pk)
+        return render(request, "mail/admin/ticket_for_address.html", {
+            **self.admin_site.each_context(request), "inbound": inbound, "form": form,
+            "title": _("Создать обращение от адреса"),
+        })
 
     def download_raw(self, request, pk: int):
         """The original message, whole, as the admin can open it in a mail program."""

@@ -2,7 +2,8 @@
 
 Every channel (IMAP poller, LMTP endpoint, ``receive_mail``) hands the raw bytes to
 ``ingest``. In one transaction it claims the Message-ID in the ledger (a second consumer
-waits on the unique index, then sees a duplicate), applies the mail to the tickets and
+waits on the unique index, then sees a duplicate; a different mail under a known Message-ID
+is stored under an id of its own and flagged, see ``identity``), applies the mail to the tickets and
 records the outcome. A database failure rolls everything back and raises
 ``TemporaryFailure`` (the caller leaves the mail on the server or tells the MTA to retry);
 any other failure keeps the raw bytes in quarantine for an administrator.
@@ -10,6 +11,7 @@ any other failure keeps the raw bytes in quarantine for an administrator.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -21,8 +23,15 @@ from django.utils.translation import gettext as _
 
 from edudesk.accounts.models import Service
 from edudesk.mail.conf import mail_setting
+from edudesk.mail.identity import reused_ledger_id, same_mail
 from edudesk.mail.models import InboundMail, Mailbox, MailLocation, ledger_message_id
-from edudesk.mail.parsing import GENERATED_ID_DOMAIN, MailParseError, ParsedMail, parse_mail
+from edudesk.mail.parsing import (
+    GENERATED_ID_DOMAIN,
+    MailAddress,
+    MailParseError,
+    ParsedMail,
+    parse_mail,
+)
 from edudesk.mail.process import MAIL_REJECTED_EVENT, add_held_mail, process_mail
 from edudesk.tickets import events
 from edudesk.tickets.types import Actor
@@ -95,9 +104,12 @@ def ingest(raw: bytes, *, service: Service, source: str, mailbox: Mailbox | None
             return _ingest_once(raw, mail, problem, message_id, service, source, mailbox,
                                 location, now)
         except IntegrityError:
-            if not InboundMail.objects.filter(message_id=message_id).exists():
+            if not InboundMail.objects.filter(
+                    message_id__in=[message_id, reused_ledger_id(message_id, raw)]).exists():
                 raise
-            return _duplicate(message_id, mailbox, location)
+            # Another consumer stored this Message-ID meanwhile: compare with what it stored.
+            return _ingest_once(raw, mail, problem, message_id, service, source, mailbox,
+                                location, now)
     except TEMPORARY_ERRORS as error:
         raise TemporaryFailure(str(error)) from error
     except Exception as error:
@@ -109,27 +121,31 @@ def ingest(raw: bytes, *, service: Service, source: str, mailbox: Mailbox | None
             raise TemporaryFailure(str(db_error)) from db_error
 
 
-def _duplicate(message_id: str, mailbox: Mailbox | None,
-               location: ImapLocation | None) -> IngestResult:
-    with transaction.atomic():
-        row = InboundMail.objects.get(message_id=message_id)
-        _remember_location(row, mailbox, location)
-    return _result(row, duplicate=True)
+def _known(raw: bytes, message_id: str) -> tuple[InboundMail | None, str]:
+    """The ledger row this very mail already has (or None), and the ledger id for it.
+
+    A different mail under a known Message-ID gets the id ``<Message-ID>#<content hash>``.
+    """
+    existing = InboundMail.objects.filter(message_id=message_id).first()
+    if existing is None or same_mail(bytes(existing.raw), raw):
+        return existing, message_id
+    other_id = reused_ledger_id(message_id, raw)
+    return InboundMail.objects.filter(message_id=other_id).first(), other_id
 
 
 def _ingest_once(raw: bytes, mail: ParsedMail | None, problem: str, message_id: str,
                  service: Service, source: str, mailbox: Mailbox | None,
                  location: ImapLocation | None, now: datetime) -> IngestResult:
     with transaction.atomic():
-        existing = InboundMail.objects.filter(message_id=message_id).first()
+        existing, ledger_id = _known(raw, message_id)
         if existing is not None:
             _remember_location(existing, mailbox, location)
             return _result(existing, duplicate=True)
         row = InboundMail.objects.create(
-            message_id=message_id, mailbox=mailbox, service=service, source=source, raw=raw,
+            message_id=ledger_id, mailbox=mailbox, service=service, source=source, raw=raw,
             size=len(raw), from_address=mail.from_address[:320] if mail else "",
             subject=mail.subject[:500] if mail else "", state=State.QUARANTINED, detail=problem,
-            received_at=now, processed_at=now,
+            received_at=now, processed_at=now, reused_message_id=ledger_id != message_id,
         )
         _remember_location(row, mailbox, location)
         if mail is not None:
@@ -142,11 +158,13 @@ def _quarantine(raw: bytes, mail: ParsedMail | None, message_id: str, service: S
                 source: str, mailbox: Mailbox | None, location: ImapLocation | None,
                 now: datetime, detail: str) -> IngestResult:
     with transaction.atomic():
-        row, created = InboundMail.objects.get_or_create(message_id=message_id, defaults={
+        _existing, ledger_id = _known(raw, message_id)
+        row, created = InboundMail.objects.get_or_create(message_id=ledger_id, defaults={
             "mailbox": mailbox, "service": service, "source": source, "raw": raw,
             "size": len(raw), "from_address": mail.from_address[:320] if mail else "",
             "subject": mail.subject[:500] if mail else "", "state": State.QUARANTINED,
             "detail": detail, "received_at": now, "processed_at": now,
+            "reused_message_id": ledger_id != message_id,
         })
         if not created and row.state == State.QUARANTINED:
             InboundMail.objects.filter(pk=row.pk).update(detail=detail, processed_at=now)
@@ -156,11 +174,12 @@ def _quarantine(raw: bytes, mail: ParsedMail | None, message_id: str, service: S
 
 # --- administrators' decisions --------------------------------------------------------------
 
-def rerun(inbound: InboundMail, *, treat_as_person: bool = False,
+def rerun(inbound: InboundMail, *, treat_as_person: bool = False, sender: str = "",
           now: datetime | None = None) -> IngestResult:
     """Process a quarantined (or ignored) mail again from its raw bytes.
 
-    ``treat_as_person`` processes an auto-reply or bulk mail as if a person had written it.
+    ``treat_as_person`` processes an auto-reply or bulk mail as if a person had written it;
+    ``sender`` makes the ticket for that address (a mail without a usable From).
     """
     now = now or timezone.now()
     reprocessable = {State.QUARANTINED, State.NOISE, State.REFUSED, State.BOUNCE}
@@ -175,9 +194,13 @@ def rerun(inbound: InboundMail, *, treat_as_person: bool = False,
             if mail is None:
                 row.detail = problem
             else:
+                if sender:
+                    mail = dataclasses.replace(mail, sender=MailAddress(
+                        address=sender.strip().lower(), name=mail.from_name))
                 row.detail = ""
                 row.from_address, row.subject = mail.from_address[:320], mail.subject[:500]
-                process_mail(row, mail, row.mailbox, now, treat_as_person=treat_as_person)
+                process_mail(row, mail, row.mailbox, now,
+                             treat_as_person=treat_as_person or bool(sender))
             row.save()
         return _result(row)
     except TEMPORARY_ERRORS as error:

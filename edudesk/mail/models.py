@@ -104,6 +104,10 @@ class InboundMail(models.Model):
     ticket_message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True,
                                        related_name="inbound_mails", verbose_name=_("сообщение"))
     attempts = models.PositiveIntegerField(_("попыток обработки"), default=1)
+    # Another mail with other content already came under this Message-ID: this one is stored
+    # under "<Message-ID>#<content hash>" (some mailers reuse IDs; no mail is dropped).
+    reused_message_id = models.BooleanField(_("Message-ID уже был у другого письма"),
+                                            default=False)
     received_at = models.DateTimeField(_("получено"), default=timezone.now)
     processed_at = models.DateTimeField(_("обработано"), default=timezone.now)
 

@@ -97,6 +97,10 @@ class ParsedMail:
     html: str
     attachments: list[MailAttachment] = field(default_factory=list)
     forwarded: list[ParsedMail] = field(default_factory=list)
+    # "S/MIME" or "PGP" when the mail carries a signature (kept out of the attachments) …
+    signed: str = ""
+    # … or is encrypted, or signed opaquely, so its text cannot be read here.
+    encrypted: str = ""
 
     @property
     def from_address(self) -> str:
@@ -155,6 +159,8 @@ class _Body:
     forwarded: list[ParsedMail] = field(default_factory=list)
     # Text found only inside winmail.dat: used when the mail has no other body.
     fallback_plain: list[str] = field(default_factory=list)
+    signed: str = ""
+    encrypted: str = ""
 
     def absorb(self, other: _Body, *, text: bool = True) -> None:
         if text:
@@ -163,6 +169,8 @@ class _Body:
             self.fallback_plain.extend(other.fallback_plain)
         self.attachments.extend(other.attachments)
         self.forwarded.extend(other.forwarded)
+        self.signed = self.signed or other.signed
+        self.encrypted = self.encrypted or other.encrypted
 
 
 def _raw_headers(message: Message, name: str) -> list[str]:
@@ -274,6 +282,16 @@ def _leaf(part: Message, in_related: bool, depth: int, hint: str | None) -> _Bod
         return body
     if content_type in ("message/delivery-status", "text/rfc822-headers"):
         return body
+    if content_type in _SIGNATURE_TYPES or (
+            content_type == "application/octet-stream" and filename.lower() in _SIGNATURE_NAMES):
+        # A signature, not a file the sender attached: no refusal notice for it.
+        body.signed = "PGP" if "pgp" in content_type or filename.lower().endswith(".asc") else (
+            "S/MIME")
+        return body
+    if content_type in _SMIME_TYPES or filename.lower().endswith(".p7m"):
+        smime_type = (part.get_param("smime-type") or "").lower()
+        body.encrypted = "S/MIME" if smime_type != "signed-data" else "S/MIME signed-data"
+        return body
     if content_type in ("text/plain", "text/html") and disposition != "attachment" and not filename:
         (body.plain if content_type == "text/plain" else body.html).append(_part_text(part))
         return body
@@ -302,12 +320,37 @@ def _leaf(part: Message, in_related: bool, depth: int, hint: str | None) -> _Bod
     return body
 
 
+_SIGNATURE_TYPES = {"application/pkcs7-signature", "application/x-pkcs7-signature",
+                    "application/pgp-signature"}
+_SIGNATURE_NAMES = {"smime.p7s", "signature.asc"}
+_SMIME_TYPES = {"application/pkcs7-mime", "application/x-pkcs7-mime"}
+_PGP_ARMOR = re.compile(
+    r"^-----BEGIN PGP SIGNED MESSAGE-----\n(?:Hash: [^\n]*\n)*\n|"
+    r"^-----BEGIN PGP SIGNATURE-----\n.*?^-----END PGP SIGNATURE-----\n?",
+    re.MULTILINE | re.DOTALL,
+)
+_PGP_MESSAGE = re.compile(r"^-----BEGIN PGP MESSAGE-----$", re.MULTILINE)
+
+
+def _inline_pgp(text: str) -> tuple[str, str, str]:
+    """Text signed inline with PGP loses its armour; (text, signed, encrypted)."""
+    if _PGP_MESSAGE.search(text):
+        return text, "", "PGP"
+    if "-----BEGIN PGP SIGNED MESSAGE-----" not in text:
+        return text, "", ""
+    # Dash-escaped lines ("- -- ") are restored (RFC 4880 §7.1).
+    unarmoured = re.sub(r"^- ", "", _PGP_ARMOR.sub("", text), flags=re.MULTILINE)
+    return unarmoured, "PGP", ""
+
+
 def _walk(part: Message, depth: int, hint: str | None, in_related: bool = False) -> _Body:
     if depth > _MAX_NESTING:
         return _Body()
     if not part.is_multipart() or part.get_content_maintype() == "message":
         return _leaf(part, in_related, depth, hint)
     subtype = part.get_content_subtype()
+    if subtype == "encrypted":  # PGP/MIME (RFC 3156): a version part and the cipher text
+        return _Body(encrypted="PGP")
     children = [child for child in part.get_payload() if isinstance(child, Message)]
     body = _Body()
     if subtype == "alternative":
@@ -369,6 +412,7 @@ def _parse_message(message: Message, depth: int, raw: bytes | None = None) -> Pa
         text = html_to_text(html)
     if not text:
         text = "\n\n".join(chunk for chunk in body.fallback_plain if chunk.strip())
+    text, inline_signed, inline_encrypted = _inline_pgp(text)
     delivered_to = [
         a.address for a in _addresses(message, "Delivered-To", "X-Original-To", "Envelope-To")
     ]
@@ -391,6 +435,8 @@ def _parse_message(message: Message, depth: int, raw: bytes | None = None) -> Pa
         if html else "",
         attachments=attachments,
         forwarded=body.forwarded,
+        signed=body.signed or inline_signed,
+        encrypted=body.encrypted or inline_encrypted,
     )
 
 

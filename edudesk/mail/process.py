@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from edudesk.accounts.models import Service
@@ -47,6 +49,20 @@ def process_mail(row: InboundMail, mail: ParsedMail, mailbox: Mailbox | None, no
         # Decided before anything that could answer: machine mail never gets a reply.
         _machine_mail(row, mail, thread.ticket, now)
         return
+    if mail.encrypted:
+        # Nobody here can read it: kept whole for an administrator, never answered blindly.
+        row.state, row.ticket = State.QUARANTINED, thread.ticket
+        row.detail = _("Письмо зашифровано или подписано непрозрачной подписью (%(kind)s): его "
+                       "текст нельзя прочитать. Исходное письмо сохранено; попросите "
+                       "отправителя прислать его без шифрования.") % {"kind": mail.encrypted}
+        return
+    if not usable_sender(mail.from_address):
+        # Nobody to answer or to make the requester: an administrator or agent decides
+        # (run again, or make a ticket for an address they name).
+        row.state, row.ticket = State.QUARANTINED, thread.ticket
+        row.detail = _("В письме нет пригодного адреса отправителя (From); обработайте его "
+                       "повторно или создайте обращение от указанного адреса.")
+        return
     if _from_our_own_address(mail):
         # A forwarding loop: answering it would write to ourselves again and again.
         row.state, row.ticket = State.NOISE, thread.ticket
@@ -59,6 +75,15 @@ def process_mail(row: InboundMail, mail: ParsedMail, mailbox: Mailbox | None, no
             _hold(row, mail, thread.ticket, now)
         return
     _new_ticket(row, mail, service, mailbox, now, unknown_numbers=thread.unknown_numbers)
+
+
+def usable_sender(address: str) -> bool:
+    """An address a ticket can belong to and a reply can go to."""
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
 
 
 def add_held_mail(row: InboundMail, mail: ParsedMail, now: datetime) -> None:

@@ -543,7 +543,7 @@ CORPUS_BUILDERS = {
 }
 
 # Larger sets in sub-folders, one module each (``build()`` → path under corpus/ → bytes).
-CORPUS_SETS = ("corpus_autoreplies", "corpus_quoting", "corpus_charsets")
+CORPUS_SETS = ("corpus_autoreplies", "corpus_quoting", "corpus_charsets", "corpus_robust")
 
 
 def _on_the_wire(data: bytes) -> bytes:

@@ -59,3 +59,22 @@ def test_mailbox_admin_lists_mailboxes(admin_client, support_mailbox):
     page = admin_client.get(reverse("admin:mail_mailbox_changelist"))
     assert page.status_code == 200 and support_mailbox.address.encode() in page.content
     assert Mailbox.objects.count() == 1
+
+
+def test_admin_makes_a_ticket_of_a_mail_without_sender_for_the_address_named(
+    admin_client, support_mailbox, smtp_capture
+):
+    result = ingest(read_corpus_mail("robust/no_from.eml"), service=support_mailbox.service,
+                    source="test", mailbox=support_mailbox)
+    change = admin_client.get(reverse("admin:mail_inboundmail_change", args=[result.inbound_id]))
+    url = reverse("admin:mail_inboundmail_ticket_for_address", args=[result.inbound_id])
+    assert url.encode() in change.content
+
+    refused = admin_client.post(url, {"address": "не адрес"})
+    assert refused.status_code == 200 and Ticket.objects.count() == 0
+    assert "Введите правильный адрес электронной почты" in refused.content.decode()
+
+    admin_client.post(url, {"address": "a.smirnova@school5-tver.example"})
+    ticket = Ticket.objects.get()
+    assert ticket.requester.email == "a.smirnova@school5-tver.example"
+    assert InboundMail.objects.get().state == InboundMail.State.CREATED
