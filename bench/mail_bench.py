@@ -1,7 +1,12 @@
-"""Mail ingest benchmark: mails per second per consumer, parsing alone, ingest, and IMAP end to end.
+"""Mail ingest benchmark: parsing alone, ingest, IMAP end to end, LMTP, and piped mail.
 
     .venv/bin/python bench/mail_bench.py                      # SQLite (throw-away test database)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/edudesk_bench .venv/bin/python bench/mail_bench.py
+
+LMTP: mails per second through a real LMTP connection (aiosmtpd, one recipient per mail).
+Pipe: milliseconds per piped mail, each a separate process as the MTA starts it — the mail
+gate client (``deploy/mailgate.py`` posting to a running gunicorn) and ``manage.py
+receive_mail`` (the whole application started per mail).
 
 One consumer does what a Huey worker does: parse, store once in the ledger, run the intake
 pipeline (new tickets and replies), queue notifications (to a throw-away job queue), and,
@@ -11,8 +16,12 @@ end to end, fetch from a real dovecot and acknowledge (move) each mail after the
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import random
+import smtplib
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +37,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edudesk.settings")
 # SQLite queue, or with --redis a scratch Redis database (the scale-out queue).
 os.environ.setdefault("EDUDESK_VAR_DIR", tempfile.mkdtemp(prefix="edudesk-mail-bench-"))
 os.environ.pop("REDIS_URL", None)
+if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    # A file, not memory: the piped-mail processes and the gunicorn server open it too.
+    os.environ["DATABASE_TEST_NAME"] = str(Path(os.environ["EDUDESK_VAR_DIR"]) / "mail.sqlite3")
 if "--redis" in sys.argv:
     os.environ["REDIS_URL"] = sys.argv[sys.argv.index("--redis") + 1]
     os.environ["HUEY_NAME"] = "edudesk-mail-bench"
@@ -155,11 +167,96 @@ def bench_imap(count: int, mailbox) -> None:
            f"{stored / elapsed:,.1f} mails/s")
 
 
+def bench_lmtp(count: int, mailbox) -> None:
+    from bench.server import free_port
+    from edudesk.mail.lmtp import lmtp_controller
+
+    port = free_port()
+    controller = lmtp_controller("127.0.0.1", port)
+    controller.start()
+    # On the wire every line ends in CRLF (smtplib sends bytes as they are).
+    mails = [raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+             for raw in workload(count, [], seed=31)]
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
+    try:
+        began = time.perf_counter()
+        with smtplib.LMTP("127.0.0.1", port) as client:
+            for raw in mails:
+                client.sendmail("teacher@school.example", [mailbox.address], raw)
+        elapsed = time.perf_counter() - began
+    finally:
+        controller.stop()
+    report(f"LMTP (aiosmtpd, one connection, one recipient per mail), {count} mails: "
+           f"{count / elapsed:,.1f} mails/s ({elapsed * 1000 / count:.1f} ms/mail)")
+
+
+def _database_url(connection) -> str:
+    """The URL of the benchmark's (test) database, for other processes."""
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{name}"
+    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    return f"{base}/{name}"
+
+
+def _piped(command: list[str], mails: list[bytes], env: dict[str, str]) -> list[float]:
+    """Milliseconds per mail, one process per mail as the MTA's pipe(8) runs it."""
+    times = []
+    for raw in mails:
+        began = time.perf_counter()
+        done = subprocess.run(command, input=raw, env=env, capture_output=True, check=False)
+        times.append((time.perf_counter() - began) * 1000)
+        if done.returncode != 0:
+            raise RuntimeError(f"{command[:3]} exited {done.returncode}: {done.stderr[-500:]!r}")
+    return times
+
+
+def _figure(label: str, times: list[float]) -> None:
+    report(f"{label}, {len(times)} mails: {statistics.mean(times):,.0f} ms/mail "
+           f"(median {statistics.median(times):,.0f}, slowest {max(times):,.0f})")
+
+
+def bench_pipe(count: int, local_count: int, connection) -> None:
+    from bench.server import Server, free_port
+    from edudesk.mail.models import InboundMail
+
+    env = {**os.environ, "DATABASE_URL": _database_url(connection)}
+    env.pop("DATABASE_TEST_NAME", None)
+    secret = "mail-bench-secret"
+    log = RESULTS.with_name("mail_bench_gunicorn.log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    before = InboundMail.objects.count()
+    with Server({"DATABASE_URL": env["DATABASE_URL"], "EDUDESK_MAILGATE_SECRET": secret,
+                 "DATABASE_TEST_NAME": ""}, workers=2, log_path=log) as server:
+        gate = [sys.executable, "-S", "-E", str(REPO / "deploy" / "mailgate.py"),
+                "--url", f"http://127.0.0.1:{server.port}/mail/gate", "--service", "eschool"]
+        _piped(gate, workload(5, [], seed=41), {"EDUDESK_MAILGATE_SECRET": secret})  # warm-up
+        times = _piped(gate, workload(count, [], seed=43), {"EDUDESK_MAILGATE_SECRET": secret})
+    _figure("pipe through the mail gate (deploy/mailgate.py → gunicorn)", times)
+    # The client's own cost: start, read the mail, find the port closed, exit 75.
+    closed = [*gate[:4], "--url", f"http://127.0.0.1:{free_port()}/mail/gate", "--service", "x"]
+    startup = []
+    for raw in workload(10, [], seed=45):
+        began = time.perf_counter()
+        subprocess.run(closed, input=raw, capture_output=True, check=False)
+        startup.append((time.perf_counter() - began) * 1000)
+    _figure("mail gate client alone (start, no server, exit 75)", startup)
+    local = [sys.executable, str(REPO / "manage.py"), "receive_mail", "--service", "eschool"]
+    _figure("pipe into manage.py receive_mail (application started per mail)",
+            _piped(local, workload(local_count, [], seed=47), env))
+    stored = InboundMail.objects.count() - before
+    report(f"piped mails stored: {stored} of {count + local_count + 5}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mails", type=int, default=600, help="mails to ingest")
     parser.add_argument("--imap-mails", type=int, default=300, help="mails through dovecot")
     parser.add_argument("--parse-rounds", type=int, default=200)
+    parser.add_argument("--lmtp-mails", type=int, default=300, help="mails through LMTP")
+    parser.add_argument("--pipe-mails", type=int, default=50, help="mails through the mail gate")
+    parser.add_argument("--receive-mail-runs", type=int, default=10,
+                        help="mails piped into manage.py receive_mail (about a second each)")
     parser.add_argument("--redis", default="", help="queue jobs in this Redis, e.g. redis://127.0.0.1:6379/14")
     args = parser.parse_args()
 
@@ -185,6 +282,8 @@ def main() -> None:
         queue = "Redis" if os.environ.get("REDIS_URL") else "SQLite"
         report(f"database: {connection.vendor}; job queue: {queue}")
         bench_ingest(args.mails, mailbox)
+        bench_lmtp(args.lmtp_mails, mailbox)
+        bench_pipe(args.pipe_mails, args.receive_mail_runs, connection)
         if Path("/usr/sbin/dovecot").exists():
             bench_imap(args.imap_mails, mailbox)
         else:

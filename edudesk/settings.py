@@ -286,6 +286,8 @@ EDUDESK_MAIL_POLL_BATCH = env_int("EDUDESK_MAIL_POLL_BATCH", 200)
 # Seconds an IMAP poll may hold its mailbox before another consumer may take over.
 EDUDESK_MAIL_POLL_LEASE_SECONDS = env_int("EDUDESK_MAIL_POLL_LEASE_SECONDS", 300)
 EDUDESK_MAIL_IMAP_TIMEOUT = env_int("EDUDESK_MAIL_IMAP_TIMEOUT", 60)
+# Shared with deploy/mailgate.py (the MTA's pipe client); empty: POST /mail/gate is off.
+EDUDESK_MAILGATE_SECRET = env_str("EDUDESK_MAILGATE_SECRET", "")
 
 # --- Rate limits and request budgets (docs/security.md) -----------------------------------------
 # Defaults for every service; a service's own values are set in the admin (Security → защита).

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("support/", include("edudesk.portal.urls")),
+    path("mail/", include("edudesk.mail.urls")),
     path("", include("edudesk.ops.urls")),
 ]
 if settings.DEBUG:

@@ -4,6 +4,8 @@ Postfix (master.cf):  edudesk unix - n n - - pipe flags=Rq user=edudesk
     argv=/srv/edudesk/.venv/bin/python /srv/edudesk/manage.py receive_mail --service eschool
 Exit status: 0 once the mail is stored (or was already stored), 75 (EX_TEMPFAIL) when the
 database failed and nothing was stored, so the MTA retries; 64 (EX_USAGE) for a bad call.
+Each call starts the whole application (about a second); ``deploy/mailgate.py`` hands the
+mail to the running server instead and falls back to this command.
 """
 
 from __future__ import annotations
@@ -13,19 +15,11 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.db import InterfaceError, OperationalError
 
-from edudesk.accounts.models import Service
-from edudesk.mail.ingest import TemporaryFailure, ingest
-from edudesk.mail.models import Mailbox
+from edudesk.mail.ingest import TemporaryFailure
+from edudesk.mail.pipe import UnknownService, deliver_piped, describe, strip_mbox_separator
 
 EX_USAGE = 64
 EX_TEMPFAIL = 75
-
-
-def strip_mbox_separator(raw: bytes) -> bytes:
-    """Drop the "From sender date" line some MTAs put in front of the message."""
-    if raw.startswith(b"From "):
-        return raw.split(b"\n", 1)[1] if b"\n" in raw else b""
-    return raw
 
 
 class Command(BaseCommand):
@@ -40,14 +34,10 @@ class Command(BaseCommand):
         if not raw.strip():
             raise CommandError("no message on standard input", returncode=EX_USAGE)
         try:
-            target = Service.objects.filter(code=service).first()
-            if target is None:
-                raise CommandError(f"unknown service {service!r}", returncode=EX_USAGE)
-            box = Mailbox.objects.filter(service=target)
-            box = box.filter(address__iexact=mailbox).first() if mailbox else box.first()
-            result = ingest(raw, service=target, source="pipe", mailbox=box)
+            result = deliver_piped(raw, service=service, mailbox=mailbox, source="pipe")
+        except UnknownService as error:
+            raise CommandError(f"unknown service {service!r}", returncode=EX_USAGE) from error
         except (TemporaryFailure, OperationalError, InterfaceError) as error:
             raise CommandError(f"temporary failure, retry later: {error}",
                                returncode=EX_TEMPFAIL) from error
-        self.stdout.write(f"{result.state} {result.inbound_id}"
-                          + (" duplicate" if result.duplicate else ""))
+        self.stdout.write(describe(result))

@@ -1,0 +1,125 @@
+#!/usr/bin/python3 -SE
+"""edudesk mail gate: the MTA pipes one mail here, it goes to the running edudesk server.
+
+Starting the whole application for every piped mail (``manage.py receive_mail``) costs about a
+second; this client imports only a few standard modules and posts the message to
+``/mail/gate`` of the running server with a shared secret, as Request Tracker's rt-mailgate
+does. When the server cannot be reached it runs ``--fallback`` (local processing, e.g.
+``receive_mail``) or exits 75 so the MTA keeps the mail and retries.
+
+Postfix master.cf:
+    edudesk unix - n n - - pipe flags=Rq user=edudesk argv=/usr/bin/python3 -SE
+      /srv/edudesk/deploy/mailgate.py --url http://127.0.0.1:8000/mail/gate --service eschool
+      --secret-file /etc/edudesk/mailgate.secret
+      --fallback /srv/edudesk/.venv/bin/python /srv/edudesk/manage.py receive_mail --service eschool
+
+Exit status (sysexits): 0 stored (or stored before), 64 nothing to deliver or a bad call,
+75 not stored — the MTA retries (also for a wrong secret or an unknown service: a setting to
+fix, never a reason to bounce the sender's mail).
+
+Standard library only; no import of edudesk or Django.
+"""
+
+import http.client
+import os
+import subprocess
+import sys
+from urllib.parse import quote, urlsplit
+
+EX_OK, EX_USAGE, EX_TEMPFAIL = 0, 64, 75
+USAGE = ("usage: mailgate.py --url URL --service CODE [--mailbox ADDRESS] "
+         "(--secret-file PATH | EDUDESK_MAILGATE_SECRET) [--timeout SECONDS] "
+         "[--fallback COMMAND ARGS...]")
+
+
+class Unreachable(Exception):
+    """The server did not answer: try local processing."""
+
+
+def parse_arguments(argv):
+    """A hand-rolled parser: argparse alone would double this script's start-up."""
+    options = {"url": "", "service": "", "mailbox": "", "secret-file": "", "timeout": "60"}
+    fallback = []
+    index = 0
+    while index < len(argv):
+        name = argv[index]
+        if name == "--fallback":
+            fallback = argv[index + 1:]
+            break
+        key = name[2:] if name.startswith("--") else ""
+        if key not in options or index + 1 >= len(argv):
+            raise ValueError(f"unknown or incomplete option {name!r}")
+        options[key] = argv[index + 1]
+        index += 2
+    if not options["url"] or not options["service"]:
+        raise ValueError("--url and --service are required")
+    return options, fallback
+
+
+def read_secret(path):
+    if path:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read().strip()
+    return os.environ.get("EDUDESK_MAILGATE_SECRET", "").strip()
+
+
+def post(url, secret, service, mailbox, raw, timeout):
+    """(HTTP status, answer text); Unreachable when there was no HTTP answer."""
+    parts = urlsplit(url)
+    query = f"service={quote(service)}" + (f"&mailbox={quote(mailbox)}" if mailbox else "")
+    path = f"{parts.path or '/'}?{parts.query + '&' if parts.query else ''}{query}"
+    connection_class = (http.client.HTTPSConnection if parts.scheme == "https"
+                        else http.client.HTTPConnection)
+    connection = connection_class(parts.hostname, parts.port, timeout=timeout)
+    try:
+        connection.request("POST", path, body=raw, headers={
+            "Authorization": f"Bearer {secret}", "Content-Type": "message/rfc822",
+            "Content-Length": str(len(raw)), "User-Agent": "edudesk-mailgate"})
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace").strip()
+    except (OSError, http.client.HTTPException) as error:
+        raise Unreachable(str(error)) from error
+    finally:
+        connection.close()
+
+
+def run_fallback(command, raw):
+    if not command:
+        return EX_TEMPFAIL
+    try:
+        return subprocess.run(command, input=raw, check=False).returncode
+    except OSError as error:
+        print(f"mailgate: fallback failed: {error}", file=sys.stderr)
+        return EX_TEMPFAIL
+
+
+def main(argv=None, stdin=None):
+    try:
+        options, fallback = parse_arguments(sys.argv[1:] if argv is None else argv)
+        secret = read_secret(options["secret-file"])
+        timeout = float(options["timeout"])
+    except (ValueError, OSError) as error:
+        print(f"mailgate: {error}\n{USAGE}", file=sys.stderr)
+        return EX_USAGE if isinstance(error, ValueError) else EX_TEMPFAIL
+    raw = (stdin or sys.stdin.buffer).read()
+    if not raw.strip():
+        print("mailgate: no message on standard input", file=sys.stderr)
+        return EX_USAGE
+    try:
+        status, answer = post(options["url"], secret, options["service"], options["mailbox"],
+                              raw, timeout)
+    except Unreachable as error:
+        print(f"mailgate: server unreachable ({error}); "
+              + ("processing locally" if fallback else "the MTA will retry"), file=sys.stderr)
+        return run_fallback(fallback, raw)
+    if status == 200:
+        print(answer)
+        return EX_OK
+    print(f"mailgate: {status} {answer}", file=sys.stderr)
+    if status in (502, 504):  # a proxy in front of a stopped application
+        return run_fallback(fallback, raw)
+    return EX_USAGE if status == 400 else EX_TEMPFAIL
+
+
+if __name__ == "__main__":
+    sys.exit(main())
