@@ -1,6 +1,16 @@
 from django.urls import path
 
-from edudesk.desk.views import actions, auth, bulk, consultations, held_mail, queue, search, ticket
+from edudesk.desk.views import (
+    actions,
+    auth,
+    bulk,
+    consultations,
+    held_mail,
+    quarantine,
+    queue,
+    search,
+    ticket,
+)
 
 app_name = "desk"
 
@@ -29,6 +39,12 @@ urlpatterns = [
     path("t/<str:number>/split", actions.split, name="split"),
     path("t/<str:number>/link", actions.link, name="link"),
     path("consultations/", consultations.consultation_list, name="consultations"),
+    path("mail/quarantine", quarantine.quarantine_list, name="quarantine"),
+    path("mail/quarantine/<int:inbound_id>", quarantine.quarantine_text, name="quarantine_text"),
+    path("mail/quarantine/<int:inbound_id>/ticket", quarantine.quarantine_ticket,
+         name="quarantine_ticket"),
+    path("mail/quarantine/<int:inbound_id>/rerun", quarantine.quarantine_rerun,
+         name="quarantine_rerun"),
     path("consultations/callers", consultations.caller_search, name="callers"),
     path("consultations/callers/<int:pk>", consultations.caller_pick, name="caller_pick"),
     path("consultations/<int:pk>/convert", consultations.convert, name="convert"),
