@@ -116,7 +116,9 @@ def main(argv=None, stdin=None):
         print(answer)
         return EX_OK
     print(f"mailgate: {status} {answer}", file=sys.stderr)
-    if status in (502, 504):  # a proxy in front of a stopped application
+    if status in (413, 502, 504):
+        # A proxy in front of a stopped application, or a body above the server's request
+        # limit (EDUDESK_MAX_REQUEST_BYTES): local processing keeps even that mail whole.
         return run_fallback(fallback, raw)
     return EX_USAGE if status == 400 else EX_TEMPFAIL
 
