@@ -21,8 +21,8 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
-from email.header import decode_header
 
+from edudesk.mail.encoded_words import split_encoded_words
 from edudesk.mail.russian_text import RussianScore, score_russian
 
 # The code pages Russian text is written in, besides UTF-8.
@@ -334,19 +334,12 @@ def decode_header_value(value: str | None, hint: str | None = None) -> str:
     """
     if not value:
         return ""
-    # Unfold (RFC 5322 2.2.3) first: decode_header treats each physical line alone.
+    # Unfold (RFC 5322 2.2.3) first: an encoded word may be folded across lines.
     value = re.sub(r"\r?\n(?=[ \t])", "", str(value))
-    try:
-        parts = decode_header(value)
-    except (ValueError, LookupError):
-        return " ".join(repair_surrogates(value, hint).split())
-    pieces = []
-    for chunk, charset in parts:
-        if isinstance(chunk, str):
-            pieces.append(repair_surrogates(chunk, hint))
-        elif charset in (None, "unknown-8bit"):
-            # Text between encoded words; decode_header turned its escaped bytes into "\\udcXX".
-            pieces.append(repair_surrogates(chunk.decode("raw-unicode-escape"), hint))
+    texts = []
+    for piece in split_encoded_words(value):
+        if piece.is_word:
+            texts.append(decode_text(piece.data, piece.charset or hint))
         else:
-            pieces.append(decode_text(chunk, charset))
-    return " ".join("".join(pieces).split())
+            texts.append(repair_surrogates(piece.data, hint))
+    return " ".join("".join(texts).split())

@@ -241,3 +241,16 @@ def test_the_charset_of_an_html_document_is_read_from_its_head():
 def test_encoded_word_with_a_language_after_its_charset():
     value = "=?iso-8859-7*el?B?" + base64.b64encode("Όνομα αρχείου".encode("iso-8859-7")).decode() + "?="
     assert decode_header_value(value) == "Όνομα αρχείου"
+
+
+@pytest.mark.parametrize("value", [
+    "=?utf-8?B?0J/RgNC40LLQtdGC0?=",  # base64 cut one character too long (a truncating gateway)
+    "=?utf-8?B?0J/RgNC40LLQtdGC0?= [INC0000123]",
+    "=??B?0J/RgNC40LLQtdGC?=",  # no charset
+])
+def test_broken_encoded_words_are_decoded_as_far_as_they_go(value):
+    assert decode_header_value(value).startswith("Привет")
+
+
+def test_an_encoded_word_that_is_not_base64_at_all_stays_as_written():
+    assert decode_header_value("Re: =?utf-8?B?%%%?= журнал") == "Re: =?utf-8?B?%%%?= журнал"

@@ -242,3 +242,18 @@ def test_same_file_names_in_one_mail_are_told_apart():
                             cid=f"<{cid}>")
     assert [a.filename for a in parse_mail(mail.as_bytes()).attachments] == [
         "image.png", "image (2).png"]
+
+
+def test_a_broken_encoded_word_in_the_subject_name_and_file_name_does_not_stop_the_parse():
+    broken = "=?utf-8?B?0J/RgNC40LLQtdGC0?="
+    raw = (
+        f"From: {broken} <a.smirnova@school5-tver.example>\nTo: edu.support@eschool.example\n"
+        f"Subject: Re: {broken} [INC0000123]\nMessage-ID: <broken-word@school5-tver.example>\n"
+        "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\n"
+        "Content-Type: text/plain; charset=utf-8\n\nЖурнал\n--b\n"
+        f'Content-Type: image/png; name="{broken}.png"\n\nxx\n--b--\n'
+    ).encode()
+    mail = parse_mail(raw)
+    assert mail.subject.startswith("Re: Привет") and mail.subject.endswith("[INC0000123]")
+    assert mail.from_name.startswith("Привет")
+    assert mail.attachments[0].filename.startswith("Привет")
