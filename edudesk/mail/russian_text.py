@@ -100,6 +100,14 @@ def _pair_log_odds() -> dict[str, float]:
     return odds
 
 
+@functools.lru_cache(maxsize=65536)
+def _word_score(word: str) -> float:
+    """The letter-pair score of one lower-case word with its boundaries (words repeat: cached)."""
+    odds = _pair_log_odds()
+    padded = _BOUNDARY + word.replace("ё", "е") + _BOUNDARY
+    return sum(odds[padded[i : i + 2]] for i in range(len(padded) - 1))
+
+
 def _is_russian_letter(char: str) -> bool:
     return "а" <= char <= "я" or "А" <= char <= "Я" or char in "ёЁ"
 
@@ -111,16 +119,14 @@ def _word_case_is_odd(word: str) -> bool:
 
 def score_russian(text: str) -> RussianScore:
     """Score ``text`` as Russian; ASCII characters are neutral separators."""
-    odds = _pair_log_odds()
     total = 0.0
     pairs = letters = oddities = 0
     for token in _tokens(text):
         if token[0] == "word":
             _, word, in_latin_word = token
             letters += len(word)
-            padded = _BOUNDARY + word.lower().replace("ё", "е") + _BOUNDARY
-            total += sum(odds[padded[i : i + 2]] for i in range(len(padded) - 1))
-            pairs += len(padded) - 1
+            total += _word_score(word.lower())
+            pairs += len(word) + 1
             if len(word) > 1 and _word_case_is_odd(word):
                 total += _MIXED_CASE_WORD
                 oddities += 1
