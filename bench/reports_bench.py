@@ -118,9 +118,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=100_000, help="tickets")
     parser.add_argument("--runs", type=int, default=40, help="requests per measurement")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the seeded database of an earlier run; fold its facts again")
     args = parser.parse_args(argv)
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
-    recreate(url)
+    if not args.reuse:
+        recreate(url)
 
     import django
 
@@ -132,15 +135,21 @@ def main(argv=None) -> int:
 
     from edudesk.accounts.models import User
     from edudesk.reports.folding import fold
-    from edudesk.reports.models import DailyFigure
+    from edudesk.reports.models import DailyFigure, Fact
 
     rng = random.Random(5)
-    prepare_database()
-    base = create_base(Sizes(args.n), rng)
     now = datetime.now(UTC)
-    seed_tickets(base, args.n, now, rng)
     began = time.perf_counter()
-    facts = write_facts()
+    if args.reuse:
+        Fact.objects.update(folded=False)
+        DailyFigure.objects.all().delete()
+        facts = Fact.objects.count()
+    else:
+        prepare_database()
+        base = create_base(Sizes(args.n), rng)
+        seed_tickets(base, args.n, now, rng)
+        began = time.perf_counter()
+        facts = write_facts()
     written = time.perf_counter() - began
     began = time.perf_counter()
     fold(batch=50_000)

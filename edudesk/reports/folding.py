@@ -34,6 +34,8 @@ def figure_keys(fact: Fact):
 
 def fold(batch: int = BATCH) -> int:
     """Fold every fact not yet folded; returns how many were folded."""
+    if connection.vendor == "postgresql":
+        return _fold_in_database(batch)
     folded = 0
     while True:
         with transaction.atomic():
@@ -48,6 +50,48 @@ def fold(batch: int = BATCH) -> int:
             add_to_figures(sums)
             Fact.objects.filter(pk__in=[f.pk for f in facts]).update(folded=True)
             folded += len(facts)
+
+
+def _fold_in_database(batch: int) -> int:
+    """The same fold as one statement per batch on PostgreSQL: claim, mark, sum, upsert.
+
+    The facts are claimed and marked folded by the UPDATE … RETURNING, expanded into one
+    row per figure key (the totals and each dimension), summed and added to the figures in
+    key order, all in the statement's own transaction."""
+    fact, figure = Fact._meta.db_table, DailyFigure._meta.db_table
+    keys = "dim, value, service_id, metric, day, group_id, bucket"
+    sql = f"""
+        WITH batch AS (
+            UPDATE {fact} SET folded = true WHERE id IN (
+                SELECT id FROM {fact} WHERE NOT folded ORDER BY id LIMIT %s
+                FOR UPDATE SKIP LOCKED)
+            RETURNING *),
+        added AS (
+            INSERT INTO {figure} ({keys}, count)
+            SELECT d.dim, d.value, b.service_id, b.metric, b.day, b.group_id, b.bucket,
+                   SUM(b.count)
+            FROM batch b CROSS JOIN LATERAL (VALUES
+                ('', ''),
+                ('agent', CASE WHEN b.agent_id <> 0 THEN b.agent_id::text ELSE '' END),
+                ('channel', b.channel), ('category', b.category), ('priority', b.priority),
+                ('region', b.region),
+                ('organisation',
+                 CASE WHEN b.organisation_id <> 0 THEN b.organisation_id::text ELSE '' END)
+            ) AS d(dim, value)
+            GROUP BY 1, 2, 3, 4, 5, 6, 7
+            ORDER BY 1, 2, 3, 4, 5, 6, 7
+            ON CONFLICT ({keys}) DO UPDATE SET count = {figure}.count + excluded.count
+            RETURNING 0)
+        SELECT (SELECT COUNT(*) FROM batch), (SELECT COUNT(*) FROM added)"""
+    folded = 0
+    with connection.cursor() as cursor:
+        while True:
+            with transaction.atomic():
+                cursor.execute(sql, [batch])
+                claimed = cursor.fetchone()[0]
+            if not claimed:
+                return folded
+            folded += claimed
 
 
 def add_to_figures(sums: Counter) -> None:
