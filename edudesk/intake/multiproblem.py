@@ -1,9 +1,15 @@
 """«Одна заявка — одна проблема»: find several distinct problems in one request, and split them.
 
 A request is a candidate for splitting when it holds a numbered or bulleted list (one item per
-line, or inline «1) … 2) …») whose items read as separate problems: each says something is
-wrong (a negated verb, «ошибка», «не работает», «пропал» …), they do not repeat each other,
-and the list is not introduced as the steps to reproduce one problem.
+line, or inline «1) … 2) …»), or prose that counts or adds its problems («во-первых …
+во-вторых», «также», «кроме того», «и ещё», «помимо этого»), whose items read as separate
+problems or requests: each says something is wrong (a negated verb, «ошибка», «не работает»,
+«пропал» …) or asks for something («подскажите», «прошу», a question), they do not repeat each
+other — also not when only the people differ («у Ивановой … Также у Петрова …» is one fault
+reported for two people) — and the list is not introduced as the steps to reproduce one problem.
+A sentence that adds to the same problem («также пробовали в другом браузере — ошибка та же»,
+«также прикладываю скриншот») stays with it. Greetings and sign-offs («Здравствуйте», «С
+уважением, …», «Спасибо») are never items: each split ticket keeps them around its problem.
 """
 
 from __future__ import annotations
@@ -20,10 +26,12 @@ SAME_PROBLEM_SCORE = 0.6
 SUBJECT_LENGTH = 80
 
 _ITEM = re.compile(r"^(?P<indent>[ \t]*)(?:(?P<number>\d{1,2})[.)]|(?P<bullet>[-*•·—–]))\s+(?P<body>\S.*)$")
-# Inline items: «1) …» after a space or punctuation; «1. …» only after «:» or «;», because
-# «1. ноября» inside a sentence is a date, not an item.
+# Inline items: «1) …» after a space or punctuation; «1. …» only after «:» or «;», or after the
+# end of a sentence and before a capital letter, because «1. ноября» inside a sentence is a
+# date, not an item.
 _INLINE_NUMBER = re.compile(
     r"(?:(?:^|(?<=[\s;:,]))(?P<number>\d{1,2})\)|(?:^|(?<=[:;])\s*)(?P<dotted>\d{1,2})\.)\s+"
+    r"|(?:(?<=[.!?]\s)|^)(?P<sentence>\d{1,2})\.\s+(?=[А-ЯЁA-Z«\"])"
 )
 _STEPS_HEADING = re.compile(
     r"(шаг|порядок действий|последовательность|воспроизве|как повторить|что делаю|делаю так|"
@@ -34,10 +42,59 @@ _PROBLEM_WORDS = re.compile(
     r"(ошибк|не\s+работа|невозможно|нельзя|не\s+получается|не\s+удается|не\s+удаётся|пропал|"
     r"исчез|сбой|завис|неправильн|неверн|некорректн|пуст(ой|ая|ое)|белый экран|вылета|"
     r"не\s+отображ|не\s+открыва|не\s+сохраня|не\s+загружа|не\s+приход|не\s+виден|не\s+видн|"
-    r"долго|медленно|не\s+могу|не\s+может|не\s+могут)",
+    r"долго|медленно|не\s+могу|не\s+может|не\s+могут|\bвисит|жалу[ею]тся|(?:^|\s)нет\s+\w|"
+    r"(?:ч[её]рный|серый)\s+экран|\bвместо\b)",
     re.IGNORECASE,
 )
 _NEGATABLE = {"VERB", "INFN", "PRTS", "PRTF", "ADJS", "GRND"}
+# Asking for something is a request of its own, as a fault is.
+_REQUEST_WORDS = re.compile(
+    r"(подскаж|подсказать|прошу|просим|просьба|помогите|как\s+\w+|почему|где\s+\w+|можно\s+ли|"
+    r"нужн[оаы]?\b|необходимо|\?)",
+    re.IGNORECASE,
+)
+# A sentence that opens a further problem: counted («во-вторых») or added («также», «и ещё»).
+_ADDITION = re.compile(
+    r"^(?:во|в)-?\s?(?:первых|вторых|третьих|четвертых|четвёртых|пятых)\b[,:—–-]?\s*"
+    r"|^(?:перв(?:ый|ая|ое)|втор(?:ой|ая|ое)|трет(?:ий|ья|ье))(?:\s+вопрос|\s+проблема)?\s*[:—–-]\s*"
+    r"|^(?:а\s+|и\s+)?также\b[,:]?\s*"
+    r"|^кроме\s+того\b[,:]?\s*"
+    r"|^помимо\s+(?:этого|того)\b[,:]?\s*"
+    r"|^(?:и|а)\s+(?:ещё|еще)\b(?:\s+(?:один|одна|одно)\s+\w+)?[,:—–-]?\s*"
+    r"|^(?:ещё|еще)\s+(?:один|одна|одно)\s+(?:вопрос|проблема|момент)\b[,:—–-]?\s*",
+    re.IGNORECASE,
+)
+# What follows «также» adds to the same problem: the same fault again, what was tried, a file.
+_CONTINUATION = re.compile(
+    r"(^(?:он|она|оно|они|это|эта|этот|эти|там|тут)\b|\bт(?:а|от|о|у)\s+же\b|\bтак(?:ая|ой|ое|ую)\s+же\b|то\s+же\s+самое|тоже\b|аналогичн|"
+    r"\bпробовал|\bпопробовал|очистил|перезагру|уточнить|прикладыва|прилага|во\s+вложении|"
+    r"скриншот|снимок\s+экрана|по-прежнему|всё\s+равно|все\s+равно)",
+    re.IGNORECASE,
+)
+_GREETING = re.compile(
+    r"^(?:(?:здравствуйте|добрый\s+(?:день|вечер)|доброе\s+утро|доброго\s+времени\s+суток|привет)"
+    r"(?:,\s*(?:уважаем\w*\s+)?\w+(?:\s+\w+)?)?[.!,]?"
+    r"|уважаем\w*\s+[\w\s]{2,40}?[!.,])(?:\s+коллеги[!.,]?)?\s*",
+    re.IGNORECASE,
+)
+# Closing courtesies: a whole sentence or line of them is no problem of its own.
+_SIGN_OFF = re.compile(
+    r"^(?:(?:заранее\s+)?спасибо|благодарю|с\s+уважением|всего\s+доброго|хорошего\s+дня|"
+    r"жд[уеё]м\s+ответа|просим\s+(?:разобраться|помочь)|прошу\s+(?:разобраться|помочь)|"
+    r"помогите,?\s+пожалуйста|заранее\s+благодар)[\w\s,.!]*$",
+    re.IGNORECASE,
+)
+_SIGNATURE = re.compile(r"^(?:с\s+уважением|с\s+наилучшими\s+пожеланиями)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[«\"(]?[А-ЯЁA-Z0-9])")
+_LOGIN = re.compile(r"[a-z][a-z0-9_.-]*\d*[_\d][a-z0-9_.-]*|[\w.-]+@[\w.-]+", re.IGNORECASE)
+_INITIALS = re.compile(r"(?:[А-ЯЁ]\.){1,2}[А-ЯЁ]?")
+# Who has the problem, not what it is.
+_PERSON_WORDS = frozenset({
+    "у", "учителя", "учитель", "учительницы", "ученика", "ученицы", "ученик", "ученица", "слушателя",
+    "слушательницы", "слушатель", "слушательница", "преподавателя", "завуча", "директора",
+    "сотрудника", "сотрудницы", "её", "ее", "его", "брата", "сестры", "логин", "логином",
+    "под", "и", "также", "тоже", "для",
+})
 
 
 @dataclass(frozen=True)
@@ -59,18 +116,113 @@ class ProblemSplit:
 
 def detect_problems(text: str) -> ProblemSplit | None:
     """The request split into its problems, or None when it reads as one problem."""
-    split = _line_list(text) or _inline_list(text)
-    if split is None or len(split.items) < 2:
+    for split in (_line_list(text), _inline_list(text)):
+        if split is None or len(split.items) < 2 or _STEPS_HEADING.search(split.intro):
+            continue
+        if all(_reads_as_problem(item) or _asks(item) for item in split.items):
+            return split if _distinct(split.items) else None
+    split = _prose(text)
+    if split is not None and _distinct(split.items):
+        return split
+    return None
+
+
+def _distinct(items: tuple[str, ...]) -> bool:
+    """No two items describe the same fault (people's names and logins aside)."""
+    stripped = [_without_people(item) for item in items]
+    return all(similarity(first, second) < SAME_PROBLEM_SCORE
+               for index, first in enumerate(stripped) for second in stripped[index + 1 :])
+
+
+# --- prose: «во-первых … во-вторых», «также», «кроме того», «и ещё» ----------------------------
+
+def _prose(text: str) -> ProblemSplit | None:
+    intro, body, outro = _frame(text)
+    segments: list[str] = []
+    for sentence in _sentences(body):
+        marker = _ADDITION.match(sentence)
+        rest = sentence[marker.end():].strip() if marker else sentence
+        if marker and segments and not _CONTINUATION.search(rest):
+            segments.append(_capitalised(rest))
+        elif segments:
+            segments[-1] = f"{segments[-1]} {sentence}"
+        else:
+            segments.append(_capitalised(rest) if marker else sentence)
+    # A sentence that neither says something is wrong nor asks for anything adds to the previous one.
+    items: list[str] = []
+    lead: list[str] = []
+    for segment in segments:
+        says = _reads_as_problem(segment) or _asks(segment)
+        if items and not says:
+            items[-1] = f"{items[-1]} {segment}"
+        elif not items and not says:
+            lead.append(segment)  # «Есть два вопроса.»: an introduction, not an item
+        else:
+            items.append(segment)
+    intro = " ".join([intro, *lead]).strip()
+    if len(items) < 2 or not all(_reads_as_problem(item) or _asks(item) for item in items):
         return None
-    if _STEPS_HEADING.search(split.intro):
-        return None
-    if not all(_reads_as_problem(item) for item in split.items):
-        return None
-    for index, item in enumerate(split.items):
-        for other in split.items[index + 1 :]:
-            if similarity(item, other) >= SAME_PROBLEM_SCORE:
-                return None
-    return split
+    return ProblemSplit(intro=intro, items=tuple(items), outro=outro)
+
+
+def _frame(text: str) -> tuple[str, str, str]:
+    """(greeting, body, sign-off) of a request written as prose."""
+    body = " ".join(text.replace("\r\n", "\n").split("\n")).strip()
+    body = re.sub(r"\s+", " ", body)
+    greeting = _GREETING.match(body)
+    intro = greeting.group(0).strip() if greeting else ""
+    body = body[greeting.end():].strip() if greeting else body
+    body, outro = _cut_sign_off(body)
+    return intro, body, outro
+
+
+def _cut_sign_off(text: str) -> tuple[str, str]:
+    """The text without its closing courtesies, and those courtesies."""
+    sentences = _sentences(text)
+    cut = len(sentences)
+    while cut > 0 and _SIGN_OFF.match(sentences[cut - 1]):
+        cut -= 1
+    # «С уважением, Петрова Анна» — everything after the first sign-off formula is signature.
+    for index, sentence in enumerate(sentences[:cut]):
+        if _SIGNATURE.match(sentence):
+            cut = index
+            break
+    return " ".join(sentences[:cut]).strip(), " ".join(sentences[cut:]).strip()
+
+
+def _sentences(text: str) -> list[str]:
+    text = " ".join(text.split())
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def _capitalised(text: str) -> str:
+    text = text.lstrip(" ,:;—–-")
+    return text[:1].upper() + text[1:]
+
+
+def _asks(item: str) -> bool:
+    return bool(_REQUEST_WORDS.search(item)) and len(re.findall(r"\w+", item)) >= MIN_ITEM_WORDS
+
+
+def _without_people(item: str) -> str:
+    """The item without the names, logins and roles of the people it concerns."""
+    words = []
+    for word in re.findall(r"[\w.@-]+", item):
+        bare = word.strip(".-")
+        if _LOGIN.fullmatch(bare) or _INITIALS.fullmatch(bare):
+            continue
+        if bare[:1].isupper() and _is_person_name(bare):
+            continue
+        if bare.lower() in _PERSON_WORDS:
+            continue
+        words.append(word)
+    return " ".join(words)
+
+
+@lru_cache(maxsize=10_000)
+def _is_person_name(word: str) -> bool:
+    tag = morph_analyzer().parse(word)[0].tag
+    return bool({"Name", "Surn", "Patr"} & set(tag.grammemes))
 
 
 def _line_list(text: str) -> ProblemSplit | None:
@@ -82,7 +234,7 @@ def _line_list(text: str) -> ProblemSplit | None:
     previous_blank = False
     for line in lines:
         match = _ITEM.match(line)
-        if outro:
+        if outro or (items and not match and _SIGN_OFF.match(line.strip())):
             outro.append(line)
         elif match and (style is None or style == _style(match)):
             style = style or _style(match)
@@ -112,7 +264,7 @@ def _inline_list(text: str) -> ProblemSplit | None:
     markers = []
     expected = 1
     for match in _INLINE_NUMBER.finditer(text):
-        if int(match["number"] or match["dotted"]) == expected:
+        if int(match["number"] or match["dotted"] or match["sentence"]) == expected:
             markers.append(match)
             expected += 1
     if len(markers) < 2:
@@ -121,7 +273,9 @@ def _inline_list(text: str) -> ProblemSplit | None:
     for index, marker in enumerate(markers):
         end = markers[index + 1].start() if index + 1 < len(markers) else len(text)
         bodies.append(text[marker.end() : end].strip().rstrip(";,").strip())
-    return ProblemSplit(intro=text[: markers[0].start()].strip(), items=tuple(bodies), outro="")
+    last, outro = _cut_sign_off(bodies[-1])
+    bodies[-1] = last
+    return ProblemSplit(intro=text[: markers[0].start()].strip(), items=tuple(bodies), outro=outro)
 
 
 def _reads_as_problem(item: str) -> bool:

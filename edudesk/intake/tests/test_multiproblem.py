@@ -82,3 +82,53 @@ def test_subjects_are_short_first_lines():
     assert split.subjects()[0] == "Не открывается курс «Охрана труда» у слушателей"
     long = "1. " + "не работает " * 20 + "\n2. пропали оценки у всех учеников класса"
     assert len(detect_problems(long).subjects()[0]) <= 80
+
+
+def test_prose_counting_its_problems_is_split_without_the_courtesies():
+    text = ("Добрый день. Во-первых, у учителей не сохраняются оценки за 12 ноября. Во-вторых, в "
+            "дневнике родителей не отображается домашнее задание по русскому языку. Спасибо.")
+    split = detect_problems(text)
+    assert split.items == ("У учителей не сохраняются оценки за 12 ноября.",
+                           "В дневнике родителей не отображается домашнее задание по русскому языку.")
+    assert split.intro == "Добрый день." and split.outro == "Спасибо."
+
+
+def test_prose_adding_a_problem_with_also_besides_and_one_more_is_split():
+    for marker in ("Также", "Кроме того,", "И ещё:", "Помимо этого,"):
+        text = (f"Здравствуйте! Не открывается раздел «Контингент», белый экран. {marker} у директора "
+                "не отображаются отчёты, список пустой.\nС уважением, завуч Сидорова О.П.")
+        split = detect_problems(text)
+        assert split is not None and len(split.items) == 2, marker
+        assert split.outro == "С уважением, завуч Сидорова О.П."
+        assert split.items[1] == "У директора не отображаются отчёты, список пустой."
+
+
+def test_also_adding_to_the_same_problem_is_not_a_second_problem():
+    for addition in ("Также пробовали в другом браузере — ошибка та же.",
+                     "Также прикладываю скриншот назначения.",
+                     "Кроме того, оно не открывается и на планшете."):
+        text = f"Здравствуйте! Не загружается расписание уроков, висит загрузка. {addition}"
+        assert detect_problems(text) is None, addition
+
+
+def test_one_fault_reported_for_two_people_is_not_split():
+    text = ("Добрый день. Не открывается журнал у учителя Ивановой М.П. (логин ivanova_mp). "
+            "Также не открывается журнал у учителя Петрова С.С. (логин petrov_ss).")
+    assert detect_problems(text) is None
+    listed = "1. Не открывается журнал у Ивановой М.П.\n2. Не открывается журнал у Петрова С.С."
+    assert detect_problems(listed) is None
+
+
+def test_a_sign_off_right_after_the_last_item_is_not_part_of_it():
+    text = "1. Не открывается журнал 5А.\n2. Пропало расписание у 7Б класса.\nС уважением, Петрова"
+    split = detect_problems(text)
+    assert split.items[-1] == "Пропало расписание у 7Б класса."
+    assert split.outro == "С уважением, Петрова"
+    inline = "Проблемы: 1) не открывается журнал 5А; 2) пропали домашние задания у 7Б. Спасибо!"
+    assert detect_problems(inline).items[-1] == "пропали домашние задания у 7Б."
+
+
+def test_a_question_is_a_request_of_its_own():
+    text = ("Здравствуйте. 1. Не формируется отчёт ОО-1, выходит ошибка. "
+            "2. Прошу подсказать, как сменить классного руководителя в 6Г.")
+    assert len(detect_problems(text).items) == 2
