@@ -19,11 +19,12 @@ def _jobs_run_inline(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
     """Per-process caches keyed by ids: a rolled-back test sends no signal to empty them."""
+    from edudesk.intake.categorize import forget_models
     from edudesk.intake.services import forget_schemas
     from edudesk.sla.calendars import forget_calendars
     from edudesk.sla.policies import forget_policies
 
-    for forget in (forget_schemas, forget_calendars, forget_policies):
+    for forget in (forget_schemas, forget_models, forget_calendars, forget_policies):
         forget()
     yield
 

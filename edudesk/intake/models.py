@@ -109,3 +109,53 @@ class IntakeDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {', '.join(self.tickets)}"
+
+
+class CategoryExample(models.Model):
+    """A request's text and the category an agent gave it: what the category model learns from.
+
+    Recorded when an agent corrects (or confirms) the category edudesk suggested for a request
+    that came without one.
+    """
+
+    class Source(models.TextChoices):
+        CORRECTED = "corrected", _("исправлена специалистом")
+        CONFIRMED = "confirmed", _("подтверждена специалистом")
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+")
+    text = models.TextField()
+    category = models.CharField(max_length=40)
+    # What the model had suggested for it.
+    suggested = models.CharField(max_length=40, blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("пример категории")
+        verbose_name_plural = _("примеры категорий")
+        indexes = [models.Index(fields=["service", "created_at"])]
+        constraints = [models.UniqueConstraint(fields=["ticket"], name="intake_one_example_per_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.text[:60]}"
+
+
+class CategoryModel(models.Model):
+    """A service's trained category model (``intake.classifier``), stored as plain arrays."""
+
+    service = models.OneToOneField(Service, on_delete=models.CASCADE, related_name="+")
+    data = models.BinaryField()
+    categories = models.JSONField(default=list)
+    examples = models.PositiveIntegerField(default=0)
+    # The newest example it learned from: a newer one means it is due for retraining.
+    last_example_id = models.BigIntegerField(default=0)
+    trained_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("модель категорий")
+        verbose_name_plural = _("модели категорий")
+
+    def __str__(self) -> str:
+        return str(self.service)

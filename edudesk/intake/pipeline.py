@@ -16,8 +16,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from edudesk.accounts.services import find_or_create_contact, find_or_create_organisation
+from edudesk.intake import categorize
 from edudesk.intake.attachments import DEFAULT_POLICY, AcceptedImage, Upload, check_uploads
 from edudesk.intake.limits import oversized_text
+from edudesk.intake.multiproblem import detect_problems
 from edudesk.intake.schema import FormSchema
 from edudesk.intake.submission import Outcome, OutcomeKind, Submission
 from edudesk.intake.validation import (
@@ -43,6 +45,9 @@ REQUESTER_ATTRIBUTES = {
 # Schema fields that name a requester attribute directly.
 REQUESTER_FIELDS = {"region": "region", "city": "city"}
 FALLBACK_CATEGORY = "other"
+# Channels that register a request with several problems as one ticket, flagged for the agent.
+ONE_TICKET_CHANNELS = frozenset({Channel.EMAIL, Channel.API})
+PROBLEMS_KEY = "problems"
 
 
 @dataclass
@@ -71,7 +76,24 @@ def submit(submission: Submission) -> Outcome:
         return Outcome(OutcomeKind.REFUSED, errors=errors)
     if submission.ticket is not None:
         return _follow_up(submission)
+    _infer_category(submission)
     return register(submission, check(submission))
+
+
+def _infer_category(submission: Submission) -> None:
+    """A letter or an API call without a category is filed under the one its text reads as,
+    and registered like a letter: what that kind of problem needs is asked for."""
+    from edudesk.intake.services import schema_for
+
+    if not categorize.infers_category(submission.channel, submission.category):
+        return
+    suggestion = categorize.suggest(submission.service, schema_for(submission.service),
+                                    f"{submission.subject}\n{submission.description}")
+    if suggestion is not None:
+        submission.category, submission.category_suggestion = suggestion.category, suggestion
+        # The requester never chose a category: what it needs is asked for, not refused (an
+        # agent registering a caller's request is lenient anyway and asks the caller itself).
+        submission.register_incomplete = submission.register_incomplete or not _is_lenient(submission)
 
 
 def register(submission: Submission, checked: Checked) -> Outcome:
@@ -95,10 +117,36 @@ def register(submission: Submission, checked: Checked) -> Outcome:
             priority=submission.priority or Priority.NORMAL, fields=submission.fields,
             actor=actor, external_id=submission.external_id, body_html=submission.body_html,
             attachments=[new_attachment(image) for image in checked.images],
-            event_data=_refusals(checked.refused_files),
+            event_data={**_refusals(checked.refused_files), **_intake_findings(submission, checked)},
         )
+        if checked.missing and submission.register_incomplete:
+            # «Техподдержке требуется уточнение»: the registration notice lists what is missing.
+            tickets.request_clarification(ticket, actor=Actor.system(),
+                                          body=missing_text(checked.missing), missing=checked.missing)
+            ticket.refresh_from_db()
     return Outcome(OutcomeKind.CREATED, ticket=ticket, refused_files=checked.refused_files,
                    missing=checked.missing)
+
+
+def _intake_findings(submission: Submission, checked: Checked) -> dict:
+    """What the intake noticed about a new request, kept on its CREATED event for the desk and
+    the registration notice: the inferred category, and several problems in one request on the
+    channels that register such a request as one ticket (the web form and the widget offer the
+    split to the user before registering instead)."""
+    findings = {}
+    if submission.category_suggestion is not None:
+        findings[categorize.SUGGESTION_KEY] = submission.category_suggestion.as_data()
+    if submission.channel in ONE_TICKET_CHANNELS:
+        problems = detect_problems(submission.description)
+        if problems is not None:
+            findings[PROBLEMS_KEY] = list(problems.items)
+    return findings
+
+
+def missing_text(missing: list[str]) -> str:
+    items = "\n".join(f"- {label}" for label in missing)
+    return _("Чтобы специалист мог найти ошибку, не хватает данных:\n%(items)s\n"
+             "Ответьте, пожалуйста, на письмо и укажите их.") % {"items": items}
 
 
 def check(submission: Submission, schema: FormSchema | None = None) -> Checked:
@@ -142,6 +190,12 @@ def _values_and_context(schema: FormSchema, category: str, submission: Submissio
     context = {}
     specs = schema.fields_for(category) if schema.has_category(category) else schema.common
     who = submission.requester
+    if submission.category_suggestion is not None:
+        # A letter (or an API text) is prose: it stands for its inferred category's free-text
+        # fields (the steps, the details); the structured data it lacks is what gets asked.
+        for spec in schema.fields_for(category) if schema.has_category(category) else ():
+            if spec.type == "textarea" and not values.get(spec.key):
+                values[spec.key] = submission.description
     # The widget's verified token claims (keyed like the schema's context keys), when present.
     signed = submission.meta.get("signed_context") or {}
     for spec in specs:

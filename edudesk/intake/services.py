@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from edudesk.accounts.models import Contact, Service
 from edudesk.intake.attachments import AcceptedImage
@@ -241,3 +242,54 @@ def decide(draft: Draft, choice: str, contact: Contact | None) -> Decision:
                         [outcome.ticket.number for outcome in decision.outcomes], suggested)
         draft.delete()
     return decision
+
+
+# --- several problems in a letter or an API request: the agent's one-click split --------------
+
+
+@dataclasses.dataclass(frozen=True)
+class RegisteredProblems:
+    """The problems found in a request registered as one ticket (mail, API)."""
+
+    items: list[str]
+    texts: list[str]
+    subjects: list[str]
+    # Tickets already split off for them (empty until the agent splits).
+    split_into: list[str]
+
+
+def registered_problems(ticket: Ticket) -> RegisteredProblems | None:
+    from edudesk.intake.pipeline import PROBLEMS_KEY
+    from edudesk.tickets.events import EventKind
+
+    created = ticket.events.filter(kind=EventKind.CREATED).only("data").first()
+    items = list((created.data or {}).get(PROBLEMS_KEY) or []) if created else []
+    if len(items) < 2:
+        return None
+    found = detect_problems(ticket.description)
+    if found is not None and list(found.items) == items:
+        texts, subjects = found.ticket_texts(), found.subjects()
+    else:  # the detection changed since: split the items as they were found
+        texts, subjects = items, [item.split("\n")[0][:80] for item in items]
+    numbers = [(event.new or {}).get("ticket") for event in
+               ticket.events.filter(kind=EventKind.SPLIT_INTO).only("new")]
+    split_into = list(Ticket.objects.filter(number__in=numbers, description__in=texts[1:])
+                      .order_by("id").values_list("number", flat=True))
+    return RegisteredProblems(items, texts, subjects, split_into)
+
+
+def split_registered_problems(ticket: Ticket, actor: Actor) -> list[Ticket]:
+    """Each problem after the first becomes its own ticket (``tickets.split``: same requester,
+    data and priority, linked to this one, registered and told to the requester); the first
+    problem stays in this ticket."""
+    from edudesk.tickets.errors import InvalidOperation
+
+    problems = registered_problems(ticket)
+    if problems is None:
+        raise InvalidOperation(_("В обращении не найдено нескольких проблем."))
+    if problems.split_into:
+        raise InvalidOperation(_("Проблемы из этого обращения уже выделены: %(numbers)s.")
+                               % {"numbers": ", ".join(problems.split_into)})
+    with transaction.atomic():
+        return [tickets.split(ticket, actor=actor, text=text, subject=subject)
+                for text, subject in zip(problems.texts[1:], problems.subjects[1:], strict=True)]

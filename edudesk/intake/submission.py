@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from edudesk.accounts.models import Service
 from edudesk.tickets.models import Message, Ticket
@@ -56,6 +57,8 @@ class Submission:
     register_incomplete: bool = False
     # A follow-up written by an agent as an internal note (never shown to the customer).
     internal: bool = False
+    # Set by the pipeline: the category it inferred for a request that came without one.
+    category_suggestion: Any = None
 
 
 class OutcomeKind(StrEnum):

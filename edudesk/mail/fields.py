@@ -4,7 +4,8 @@ The seeds ask mail writers to list their data (region, full name, institution, l
 contacts, browser). A line ``Label: value`` whose label names a field of the service's
 form (in Russian or English, shortened as people do: «Логин инициатора» for «Логин
 пользователя инициатора заявки») fills that field; a phone number anywhere in the text
-fills the phone field.
+fills the phone field, and a browser named with its version («Яндекс Браузер 24.10») the
+browser field.
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ _LINE = re.compile(r"^\s*[-*•]?\s*([^:\n]{2,80}?)\s*[:—–]\s+(\S.*?)\s*$", 
 _WORD = re.compile(r"[0-9a-zа-яё]+")
 _STEM_LENGTH = 5
 _PHONE = re.compile(r"(?<!\d)(?:\+7|8)[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}(?!\d)")
+# A browser named with its version anywhere in the text: «Яндекс Браузер 24.10», «Chrome 120».
+_BROWSER = re.compile(
+    r"(?<![\w-])((?:google\s+)?chrome|хром|(?:mozilla\s+)?firefox|фаерфокс|файрфокс|"
+    r"(?:microsoft\s+)?edge|эдж|opera|опера|safari|сафари|"
+    r"(?:яндекс|yandex)[\s.]*(?:браузер|browser)?)\s*(?:версии\s+|v\.?\s*)?(\d+(?:\.\d+)*)",
+    re.IGNORECASE)
 # Words that carry no meaning in a label ("с указанием", "под которым").
 _STOP_STEMS = {"с", "в", "и", "на", "по", "для", "of", "the", "in", "under", "which"}
 
@@ -70,6 +77,11 @@ def fields_from_text(text: str, schema: FormSchema, category: str = "") -> dict[
         spec = _best_field(label, specs)
         if spec is not None and spec.key not in values:
             values[spec.key] = _choice_value(spec, value)
+    browser_spec = next((spec for spec in specs if spec.type == "browser"), None)
+    if browser_spec is not None and browser_spec.key not in values:
+        match = _BROWSER.search(text)
+        if match:
+            values[browser_spec.key] = match.group(0).strip()
     phone_spec = next((spec for spec in specs if spec.type == "phone"), None)
     if phone_spec is not None and phone_spec.key not in values:
         match = _PHONE.search(text)

@@ -177,12 +177,7 @@ def _new_ticket(row: InboundMail, mail: ParsedMail, service: Service, mailbox: M
         return
     ticket = outcome.ticket
     if mailbox is not None and mailbox.group_id and ticket.group_id != mailbox.group_id:
-        ticket = tickets.assign(ticket, actor=Actor.system(), group=mailbox.group, now=now)
-    if outcome.missing:
-        # «Техподдержке требуется уточнение»; the registration notice lists what is missing
-        # (mail.notifications decides it from this system request).
-        tickets.request_clarification(ticket, actor=Actor.system(), body=_missing_text(outcome),
-                                      missing=outcome.missing, now=now)
+        tickets.assign(ticket, actor=Actor.system(), group=mailbox.group, now=now)
 
 
 # --- building the submission ----------------------------------------------------------------
@@ -226,10 +221,6 @@ def _description(mail: ParsedMail) -> str:
     return "\n\n".join(part for part in parts if part.strip())
 
 
-def _missing_text(outcome: Outcome) -> str:
-    items = "\n".join(f"- {label}" for label in outcome.missing)
-    return _("Чтобы специалист мог найти ошибку, не хватает данных:\n%(items)s\n"
-             "Ответьте, пожалуйста, на письмо и укажите их.") % {"items": items}
 
 
 def _record_outcome(row: InboundMail, outcome: Outcome) -> None:

@@ -149,7 +149,9 @@ def test_two_consumers_polling_the_same_mailbox_store_each_mail_once(
 
     assert InboundMail.objects.count() == 12
     assert Ticket.objects.count() == 12
-    assert sorted(Ticket.objects.values_list("messages__external_id", flat=True)) == sorted(
+    # Each ticket's first message is its mail (a request for missing data may follow it).
+    assert sorted(Ticket.objects.filter(messages__author_contact__isnull=False)
+                  .values_list("messages__external_id", flat=True)) == sorted(
         f"n{n}.1795941667.4417@school5-tver.example" for n in range(12))
     assert inbox(dovecot, polled_mailbox) == []
     assert sum(r.stored for r in reports) <= 12
