@@ -9,6 +9,8 @@ from edudesk.desk.access import agent_required, get_ticket, ticket_scope
 from edudesk.desk.card import category_choices
 from edudesk.desk.forms import AssignForm, CategoryForm, NumberForm, PriorityForm, SplitForm
 from edudesk.desk.lookup import number_candidates
+from edudesk.intake import categorize
+from edudesk.intake.services import split_registered_problems
 from edudesk.tickets import services
 from edudesk.tickets.errors import DomainError
 from edudesk.tickets.types import Actor
@@ -79,6 +81,27 @@ def category(request, number: str):
     return _done(request, ticket, _("Категория изменена."),
                  lambda: services.set_category(ticket, form.cleaned_data["category"],
                                                actor=Actor.agent(request.user)))
+
+
+@agent_required
+@require_POST
+def confirm_category(request, number: str):
+    """The inferred category is right: the service's model learns it as an example."""
+    ticket = get_ticket(request.user, number)
+    categorize.record_example(ticket, ticket.category)
+    messages.success(request, _("Категория подтверждена."))
+    return redirect("desk:ticket", number=ticket.number)
+
+
+@agent_required
+@require_POST
+def split_problems(request, number: str):
+    """One ticket per problem found in a letter or API request that described several."""
+    ticket = get_ticket(request.user, number)
+    return _done(request, ticket,
+                 lambda created: _("Выделены отдельные обращения: %(numbers)s.")
+                 % {"numbers": ", ".join(t.number for t in created)},
+                 lambda: split_registered_problems(ticket, Actor.agent(request.user)))
 
 
 @agent_required

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from edudesk.desk import canned, card, clarification, presence, thumbnails, timeline
+from edudesk.desk import canned, card, clarification, findings, presence, thumbnails, timeline
 from edudesk.desk.access import agent_required, get_ticket
 from edudesk.desk.forms import (
     AssignForm,
@@ -89,6 +89,8 @@ def ticket_context(request, ticket, composer=None, conflict=None, errors=()) -> 
         if remaining is not None else "",
         "entries": entries,
         "field_rows": card.field_rows(ticket),
+        "category_finding": findings.category_finding(ticket),
+        "problems": findings.problems_finding(ticket),
         "other_tickets": card.other_tickets(ticket),
         "links": _linked_tickets(ticket),
         "composer": composer or composer_form(ticket, attachment_count=attachment_count,
