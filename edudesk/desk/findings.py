@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from edudesk.desk.card import category_choices
-from edudesk.intake.categorize import suggestion_of
-from edudesk.intake.services import RegisteredProblems, registered_problems
+from edudesk.intake.categorize import created_data, suggestion_of
+from edudesk.intake.services import registered_problems
 from edudesk.tickets.models import Ticket
 
 
@@ -29,8 +29,15 @@ class CategoryFinding:
         return self.current != self.suggested
 
 
-def category_finding(ticket: Ticket) -> CategoryFinding | None:
-    suggestion = suggestion_of(ticket)
+def findings(ticket: Ticket) -> dict:
+    """Both findings for the ticket page (one query when there are none)."""
+    data = created_data(ticket)
+    return {"category_finding": category_finding(ticket, data),
+            "problems": registered_problems(ticket, data)}
+
+
+def category_finding(ticket: Ticket, data: dict | None = None) -> CategoryFinding | None:
+    suggestion = suggestion_of(ticket, data)
     if not suggestion:
         return None
     choices = category_choices(ticket)
@@ -45,6 +52,3 @@ def category_finding(ticket: Ticket) -> CategoryFinding | None:
         others=[(key, label) for key, label in choices if key != ticket.category],
     )
 
-
-def problems_finding(ticket: Ticket) -> RegisteredProblems | None:
-    return registered_problems(ticket)

@@ -63,12 +63,17 @@ def suggest(service: Service, schema: FormSchema, text: str) -> Suggestion | Non
     return Suggestion(prediction.category, prediction.confidence, source)
 
 
-def suggestion_of(ticket: Ticket) -> dict | None:
-    """What was suggested when the ticket was registered (from its CREATED event), if anything."""
+def created_data(ticket: Ticket) -> dict:
+    """The data of the ticket's CREATED event: what the intake noticed when registering it."""
     from edudesk.tickets.events import EventKind
 
-    created = ticket.events.filter(kind=EventKind.CREATED).only("data").first()
-    return (created.data or {}).get(SUGGESTION_KEY) if created else None
+    data = ticket.events.filter(kind=EventKind.CREATED).values_list("data", flat=True).first()
+    return data or {}
+
+
+def suggestion_of(ticket: Ticket, data: dict | None = None) -> dict | None:
+    """What was suggested when the ticket was registered, if anything."""
+    return (created_data(ticket) if data is None else data).get(SUGGESTION_KEY)
 
 
 def record_example(ticket: Ticket, category: str) -> CategoryExample | None:

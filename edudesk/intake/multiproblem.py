@@ -138,37 +138,37 @@ def _distinct(items: tuple[str, ...]) -> bool:
 
 def _prose(text: str) -> ProblemSplit | None:
     intro, body, outro = _frame(text)
-    segments: list[str] = []
+    segments: list[list[str]] = []  # sentences of each part, a new part at each marker
     for sentence in _sentences(body):
         marker = _ADDITION.match(sentence)
-        rest = sentence[marker.end():].strip() if marker else sentence
-        if marker and segments and not _CONTINUATION.search(rest):
-            segments.append(_capitalised(rest))
+        rest = _capitalised(sentence[marker.end():]) if marker else sentence
+        if marker and (not segments or not _CONTINUATION.search(rest)):
+            segments.append([rest])
         elif segments:
-            segments[-1] = f"{segments[-1]} {sentence}"
+            segments[-1].append(sentence)
         else:
-            segments.append(_capitalised(rest) if marker else sentence)
-    # A sentence that neither says something is wrong nor asks for anything adds to the previous one.
+            segments.append([sentence])
+    # A part that neither says something is wrong nor asks for anything adds to the one before;
+    # before the first problem it is an introduction («Есть два вопроса.», «Регион: …» lines).
     items: list[str] = []
     lead: list[str] = []
-    for segment in segments:
+    for part in segments:
+        segment = " ".join(part)
         says = _reads_as_problem(segment) or _asks(segment)
         if items and not says:
             items[-1] = f"{items[-1]} {segment}"
         elif not items and not says:
-            lead.append(segment)  # «Есть два вопроса.»: an introduction, not an item
+            lead.extend(part)
         else:
             items.append(segment)
-    intro = " ".join([intro, *lead]).strip()
-    if len(items) < 2 or not all(_reads_as_problem(item) or _asks(item) for item in items):
+    if len(items) < 2:
         return None
-    return ProblemSplit(intro=intro, items=tuple(items), outro=outro)
+    return ProblemSplit(intro="\n".join([intro, *lead]).strip(), items=tuple(items), outro=outro)
 
 
 def _frame(text: str) -> tuple[str, str, str]:
     """(greeting, body, sign-off) of a request written as prose."""
-    body = " ".join(text.replace("\r\n", "\n").split("\n")).strip()
-    body = re.sub(r"\s+", " ", body)
+    body = text.replace("\r\n", "\n").strip()
     greeting = _GREETING.match(body)
     intro = greeting.group(0).strip() if greeting else ""
     body = body[greeting.end():].strip() if greeting else body
@@ -187,12 +187,13 @@ def _cut_sign_off(text: str) -> tuple[str, str]:
         if _SIGNATURE.match(sentence):
             cut = index
             break
-    return " ".join(sentences[:cut]).strip(), " ".join(sentences[cut:]).strip()
+    return "\n".join(sentences[:cut]).strip(), "\n".join(sentences[cut:]).strip()
 
 
 def _sentences(text: str) -> list[str]:
-    text = " ".join(text.split())
-    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+    """Sentences, a line break ending one too («Регион: …» lines, a signature)."""
+    return [" ".join(part.split()) for line in text.split("\n")
+            for part in _SENTENCE_END.split(line) if part.strip()]
 
 
 def _capitalised(text: str) -> str:

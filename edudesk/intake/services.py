@@ -258,12 +258,14 @@ class RegisteredProblems:
     split_into: list[str]
 
 
-def registered_problems(ticket: Ticket) -> RegisteredProblems | None:
+def registered_problems(ticket: Ticket, data: dict | None = None) -> RegisteredProblems | None:
+    """The problems found when the ticket was registered (``data``: its CREATED event's data,
+    when the caller has it)."""
+    from edudesk.intake.categorize import created_data
     from edudesk.intake.pipeline import PROBLEMS_KEY
     from edudesk.tickets.events import EventKind
 
-    created = ticket.events.filter(kind=EventKind.CREATED).only("data").first()
-    items = list((created.data or {}).get(PROBLEMS_KEY) or []) if created else []
+    items = list((created_data(ticket) if data is None else data).get(PROBLEMS_KEY) or [])
     if len(items) < 2:
         return None
     found = detect_problems(ticket.description)

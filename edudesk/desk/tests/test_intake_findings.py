@@ -63,7 +63,7 @@ def test_letter_with_several_problems_is_one_ticket_flagged_with_its_items(agent
     assert items[0] == "Не открывается журнал 5А класса по математике."
     assert len(items) == 3 and not any("Здравствуйте" in i or "уважением" in i for i in items)
     html = page(agent_client, ticket)
-    assert "В обращении, похоже, 3 проблемы" in html
+    assert "В обращении, похоже, несколько проблем (3)" in html
     assert "Разделить на отдельные обращения" in html
 
 
