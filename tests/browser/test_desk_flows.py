@@ -185,3 +185,31 @@ def test_an_agent_of_another_service_cannot_open_the_ticket(browser, live_server
     response = page.goto(f"{live_server.url}/desk/t/{ticket.number}/")
     assert response.status == 404
     context.close()
+
+
+def test_a_letter_with_several_problems_is_split_and_its_category_corrected_in_one_click(
+        desk, live_server, eschool, tmp_path):
+    """GIVEN a letter that describes two problems and came without a category
+    WHEN the agent opens it THEN the inferred category with its confidence and the problems
+    are shown; one click corrects the category, one click splits the problems."""
+    from edudesk.intake.pipeline import submit
+    from edudesk.intake.submission import RequesterData, Submission
+
+    text = ("Здравствуйте!\nВо-первых, в журнале 7Б не сохраняются оценки за 23 ноября, выходит "
+            "сообщение «Ошибка сохранения». Во-вторых, у родителей 5А в дневнике не отображается "
+            "домашнее задание.\nС уважением, Иванова М.П.")
+    ticket = submit(Submission(service=eschool, channel="email", description=text,
+                               requester=RequesterData(email="m.ivanova@school12.example"),
+                               register_incomplete=True)).ticket
+    for width in (1280, 390):
+        desk.set_viewport_size({"width": width, "height": 900})
+        desk.goto(f"{live_server.url}/desk/t/{ticket.number}/")
+        expect(desk.locator("#category-finding")).to_contain_text("уверенность")
+        expect(desk.locator("#problems-finding li")).to_have_count(2)
+        desk.screenshot(path=str(tmp_path / f"intake-findings-{width}.png"), full_page=True)
+    other = "Другое" if ticket.category != "other" else "Предложение по доработке платформы"
+    desk.click(f"#category-finding button:has-text('{other}')")
+    expect(desk.locator("#category-finding")).to_contain_text("специалист её исправил")
+    desk.click("text=Разделить на отдельные обращения")
+    expect(desk.locator("#problems-finding")).to_contain_text("Выделены в отдельные обращения")
+    assert Ticket.objects.count() == 2
