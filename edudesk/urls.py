@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from edudesk.api.api import api
 from edudesk.core import views as core_views
+from edudesk.reports.views_rating import rate_view
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("reports/", include("edudesk.reports.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("support/rate/<str:token>", rate_view, name="rate"),
     path("support/", include("edudesk.portal.urls")),
     path("mail/", include("edudesk.mail.urls")),
     path("", include("edudesk.ops.urls")),

@@ -98,6 +98,8 @@ DEFAULTS: dict[str, tuple[str, str]] = {
             "Здравствуйте{% if name %}, {{ name }}{% endif %}!\n\n"
             "Обращение {{ number }} «{{ subject }}» закрыто со статусом «{{ status }}».\n"
             "Если проблема повторится, ответьте на это письмо.\n\n"
+            "{% if rating_url %}Оцените, пожалуйста, решение — один щелчок, без входа:\n"
+            "{{ rating_url }}\n\n{% endif %}"
         ),
     ),
     Key.FILES_REFUSED: (

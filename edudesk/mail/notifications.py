@@ -173,7 +173,15 @@ def _status_changed(event: Event) -> Notice | None:
     if template is None:
         return None
     return Notice(template, Audience.PARTICIPANTS,
-                  context=lambda: {"status_meaning": str(MEANINGS[status])})
+                  context=lambda: {"status_meaning": str(MEANINGS[status]),
+                                   "rating_url": _rating_url(event.ticket, status)})
+
+
+def _rating_url(ticket, status: str) -> str:
+    """«Вопрос решён»: the customer is asked to rate the solution (reports/satisfaction.py)."""
+    from edudesk.reports.satisfaction import rating_url
+
+    return (rating_url(ticket) or "") if status == Status.RESOLVED else ""
 
 
 RULES: dict[str, Callable[[Event], Notice | None]] = {

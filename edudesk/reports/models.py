@@ -88,3 +88,39 @@ class SummarySubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.frequency}"
+
+
+class SatisfactionSetting(models.Model):
+    """Whether a service asks its customers to rate solved requests (on unless turned off)."""
+
+    service = models.OneToOneField("accounts.Service", on_delete=models.CASCADE,
+                                   related_name="satisfaction_setting", verbose_name=_("сервис"))
+    enabled = models.BooleanField(_("спрашивать оценку решения"), default=True)
+
+    class Meta:
+        verbose_name = _("оценка решения в сервисе")
+        verbose_name_plural = _("оценка решения в сервисах")
+
+    def __str__(self) -> str:
+        return str(self.service)
+
+
+class Rating(models.Model):
+    """The customer's rating of a solved request: 1–5 and a comment, one per ticket."""
+
+    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE,
+                                  related_name="rating", verbose_name=_("обращение"))
+    score = models.PositiveSmallIntegerField(_("оценка"))
+    comment = models.TextField(_("комментарий"), blank=True)
+    rated_at = models.DateTimeField(_("оценено"))
+    changed_at = models.DateTimeField(_("изменено"))
+    # A low rating waits for the supervisor until they mark it reviewed.
+    follow_up_done_at = models.DateTimeField(_("разобрано"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("оценка решения")
+        verbose_name_plural = _("оценки решений")
+        indexes = [models.Index(fields=["score", "follow_up_done_at"], name="rating_follow_up")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.score}"

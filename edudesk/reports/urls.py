@@ -1,6 +1,6 @@
 from django.urls import path
 
-from edudesk.reports import views
+from edudesk.reports import views, views_rating
 
 app_name = "reports"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("period/export", views.export_view, name="export"),
     path("period/tickets", views.tickets_view, name="tickets"),
     path("subscriptions", views.subscription_view, name="subscription"),
+    path("ratings/<int:pk>/reviewed", views_rating.rating_reviewed_view, name="rating_reviewed"),
 ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from edudesk.reports import board as board_module
-from edudesk.reports import drilldown, exports, pages
+from edudesk.reports import drilldown, exports, pages, satisfaction
 from edudesk.reports.access import report_services, supervisor_required
 from edudesk.reports.forms import ReportForm
 from edudesk.reports.metrics import KNOWN_METRICS
@@ -21,7 +21,8 @@ def board_view(request):
     services = report_services(request.user)
     now = timezone.now()
     context = {"board": board_module.build(services, now, timezone.localdate(now)),
-               "services": services}
+               "services": services,
+               "low_ratings": satisfaction.low_ratings([s.pk for s in services])}
     if request.htmx:
         return render(request, "reports/partials/board.html", context)
     return render(request, "reports/board.html", context)

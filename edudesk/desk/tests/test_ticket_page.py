@@ -214,8 +214,9 @@ def test_the_ticket_page_costs_the_same_queries_with_few_and_many_messages(agent
     # line and assignee; the presence mark (one upsert); messages,
     # screenshots, changes, SLA clocks, the requester's other tickets, links, the newest
     # change, agents and lines to assign, colleagues on the page, canned responses; what the
-    # intake noticed at registration (the «created» event's data)
-    assert few == 17
+    # intake noticed at registration (the «created» event's data); the customer's rating of
+    # the solution (reports)
+    assert few == 18
 
 
 def test_the_requester_card_shows_intake_fields_and_other_tickets(agent_client, error_ticket, teacher):

@@ -1,6 +1,6 @@
 from django import template
 
-from edudesk.reports import pages
+from edudesk.reports import pages, satisfaction
 
 register = template.Library()
 
@@ -13,3 +13,9 @@ def percent(share):
 @register.filter
 def minutes(value):
     return pages.minutes(value)
+
+
+@register.simple_tag
+def rating_url(ticket):
+    """The signed link the customer rates a solved request with (None if the service does not ask)."""
+    return satisfaction.rating_url(ticket)
