@@ -54,6 +54,8 @@ _UTF8_SEQUENCE = re.compile(
     rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
 )
 _EIGHT_BIT = bytes(range(0x80, 0x100))
+# Fewer valid multi-byte sequences than this, without Cyrillic, may be a code page by chance.
+_CONVINCING_UTF8 = 4
 # HTML mail without a MIME charset often names it in its head.
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _META_SCAN_BYTES = 4096
@@ -123,7 +125,7 @@ def decode(payload: bytes, declared: str | None = None) -> Decoded:
         if declared_text is not None and score_russian(_strict(sample, charset) or "").flawless:
             return Decoded(declared_text, charset, "declared")
     russian = _best_russian_reading(sample)
-    if utf8 is not None and not _russian_beats_utf8(russian):
+    if utf8 is not None and not _russian_beats_utf8(russian, sample):
         return utf8
     if charset in _OVERRIDABLE:
         kept = _declared_overridable(payload, sample, charset, russian)
@@ -215,10 +217,16 @@ def _has_cyrillic(text: str) -> bool:
     return any("\u0400" <= char <= "\u04ff" for char in text)
 
 
-def _russian_beats_utf8(russian: tuple[str, RussianScore] | None) -> bool:
-    """Short CP866 text can happen to be valid UTF-8 («рад» → U+0824): when the UTF-8 reading
-    has no Cyrillic and a code page reads as Russian, the Russian wins."""
-    return russian is not None and russian[1].is_russian
+def _russian_beats_utf8(russian: tuple[str, RussianScore] | None, sample: bytes) -> bool:
+    """Short CP866 text can happen to be valid UTF-8 («фио» → U+4A2E): when the UTF-8 reading
+    has no Cyrillic and a code page reads as Russian, the Russian wins. With only a few
+    multi-byte sequences to go on, a possibly Russian reading is enough."""
+    if russian is None:
+        return False
+    if russian[1].is_russian:
+        return True
+    return russian[1].possibly_russian and len(_UTF8_SEQUENCE.findall(sample)) < _CONVINCING_UTF8
+
 
 
 def _declared_overridable(

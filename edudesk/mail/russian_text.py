@@ -108,6 +108,14 @@ def _word_score(word: str) -> float:
     return sum(odds[padded[i : i + 2]] for i in range(len(padded) - 1))
 
 
+def _capital_inside_lower_text(text: str, word: str, start: int, end: int) -> bool:
+    """A lone capital between two lower-case words («зарегистрировано С обращение») is a dash
+    or a quote of another code page (initials are followed by a full stop)."""
+    return (len(word) == 1 and word.isupper() and start >= 2 and end + 1 < len(text)
+            and text[start - 1] == " " and text[start - 2].islower()
+            and text[end] == " " and text[end + 1].islower())
+
+
 def _is_russian_letter(char: str) -> bool:
     return "а" <= char <= "я" or "А" <= char <= "Я" or char in "ёЁ"
 
@@ -123,11 +131,13 @@ def score_russian(text: str) -> RussianScore:
     pairs = letters = oddities = 0
     for token in _tokens(text):
         if token[0] == "word":
-            _, word, in_latin_word = token
+            _, word, in_latin_word, start, end = token
             letters += len(word)
             total += _word_score(word.lower())
             pairs += len(word) + 1
-            if len(word) > 1 and _word_case_is_odd(word):
+            if (len(word) > 1 and _word_case_is_odd(word)) or _capital_inside_lower_text(
+                text, word, start, end
+            ):
                 total += _MIXED_CASE_WORD
                 oddities += 1
             if in_latin_word:
@@ -150,7 +160,7 @@ def _tokens(text: str):
             touches_latin = (start > 0 and _is_latin_letter(text[start - 1])) or (
                 end < length and _is_latin_letter(text[end])
             )
-            yield ("word", token, touches_latin)
+            yield ("word", token, touches_latin, start, end)
         elif token not in _TYPOGRAPHY or _glued_to_a_letter(text, match.start()):
             yield ("odd", token)
 

@@ -254,3 +254,20 @@ def test_broken_encoded_words_are_decoded_as_far_as_they_go(value):
 
 def test_an_encoded_word_that_is_not_base64_at_all_stays_as_written():
     assert decode_header_value("Re: =?utf-8?B?%%%?= журнал") == "Re: =?utf-8?B?%%%?= журнал"
+
+
+@pytest.mark.parametrize("declared", [None, "ibm866"])
+def test_short_cp866_that_happens_to_be_valid_utf8_stays_russian(declared):
+    payload = "- **фио** -".encode("cp866")
+    assert payload.decode("utf-8") != "- **фио** -"  # «фио» is also one valid UTF-8 character
+    assert decode_text(payload, declared) == "- **фио** -"
+
+
+def test_a_maccyrillic_dash_between_lower_case_words_is_not_read_as_a_capital():
+    text = "обращение зарегистрировано — обращение добавлено в очередь"
+    assert decode_text(text.encode("mac-cyrillic")) == text
+
+
+def test_real_utf8_chinese_is_not_taken_for_a_short_cp866_text():
+    assert decode_text("您好".encode()) == "您好"
+    assert decode_text("你好，谢谢".encode()) == "你好，谢谢"
