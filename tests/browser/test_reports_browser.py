@@ -82,3 +82,23 @@ def test_supervisor_finds_where_the_review_promise_was_broken_and_opens_those_ti
     with page.expect_download() as download:
         page.click("text=Скачать XLSX")
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_the_customer_rates_a_solved_request_from_the_link_without_signing_in(
+        browser, live_server, eschool, teacher, line1_agent):
+    from edudesk.reports.models import Rating
+    from edudesk.reports.satisfaction import rating_url
+
+    ticket = factories.ticket(eschool, teacher)
+    services.transition(ticket, "resolved", actor=Actor.agent(line1_agent))
+    path = "/support/rate/" + rating_url(ticket).rsplit("/", 1)[1]
+    page = browser.new_context(locale="ru-RU").new_page()
+
+    page.goto(f"{live_server.url}{path}")
+    page.check("input[name=score][value='2']")
+    page.fill("#id_comment", "Долго ждали ответа")
+    page.click("button[type=submit]:has-text('Отправить оценку')")
+
+    expect(page.locator("[role=status]")).to_contain_text("Спасибо")
+    _shot(page, "reports-rate")
+    assert Rating.objects.get(ticket=ticket).score == 2
