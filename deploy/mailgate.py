@@ -17,12 +17,11 @@ Exit status (sysexits): 0 stored (or stored before), 64 nothing to deliver or a 
 75 not stored — the MTA retries (also for a wrong secret or an unknown service: a setting to
 fix, never a reason to bounce the sender's mail).
 
-Standard library only; no import of edudesk or Django.
+Standard library only (socket, urllib.parse); no import of edudesk or Django.
 """
 
-import http.client
 import os
-import subprocess
+import socket
 import sys
 from urllib.parse import quote, urlsplit
 
@@ -64,28 +63,47 @@ def read_secret(path):
 
 
 def post(url, secret, service, mailbox, raw, timeout):
-    """(HTTP status, answer text); Unreachable when there was no HTTP answer."""
+    """(HTTP status, answer text); Unreachable when there was no HTTP answer.
+
+    HTTP/1.1 written by hand on a socket: http.client alone would triple the start-up
+    (it imports the email package and ssl); ssl is imported only for an https URL.
+    """
     parts = urlsplit(url)
+    https = parts.scheme == "https"
     query = f"service={quote(service)}" + (f"&mailbox={quote(mailbox)}" if mailbox else "")
     path = f"{parts.path or '/'}?{parts.query + '&' if parts.query else ''}{query}"
-    connection_class = (http.client.HTTPSConnection if parts.scheme == "https"
-                        else http.client.HTTPConnection)
-    connection = connection_class(parts.hostname, parts.port, timeout=timeout)
+    head = (f"POST {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+            f"Authorization: Bearer {secret}\r\nContent-Type: message/rfc822\r\n"
+            f"Content-Length: {len(raw)}\r\nConnection: close\r\n"
+            "User-Agent: edudesk-mailgate\r\n\r\n").encode("latin-1")
+    answer = b""
     try:
-        connection.request("POST", path, body=raw, headers={
-            "Authorization": f"Bearer {secret}", "Content-Type": "message/rfc822",
-            "Content-Length": str(len(raw)), "User-Agent": "edudesk-mailgate"})
-        response = connection.getresponse()
-        return response.status, response.read().decode("utf-8", "replace").strip()
-    except (OSError, http.client.HTTPException) as error:
+        with socket.create_connection((parts.hostname, parts.port or (443 if https else 80)),
+                                      timeout=timeout) as plain:
+            connection = plain
+            if https:
+                import ssl
+
+                connection = ssl.create_default_context().wrap_socket(
+                    plain, server_hostname=parts.hostname)
+            connection.sendall(head + raw)
+            while chunk := connection.recv(65536):
+                answer += chunk
+    except (OSError, UnicodeError) as error:
         raise Unreachable(str(error)) from error
-    finally:
-        connection.close()
+    status_line, _, rest = answer.partition(b"\r\n")
+    fields = status_line.split(b" ", 2)
+    if len(fields) < 2 or not fields[0].startswith(b"HTTP/") or not fields[1].isdigit():
+        raise Unreachable(f"no HTTP answer: {status_line[:80]!r}")
+    body = rest.partition(b"\r\n\r\n")[2]
+    return int(fields[1]), body.decode("utf-8", "replace").strip()
 
 
 def run_fallback(command, raw):
     if not command:
         return EX_TEMPFAIL
+    import subprocess  # only here: it costs start-up time on every mail otherwise
+
     try:
         return subprocess.run(command, input=raw, check=False).returncode
     except OSError as error:
