@@ -30,6 +30,17 @@ def mailbox_for_recipient(address: str) -> Mailbox | None:
     return Mailbox.objects.filter(exact | base).select_related("service").order_by("pk").first()
 
 
+def with_return_path(raw: bytes, envelope_sender: str) -> bytes:
+    """The mail as final delivery stores it: the envelope sender in a Return-Path on top
+    (RFC 5321 §4.4), so an empty one (``<>``: notifications, much spam) is seen as such."""
+    head = raw[:raw.find(b"\n\n") if b"\n\n" in raw else len(raw)].lower()
+    if head.startswith(b"return-path:") or b"\nreturn-path:" in head:
+        return raw
+    sender = envelope_sender.strip().strip("<>")
+    line_end = b"\r\n" if b"\r\n" in raw[:1000] else b"\n"
+    return b"Return-Path: <" + sender.encode("utf-8", "replace") + b">" + line_end + raw
+
+
 def _deliver(raw: bytes, recipients: list[str]) -> list[str]:
     """Store the mail for each recipient's mailbox; one LMTP status per recipient."""
     close_old_connections()
@@ -60,7 +71,7 @@ class EdudeskLmtpHandler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        raw = bytes(envelope.original_content)
+        raw = with_return_path(bytes(envelope.original_content), envelope.mail_from or "")
         statuses = await sync_to_async(_deliver)(raw, list(envelope.rcpt_tos))
         # LMTP (RFC 2033) answers once per accepted recipient.
         return "\r\n".join(statuses)

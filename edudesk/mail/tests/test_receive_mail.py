@@ -92,3 +92,23 @@ def test_lmtp_answers_each_recipient_and_stores_the_mail_once(support_mailbox, s
     assert (first, second) == (250, 250)
     assert InboundMail.objects.get().source == "lmtp"
     assert Ticket.objects.count() == 1
+
+
+def test_lmtp_mail_from_the_null_sender_is_kept_out_of_the_queue(support_mailbox, smtp_capture):
+    port = load_mail_test_module("servers").free_port()
+    controller = lmtp_controller("127.0.0.1", port)
+    controller.start()
+    raw = read_corpus_mail("koi8r_plain_8bit.eml")
+    try:
+        with smtplib.LMTP("127.0.0.1", port) as client:
+            client.sendmail("<>", [SUPPORT_ADDRESS], raw)
+            client.sendmail("a.smirnova@school5-tver.example", [SUPPORT_ADDRESS],
+                            read_corpus_mail("cp1251_quoted_printable.eml"))
+    finally:
+        controller.stop()
+    null, person = InboundMail.objects.order_by("id")
+    assert null.state == InboundMail.State.NOISE and null.detail == "Return-Path: <>"
+    assert bytes(null.raw) == b"Return-Path: <>\r\n" + raw
+    assert person.state == InboundMail.State.CREATED
+    assert bytes(person.raw).startswith(b"Return-Path: <a.smirnova@school5-tver.example>\r\n")
+    assert Ticket.objects.count() == 1
