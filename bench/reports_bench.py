@@ -120,9 +120,11 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=40, help="requests per measurement")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the seeded database of an earlier run; fold its facts again")
+    parser.add_argument("--measure-only", action="store_true",
+                        help="keep the seeded and folded database of an earlier run as it is")
     args = parser.parse_args(argv)
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
-    if not args.reuse:
+    if not (args.reuse or args.measure_only):
         recreate(url)
 
     import django
@@ -140,7 +142,9 @@ def main(argv=None) -> int:
     rng = random.Random(5)
     now = datetime.now(UTC)
     began = time.perf_counter()
-    if args.reuse:
+    if args.measure_only:
+        facts = Fact.objects.count()
+    elif args.reuse:
         Fact.objects.update(folded=False)
         DailyFigure.objects.all().delete()
         facts = Fact.objects.count()
@@ -154,11 +158,13 @@ def main(argv=None) -> int:
     began = time.perf_counter()
     fold(batch=50_000)
     folded = time.perf_counter() - began
+    if args.measure_only:
+        written = folded = 0.0
     analyse()
     lines = [f"{connection.vendor}: {args.n:,} tickets, {facts:,} facts, "
              f"{DailyFigure.objects.count():,} daily figures "
              f"(facts written in {written:.0f} s, folded in {folded:.0f} s)"]
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(User.objects.get(username="bench-agent"))  # a supervisor of every service
     today = now.date()
     year_ago = today - timedelta(days=365)

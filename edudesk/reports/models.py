@@ -61,6 +61,10 @@ class DailyFigure(models.Model):
                 fields=["dim", "value", "service_id", "metric", "day", "group_id", "bucket"],
                 name="uniq_daily_figure"),
         ]
+        indexes = [
+            # A report reads every metric of a slice over a range of days.
+            models.Index(fields=["dim", "value", "service_id", "day"], name="daily_figure_period"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.service_id}/{self.group_id} {self.dim}={self.value} {self.metric}"
