@@ -43,6 +43,8 @@ MAIL_FAILED_EVENT = "mail_failed"
 _REFERENCES_KEPT = 10
 _SEND_LEASE = timedelta(minutes=5)
 _MAX_RETRY_DELAY_SECONDS = 3600
+_STALLED_AFTER_SECONDS = 60
+_STALLED_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -306,8 +308,11 @@ def _record_failure(outbound: OutboundMail, error: Exception, now: datetime) -> 
     log.warning("mail %s to %s not sent (attempt %s): %s", outbound.pk, outbound.to_address,
                 outbound.attempts, detail)
     if outbound.attempts < mail_setting("EDUDESK_MAIL_SEND_ATTEMPTS"):
-        OutboundMail.objects.filter(pk=outbound.pk).update(last_error=detail, sending_until=None)
-        _enqueue_send(outbound.pk, delay=retry_delay(outbound.attempts))
+        delay = retry_delay(outbound.attempts)
+        # Held until the retry is due: neither the stalled-mail sweep nor another job sends early.
+        OutboundMail.objects.filter(pk=outbound.pk).update(
+            last_error=detail, sending_until=now + timedelta(seconds=delay))
+        _enqueue_send(outbound.pk, delay=delay)
         return OutboundMail.State.QUEUED
     with transaction.atomic():
         OutboundMail.objects.filter(pk=outbound.pk).update(
@@ -327,3 +332,22 @@ def resend(outbound: OutboundMail) -> None:
         state=OutboundMail.State.QUEUED, attempts=0, sending_until=None
     )
     transaction.on_commit(lambda: _enqueue_send(outbound.pk))
+
+
+def requeue_stalled(now: datetime | None = None) -> int:
+    """Queue again the mails whose job was lost; returns how many.
+
+    A mail is composed by a job and its sending job is queued after that commit, so a consumer
+    killed in between, or killed while sending, leaves it queued with nobody to send it. Mails
+    still in their first minute or held for a retry are left to their own job; a second job
+    for the same mail is harmless (the claim lets one of them send).
+    """
+    now = now or timezone.now()
+    grace = now - timedelta(seconds=_STALLED_AFTER_SECONDS)
+    stalled = list(OutboundMail.objects.filter(
+        Q(sending_until__isnull=True, created_at__lt=grace) | Q(sending_until__lt=grace),
+        state=OutboundMail.State.QUEUED,
+    ).order_by("id").values_list("pk", flat=True)[:_STALLED_BATCH])
+    for outbound_id in stalled:
+        _enqueue_send(outbound_id)
+    return len(stalled)

@@ -32,3 +32,11 @@ def send_outbound_job(outbound_id: int) -> None:
     from edudesk.mail.outbound import send_outbound
 
     send_outbound(outbound_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def requeue_stalled_outbound_job() -> None:
+    """Every minute: queue again the mails whose sending job a killed consumer lost."""
+    from edudesk.mail.outbound import requeue_stalled
+
+    requeue_stalled()

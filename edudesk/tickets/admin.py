@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from edudesk.tickets.models import Attachment, Consultation, Event, Message, Ticket
+from edudesk.tickets import outbox
+from edudesk.tickets.models import Attachment, Consultation, Event, Message, PendingEffect, Ticket
 
 
 class MessageInline(admin.TabularInline):
@@ -39,6 +41,24 @@ class EventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PendingEffect)
+class PendingEffectAdmin(admin.ModelAdmin):
+    """After-commit work not finished yet; failed entries wait here for an administrator."""
+
+    list_display = ["event", "handlers", "attempts", "failed", "run_after", "last_error"]
+    list_filter = ["failed"]
+    raw_id_fields = ["event"]
+    readonly_fields = [f.name for f in PendingEffect._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Повторить"))
+    def retry(self, request, queryset):
+        outbox.retry_failed(queryset.values_list("pk", flat=True))
 
 
 @admin.register(Consultation)

@@ -4,18 +4,22 @@ Two kinds of subscriber, registered from each app's ``AppConfig.ready``:
 
 * ``subscribe_in_transaction(fn)``: ``fn(event)`` runs inside the transaction that wrote the
   event. Only for state that must be consistent with the change (SLA clocks, search rows).
-* ``subscribe(fn, kinds=...)``: ``fn(event)`` runs later in a Huey job, one job per handler
-  and event of the kinds it names, after the transaction commits (mail, search indexing,
-  webhooks). Naming the kinds keeps the queue free of jobs that would do nothing. Handlers
-  must be idempotent: a job may run again after a failure.
+* ``subscribe(fn, kinds=...)``: ``fn(event)`` runs later in the job consumer, after the
+  transaction commits (mail, search indexing, webhooks), for events of the kinds it names.
+  The work is durable: it is written to the outbox (``tickets/outbox.py``) in the same
+  transaction as the event, dispatched after the commit (one job per transaction) and
+  dispatched again by a periodic sweep until every handler has returned; a handler that
+  raises is retried with a growing delay. Handlers run at least once, so they must be
+  idempotent (check what they already did, as ``mail.notifications`` and ``search.indexing``
+  do). Naming the kinds keeps the outbox free of work that would do nothing.
 """
 
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 
-from django.db import transaction
 from django.utils import timezone
 
+from edudesk.tickets import outbox
 from edudesk.tickets.models import Event, Ticket
 from edudesk.tickets.types import Actor
 
@@ -107,13 +111,4 @@ def _notify(events: list[Event]) -> None:
     for event in events:
         for fn in list(_in_transaction):
             fn(event)
-        names = _handlers_for(event.kind)
-        if names:
-            transaction.on_commit(lambda event_id=event.pk, names=names: _enqueue(event_id, names))
-
-
-def _enqueue(event_id: int, names: list[str]) -> None:
-    from edudesk.tickets.tasks import run_event_handler
-
-    for name in names:
-        run_event_handler(name, event_id)
+    outbox.write(events, _handlers_for)

@@ -273,3 +273,35 @@ class TicketLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} → {self.target_id}"
+
+
+class PendingEffect(models.Model):
+    """The transactional outbox: after-commit work an event still owes (mail, search, webhooks).
+
+    Written in the same transaction as its event, so a process that dies after the commit
+    cannot lose it; deleted once every handler named in ``handlers`` has run. A periodic sweep
+    dispatches again what is not finished (see ``tickets/outbox.py``).
+    """
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="pending_effect")
+    # Names of the subscribers (events.handler_name) that have not run yet.
+    handlers = models.JSONField(default=list)
+    attempts = models.PositiveIntegerField(default=0)
+    # The sweep leaves the entry alone until then: the after-commit dispatch's grace period,
+    # then the back-off after a failure.
+    run_after = models.DateTimeField(default=timezone.now)
+    # A dispatch in progress holds the entry until then (claimed by a conditional UPDATE).
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # Given up after too many failures: kept for an administrator to look at and retry.
+    failed = models.BooleanField(default=False)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("отложенное действие")
+        verbose_name_plural = _("отложенные действия")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["failed", "run_after"], name="pending_effect_due")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {', '.join(self.handlers)}"

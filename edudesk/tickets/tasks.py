@@ -1,23 +1,21 @@
-"""Huey jobs of the ticket domain."""
+"""Huey jobs of the ticket domain: running the outbox (tickets/outbox.py)."""
 
-import logging
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from huey.contrib.djhuey import db_task
-
-from edudesk.tickets import events
-from edudesk.tickets.models import Event
-
-log = logging.getLogger(__name__)
+from edudesk.tickets import outbox
 
 
-@db_task(retries=5, retry_delay=30)
-def run_event_handler(name: str, event_id: int) -> None:
-    """Run one after-commit subscriber for one event (retried on failure, never skipped)."""
-    handler = events.after_commit_handler(name)
-    if handler is None:
-        log.error("event handler %s is not registered; event %s left unhandled", name, event_id)
-        return
-    event = Event.objects.select_related("ticket", "ticket__service").filter(pk=event_id).first()
-    if event is None:
-        return
-    handler(event)
+@db_task()
+def dispatch_effects_job(entry_ids: list[int]) -> None:
+    """Run the after-commit handlers one transaction (or one sweep) left in the outbox.
+
+    No Huey retries: a failure stays in the outbox, where the sweep retries it with back-off.
+    """
+    outbox.dispatch(entry_ids)
+
+
+@db_periodic_task(crontab(minute="*"))
+def effects_sweep() -> None:
+    """Every minute: dispatch again what a killed process or a failure left unfinished."""
+    outbox.sweep()

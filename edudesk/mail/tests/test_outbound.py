@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from edudesk.mail.ingest import ingest
 from edudesk.mail.models import MailTemplate, OutboundMail
-from edudesk.mail.outbound import retry_delay, send_outbound
+from edudesk.mail.outbound import requeue_stalled, retry_delay, send_outbound
 from edudesk.mail.tests.conftest import TEACHER_ADDRESS, load_mail_test_module, read_corpus_mail
 from edudesk.testing import factories
 from edudesk.tickets import services as tickets
@@ -134,7 +137,11 @@ def test_undeliverable_mail_is_retried_with_growing_delays_then_marked_failed_on
     assert "ConnectionRefusedError" in outbound.last_error
 
     assert send_outbound(outbound.pk) == OutboundMail.State.QUEUED
-    assert send_outbound(outbound.pk) == OutboundMail.State.FAILED
+    assert OutboundMail.objects.get().attempts == 1, "held until its retry is due"
+    later = timezone.now() + timedelta(seconds=retry_delay(1) + 1)
+    assert send_outbound(outbound.pk, now=later) == OutboundMail.State.QUEUED
+    later += timedelta(seconds=retry_delay(2) + 1)
+    assert send_outbound(outbound.pk, now=later) == OutboundMail.State.FAILED
     [failure] = Event.objects.filter(ticket=ticket, kind="mail_failed")
     assert failure.data["to"] == TEACHER_ADDRESS
     assert [retry_delay(n) for n in (1, 2, 3, 10)] == [30, 60, 120, 3600]
@@ -173,3 +180,38 @@ def test_everyone_who_writes_in_the_ticket_receives_the_agents_answer(
     answers = [m for m in smtp_capture.messages() if "Исправлено." in plain(m)]
     assert sorted(str(m["To"]) for m in answers) == [
         TEACHER_ADDRESS, "e.kuznetsova@school5-tver.example"]
+
+
+def test_mail_whose_sending_job_was_lost_is_sent_by_the_sweep(eschool, teacher, smtp_capture,
+                                                              monkeypatch):
+    """The consumer died after composing the acknowledgment and before queueing its delivery."""
+    from edudesk.mail import outbound as outbound_module
+
+    monkeypatch.setattr(outbound_module, "_enqueue_send", lambda *args, **kwargs: None)
+    factories.ticket(eschool, teacher)
+    mail = OutboundMail.objects.get()
+    monkeypatch.undo()
+    assert requeue_stalled(timezone.now()) == 0, "a fresh mail is left to its own job"
+
+    assert requeue_stalled(timezone.now() + timedelta(minutes=2)) == 1
+    assert OutboundMail.objects.get(pk=mail.pk).state == OutboundMail.State.SENT
+    assert len(smtp_capture.received) == 1
+    assert requeue_stalled(timezone.now() + timedelta(minutes=2)) == 0
+
+
+def test_mail_held_by_a_killed_sender_is_sent_once_its_lease_ends(eschool, teacher, smtp_capture,
+                                                                  monkeypatch):
+    from edudesk.mail import outbound as outbound_module
+
+    monkeypatch.setattr(outbound_module, "_enqueue_send", lambda *args, **kwargs: None)
+    factories.ticket(eschool, teacher)
+    mail = OutboundMail.objects.get()
+    assert outbound_module._claim(mail.pk, timezone.now()) is not None  # then the consumer died
+    monkeypatch.undo()
+    assert requeue_stalled(timezone.now() + timedelta(minutes=2)) == 0, "the lease still holds"
+
+    # Seven minutes later: the five-minute lease ended two minutes ago.
+    OutboundMail.objects.filter(pk=mail.pk).update(sending_until=timezone.now() - timedelta(minutes=2))
+    assert requeue_stalled(timezone.now()) == 1
+    assert OutboundMail.objects.get(pk=mail.pk).state == OutboundMail.State.SENT
+    assert len(smtp_capture.received) == 1

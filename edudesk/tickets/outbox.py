@@ -1,0 +1,182 @@
+"""The transactional outbox: after-commit work is written with its event and runs until done.
+
+Steps, for every event that has after-commit subscribers (``events.subscribe``):
+
+1. ``write(events)`` inserts one ``PendingEffect`` per event, in the transaction that writes
+   the events: the change and the work it owes commit together or not at all.
+2. After the commit, one job per transaction (``dispatch_effects_job``) gets the ids of the
+   entries that transaction wrote.
+3. The job claims each entry with a conditional UPDATE (a lease), runs the handlers still
+   named in it, crosses each off as it succeeds and deletes the entry when none is left.
+   A failing handler leaves the entry for the sweep, which retries it with a growing delay;
+   after ``MAX_ATTEMPTS`` the entry is marked failed for an administrator.
+4. ``sweep()`` (every minute, from the job consumer) dispatches again every entry whose
+   grace period or back-off is over and that no live dispatch holds: the job lost with a web
+   process killed between commit and enqueue, the job lost with a consumer killed mid-work.
+
+Handlers therefore run at least once and must be idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from edudesk.tickets.models import Event, PendingEffect
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+_MAX_RETRY_DELAY_SECONDS = 3600
+_SWEEP_BATCH = 500
+_JOB_BATCH = 100
+
+# Entry ids written by the current thread's open transaction, dispatched together after commit.
+_written = threading.local()
+
+
+def lease_seconds() -> int:
+    return getattr(settings, "EDUDESK_EFFECTS_LEASE_SECONDS", 300)
+
+
+def grace_seconds() -> int:
+    """How long the sweep leaves a fresh entry to its after-commit dispatch."""
+    return getattr(settings, "EDUDESK_EFFECTS_GRACE_SECONDS", 60)
+
+
+def write(events: Iterable[Event], handlers_of) -> None:
+    """Record the after-commit work of `events` in the current transaction.
+
+    `handlers_of(kind)` names the subscribers of a kind; events nobody subscribes to owe nothing.
+    """
+    now = timezone.now()
+    run_after = now + timedelta(seconds=grace_seconds())
+    entries = [PendingEffect(event_id=event.pk, handlers=names, run_after=run_after, created_at=now)
+               for event in events if (names := handlers_of(event.kind))]
+    if not entries:
+        return
+    entries = PendingEffect.objects.bulk_create(entries)
+    if not _dispatch_registered():
+        _written.ids = []  # what an earlier, rolled-back transaction wrote is gone
+    _written.ids.extend(entry.pk for entry in entries)
+    # Registered once per write: a savepoint rolled back drops its own callback, not the others.
+    transaction.on_commit(_dispatch_written)
+
+
+def _dispatch_registered() -> bool:
+    """Whether the open transaction still holds a dispatch callback (a rollback discards it)."""
+    return getattr(_written, "ids", None) is not None and any(
+        entry[1] is _dispatch_written for entry in transaction.get_connection().run_on_commit)
+
+
+def _dispatch_written() -> None:
+    """After commit: one job for every entry the transaction wrote (the first callback wins)."""
+    ids = getattr(_written, "ids", None)
+    _written.ids = None
+    if ids:
+        _enqueue(list(dict.fromkeys(ids)))
+
+
+def _enqueue(ids: list[int]) -> None:
+    from edudesk.tickets.tasks import dispatch_effects_job
+
+    for start in range(0, len(ids), _JOB_BATCH):
+        dispatch_effects_job(ids[start:start + _JOB_BATCH])
+
+
+def dispatch(ids: Iterable[int], now: datetime | None = None) -> int:
+    """Run the pending handlers of these entries; returns how many entries were finished.
+
+    An entry another dispatch holds, or already finished, is skipped. Missing ids (an entry of
+    a transaction that was rolled back) are ignored.
+    """
+    finished = 0
+    for entry_id in ids:
+        if _run_entry(entry_id, now or timezone.now()):
+            finished += 1
+    return finished
+
+
+def _claim(entry_id: int, now: datetime) -> PendingEffect | None:
+    claimed = PendingEffect.objects.filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now), pk=entry_id, failed=False,
+    ).update(lease_until=now + timedelta(seconds=lease_seconds()), attempts=F("attempts") + 1)
+    if not claimed:
+        return None
+    return PendingEffect.objects.filter(pk=entry_id).first()
+
+
+def _run_entry(entry_id: int, now: datetime) -> bool:
+    from edudesk.tickets.events import after_commit_handler
+
+    entry = _claim(entry_id, now)
+    if entry is None:
+        return False
+    event = Event.objects.select_related("ticket", "ticket__service").filter(pk=entry.event_id).first()
+    remaining = list(entry.handlers)
+    for name in list(remaining):
+        handler = after_commit_handler(name)
+        if handler is None:
+            log.error("event handler %s is not registered; dropped for event %s", name, entry.event_id)
+        elif event is not None:
+            try:
+                handler(event)
+            except Exception as error:  # any failure: the sweep retries it
+                _record_failure(entry, remaining, error)
+                return False
+        remaining.remove(name)
+        PendingEffect.objects.filter(pk=entry.pk).update(handlers=remaining)
+    PendingEffect.objects.filter(pk=entry.pk).delete()
+    return True
+
+
+def retry_delay(attempts: int) -> int:
+    return min(30 * 2 ** max(attempts - 1, 0), _MAX_RETRY_DELAY_SECONDS)
+
+
+def _record_failure(entry: PendingEffect, remaining: list[str], error: Exception) -> None:
+    detail = f"{remaining[0]}: {type(error).__name__}: {error}"[:2000]
+    gave_up = entry.attempts >= MAX_ATTEMPTS
+    log.log(logging.ERROR if gave_up else logging.WARNING,
+            "event %s side effect failed (attempt %s%s): %s", entry.event_id, entry.attempts,
+            ", given up" if gave_up else "", detail, exc_info=error)
+    PendingEffect.objects.filter(pk=entry.pk).update(
+        handlers=remaining, last_error=detail, lease_until=None, failed=gave_up,
+        run_after=timezone.now() + timedelta(seconds=retry_delay(entry.attempts)),
+    )
+
+
+def due_ids(now: datetime) -> list[int]:
+    """Unfinished entries whose grace period or back-off is over and that no dispatch holds."""
+    return list(PendingEffect.objects.filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now), failed=False, run_after__lte=now,
+    ).order_by("run_after", "id").values_list("id", flat=True)[:_SWEEP_BATCH])
+
+
+def sweep(now: datetime | None = None) -> int:
+    """Dispatch again every unfinished entry that is due and free; returns how many."""
+    now = now or timezone.now()
+    due = due_ids(now)
+    if not due:
+        return 0
+    # Not again before the jobs had time to run: a backlog must not be queued twice a minute.
+    PendingEffect.objects.filter(pk__in=due).update(
+        run_after=now + timedelta(seconds=lease_seconds()))
+    _enqueue(due)
+    return len(due)
+
+
+def retry_failed(ids: Iterable[int]) -> int:
+    """Give failed entries a fresh set of attempts (an administrator's decision)."""
+    ids = list(ids)
+    count = PendingEffect.objects.filter(pk__in=ids, failed=True).update(
+        failed=False, attempts=0, lease_until=None, run_after=timezone.now())
+    transaction.on_commit(lambda: _enqueue(ids))
+    return count

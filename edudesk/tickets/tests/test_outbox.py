@@ -1,0 +1,169 @@
+"""The outbox: after-commit work is written with the change and done even when a process dies."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from edudesk.mail.models import OutboundMail
+from edudesk.search.models import TicketDocument
+from edudesk.testing import factories
+from edudesk.tickets import events, outbox
+from edudesk.tickets.models import PendingEffect, Ticket
+from edudesk.tickets.services import set_priority
+from edudesk.tickets.types import Actor
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def lost_jobs(monkeypatch):
+    """Every after-commit job is lost, as when the web process dies right after the commit."""
+    lost = []
+    monkeypatch.setattr(outbox, "_enqueue", lost.append)
+    return lost
+
+
+@pytest.fixture
+def jobs(monkeypatch):
+    """Records the jobs queued after each commit and runs them."""
+    queued = []
+
+    def enqueue(ids):
+        queued.append(list(ids))
+        outbox.dispatch(ids)
+
+    monkeypatch.setattr(outbox, "_enqueue", enqueue)
+    return queued
+
+
+@pytest.fixture
+def failing_handler():
+    """A subscriber to ticket creation that fails until told otherwise."""
+    state = {"fail": True, "runs": 0}
+
+    def flaky(event):
+        state["runs"] += 1
+        if state["fail"]:
+            raise ConnectionError("search server down")
+
+    flaky.__qualname__ = "flaky_subscriber"
+    events.subscribe(flaky, kinds=[events.EventKind.CREATED])
+    yield state
+    name = events.handler_name(flaky)
+    events._after_commit.pop(name)
+    events._after_commit_kinds.pop(name)
+
+
+def acknowledgements(ticket: Ticket) -> int:
+    return OutboundMail.objects.filter(ticket=ticket, template="registered").count()
+
+
+def test_the_work_a_change_owes_is_written_in_its_transaction(eschool, teacher, lost_jobs):
+    ticket = factories.ticket(eschool, teacher)
+
+    entry = PendingEffect.objects.get(event__ticket=ticket, event__kind="created")
+    assert "edudesk.mail.notifications.notify_customer" in entry.handlers
+    assert "edudesk.search.indexing.on_ticket_event" in entry.handlers
+
+
+def test_a_rolled_back_change_owes_nothing(eschool, teacher, lost_jobs):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        factories.ticket(eschool, teacher)
+        raise RuntimeError("the request failed after the ticket was written")
+
+    assert not PendingEffect.objects.exists()
+    assert lost_jobs == []
+
+
+def test_one_job_per_transaction_whatever_the_number_of_events(eschool, teacher, line1_agent, jobs):
+    with transaction.atomic():
+        ticket = factories.ticket(eschool, teacher)
+        set_priority(ticket, "high", actor=Actor.agent(line1_agent))
+        written = PendingEffect.objects.filter(event__ticket=ticket).count()
+
+    assert written >= 2
+    assert len(jobs) == 1 and len(jobs[0]) == written
+    assert not PendingEffect.objects.exists(), "every handler ran and crossed itself off"
+
+
+def test_work_lost_between_commit_and_enqueue_is_done_by_the_sweep(eschool, teacher, monkeypatch):
+    """The web process died after the commit: the acknowledgment and the search entry still come."""
+    lost = []
+    monkeypatch.setattr(outbox, "_enqueue", lost.append)
+    ticket = factories.ticket(eschool, teacher)
+    assert lost and acknowledgements(ticket) == 0
+    assert not TicketDocument.objects.filter(pk=ticket.pk).exists()
+    monkeypatch.undo()
+
+    assert outbox.sweep(timezone.now()) == 0, "the fresh entry is left to its own job first"
+    later = timezone.now() + timedelta(seconds=outbox.grace_seconds() + 1)
+    assert outbox.sweep(later) >= 1
+
+    assert acknowledgements(ticket) == 1
+    assert TicketDocument.objects.filter(pk=ticket.pk).exists()
+    assert not PendingEffect.objects.exists()
+
+
+def test_work_held_by_a_killed_consumer_is_taken_over_when_its_lease_ends(eschool, teacher, lost_jobs):
+    ticket = factories.ticket(eschool, teacher)
+    entry = PendingEffect.objects.get(event__ticket=ticket, event__kind="created")
+    now = timezone.now()
+    # A consumer claimed the entry and was killed before it finished.
+    assert outbox._claim(entry.pk, now) is not None
+
+    assert outbox.dispatch([entry.pk], now + timedelta(seconds=10)) == 0, "the lease still holds"
+    assert acknowledgements(ticket) == 0
+
+    after_lease = now + timedelta(seconds=outbox.lease_seconds() + 1)
+    PendingEffect.objects.update(run_after=after_lease)
+    assert entry.pk in outbox.due_ids(after_lease)
+    outbox.dispatch([entry.pk], after_lease)
+    assert acknowledgements(ticket) == 1
+    assert not PendingEffect.objects.filter(pk=entry.pk).exists()
+
+
+def test_a_handler_run_twice_sends_one_acknowledgment(eschool, teacher, lost_jobs):
+    ticket = factories.ticket(eschool, teacher)
+    entry = PendingEffect.objects.get(event__ticket=ticket, event__kind="created")
+    handlers = list(entry.handlers)
+    outbox.dispatch([entry.pk])
+    again = PendingEffect.objects.create(event_id=entry.event_id, handlers=handlers)
+    outbox.dispatch([again.pk])
+
+    assert acknowledgements(ticket) == 1
+    assert TicketDocument.objects.filter(pk=ticket.pk).count() == 1
+
+
+def test_a_failing_handler_is_retried_with_back_off_and_the_others_are_not_repeated(
+    eschool, teacher, failing_handler, jobs
+):
+    ticket = factories.ticket(eschool, teacher)
+
+    entry = PendingEffect.objects.get(event__ticket=ticket, event__kind="created")
+    assert entry.handlers == ["edudesk.tickets.tests.test_outbox.flaky_subscriber"]
+    assert entry.attempts == 1 and "search server down" in entry.last_error
+    assert entry.run_after > timezone.now() and entry.lease_until is None
+    assert acknowledgements(ticket) == 1, "the handlers that succeeded are crossed off"
+
+    failing_handler["fail"] = False
+    outbox.sweep(entry.run_after)
+    assert failing_handler["runs"] == 2
+    assert not PendingEffect.objects.exists()
+    assert acknowledgements(ticket) == 1
+
+
+def test_after_too_many_failures_the_work_waits_for_an_administrator(eschool, teacher, failing_handler,
+                                                                      jobs):
+    ticket = factories.ticket(eschool, teacher)
+    entry = PendingEffect.objects.get(event__ticket=ticket, event__kind="created")
+    for _ in range(outbox.MAX_ATTEMPTS - 1):
+        outbox.sweep(PendingEffect.objects.get(pk=entry.pk).run_after)
+    entry.refresh_from_db()
+    assert entry.failed and entry.attempts == outbox.MAX_ATTEMPTS
+    assert outbox.sweep(timezone.now() + timedelta(days=1)) == 0
+
+    failing_handler["fail"] = False
+    assert outbox.retry_failed([entry.pk]) == 1
+    assert not PendingEffect.objects.exists()
