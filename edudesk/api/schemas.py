@@ -1,10 +1,44 @@
-"""Request and response shapes of API v1. Unknown fields are refused (422 naming the field)."""
+"""Request and response shapes of API v1. Unknown fields are refused (422 naming the field).
+
+Every string a request may carry has a maximum length, documented in the OpenAPI schema: a
+column's own length where the value is stored in one (read from the model, so the two cannot
+drift apart), EDUDESK_MAX_TEXT_CHARS for free text. Integers are bounded to what the database stores.
+NUL bytes and lone surrogates never reach these schemas (``core/input_guard.py``).
+"""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from django.db.models import Model
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StringConstraints
+
+from edudesk.accounts.models import Contact, Organisation, Service
+from edudesk.intake.attachments import DEFAULT_POLICY
+from edudesk.intake.limits import FIELD_KEY_LIMIT, FIELDS_LIMIT, text_limit
+from edudesk.tickets.models import Consultation, Priority, Ticket
+
+BIGINT_MAX = 2**63 - 1
+# Free text (description, message, notes, a value of ``fields``): EDUDESK_MAX_TEXT_CHARS.
+TEXT_LIMIT = text_limit()
+# JSON numbers beyond 2^53 lose precision in most clients; fields keep what they can return.
+_SAFE_INT = 2**53
+
+
+def column(model: type[Model], name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+def Text(max_length: int, default: Any = "", **extra) -> Any:
+    return Field(default, max_length=max_length, **extra)
+
+
+PriorityIn = Literal["", *Priority.values]  # "" = the service's default (normal)
+FieldKey = Annotated[str, StringConstraints(min_length=1, max_length=FIELD_KEY_LIMIT)]
+FieldString = Annotated[str, StringConstraints(max_length=TEXT_LIMIT)]
+FieldValue = (FieldString | bool | Annotated[int, Field(ge=-_SAFE_INT, le=_SAFE_INT)] | float | None
+              | Annotated[list[FieldString], Field(max_length=FIELDS_LIMIT)])
+FormFields = Annotated[dict[FieldKey, FieldValue], Field(max_length=FIELDS_LIMIT)]
 
 
 class StrictSchema(Schema):
@@ -12,14 +46,14 @@ class StrictSchema(Schema):
 
 
 class RequesterIn(StrictSchema):
-    email: str = ""
-    full_name: str = ""
-    phone: str = ""
-    login: str = ""
-    role: str = ""
-    organisation: str = ""
-    city: str = ""
-    region: str = ""
+    email: str = Text(column(Contact, "email"))
+    full_name: str = Text(column(Contact, "full_name"))
+    phone: str = Text(column(Contact, "phone"))
+    login: str = Text(column(Contact, "login"))
+    role: str = Text(column(Contact, "role"))
+    organisation: str = Text(column(Organisation, "name"))
+    city: str = Text(column(Organisation, "city"))
+    region: str = Text(column(Organisation, "region"))
 
 
 class AttachmentIn(StrictSchema):
@@ -30,44 +64,44 @@ class AttachmentIn(StrictSchema):
 
 
 class TicketCreateIn(StrictSchema):
-    service: str
+    service: str = Text(column(Service, "code"), ...)
     requester: RequesterIn | None = None
-    subject: str = Field("", max_length=300)
-    description: str = Field(..., max_length=100_000)
-    category: str = ""
-    priority: str = ""
-    fields: dict[str, Any] = {}
-    attachments: list[AttachmentIn] = []
+    subject: str = Text(column(Ticket, "subject"))
+    description: str = Text(TEXT_LIMIT, ...)
+    category: str = Text(column(Ticket, "category"))
+    priority: PriorityIn = ""
+    fields: FormFields = {}
+    attachments: list[AttachmentIn] = Field([], max_length=DEFAULT_POLICY.max_count)
 
 
 class MessageIn(StrictSchema):
-    body: str = Field(..., max_length=100_000)
+    body: str = Text(TEXT_LIMIT, ...)
     internal: bool = False
-    attachments: list[AttachmentIn] = []
+    attachments: list[AttachmentIn] = Field([], max_length=DEFAULT_POLICY.max_count)
 
 
 class TransitionIn(StrictSchema):
-    to: str
+    to: str = Text(40, ...)
 
 
 class ConsultationIn(StrictSchema):
-    service: str
-    channel: str = "phone"
-    caller_name: str = ""
-    contact_info: str = ""
-    topic: str = Field(..., min_length=1, max_length=300)
-    notes: str = ""
+    service: str = Text(column(Service, "code"), ...)
+    channel: str = Text(column(Consultation, "channel"), "phone")
+    caller_name: str = Text(column(Consultation, "caller_name"))
+    contact_info: str = Text(column(Consultation, "contact_info"))
+    topic: str = Text(column(Consultation, "topic"), ..., min_length=1)
+    notes: str = Text(TEXT_LIMIT)
     duration_minutes: int | None = Field(None, ge=0, le=24 * 60)
-    outcome: str = ""
+    outcome: str = Text(column(Consultation, "outcome"))
 
 
 class ConsultationConvertIn(StrictSchema):
     requester: RequesterIn
-    subject: str = ""
-    description: str = ""
-    category: str = ""
-    priority: str = ""
-    fields: dict[str, Any] = {}
+    subject: str = Text(column(Ticket, "subject"))
+    description: str = Text(TEXT_LIMIT)
+    category: str = Text(column(Ticket, "category"))
+    priority: PriorityIn = ""
+    fields: FormFields = {}
 
 
 class PersonOut(Schema):

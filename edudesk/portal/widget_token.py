@@ -31,6 +31,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.utils.translation import gettext as _
 
+from edudesk.core.input_guard import has_forbidden_characters
+
 VERSION = "v1"
 MAX_LIFETIME = timedelta(hours=1)
 CLOCK_SKEW = timedelta(seconds=60)
@@ -122,7 +124,7 @@ def verify(
     the nonce, consumed last so that a refused token does not burn it.
     """
     parts = (token or "").strip().split(".")
-    if len(parts) != 3 or parts[0] != VERSION:
+    if len(parts) != 3 or parts[0] != VERSION or not token.isascii():
         raise _refused("malformed")
     signed_part = f"{parts[0]}.{parts[1]}"
     if not hmac.compare_digest(_signature(secret, signed_part), parts[2]):
@@ -132,6 +134,8 @@ def verify(
     except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
         raise _refused("malformed") from exc
     if not isinstance(claims, dict):
+        raise _refused("malformed")
+    if any(isinstance(value, str) and has_forbidden_characters(value) for value in claims.values()):
         raise _refused("malformed")
     issued_at, expires_at, nonce = _time_claims(claims)
     if claims.get("service") != service:

@@ -6,10 +6,12 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from edudesk.api import access
 from edudesk.api.errors import ApiError
 from edudesk.api.schemas import (
+    BIGINT_MAX,
     EventOut,
     MessageIn,
     MessageOut,
@@ -31,14 +33,14 @@ MAX_PAGE = 200
 
 
 class TicketFilters(Schema):
-    service: str | None = None
-    status: str | None = None
-    priority: str | None = None
-    assignee: str | None = None
-    organisation: int | None = None
+    service: str | None = Field(None, max_length=40)
+    status: str | None = Field(None, max_length=40)
+    priority: str | None = Field(None, max_length=20)
+    assignee: str | None = Field(None, max_length=150)
+    organisation: int | None = Field(None, ge=1, le=BIGINT_MAX)
     updated_since: datetime | None = None
-    cursor: str | None = None
-    limit: int = 50
+    cursor: str | None = Field(None, max_length=100)
+    limit: int = Field(50, ge=1, le=BIGINT_MAX, description=f"at most {MAX_PAGE} are returned")
 
 
 @router.post("/tickets", response={201: TicketOut})
