@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known (its 400 speaks it), before anything reads the input.
+    "edudesk.core.input_guard.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "edudesk.security.middleware.HardeningHeadersMiddleware",
     # Last: turns a sign-in that hit the lockout into the 429 page (edudesk/security/lockout.py).
     "axes.middleware.AxesMiddleware",
+    # Closest to the API views: a POST with an Idempotency-Key runs once (edudesk/api/idempotency.py).
+    "edudesk.api.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "edudesk.urls"
@@ -141,7 +145,8 @@ if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": env_str("HUEY_NAME", "edudesk"),
-        "url": REDIS_URL,
+        # The job queue may live on a Redis of its own (e.g. persistent, unlike the cache's).
+        "url": env_str("HUEY_REDIS_URL") or REDIS_URL,
         "immediate": env_bool("HUEY_IMMEDIATE", False),
         "consumer": {"workers": HUEY_WORKERS, "worker_type": "thread"},
     }
@@ -287,6 +292,8 @@ EDUDESK_MAIL_AUTO_REPLIES_PER_HOUR = env_int("EDUDESK_MAIL_AUTO_REPLIES_PER_HOUR
 EDUDESK_MAIL_SEND_ATTEMPTS = env_int("EDUDESK_MAIL_SEND_ATTEMPTS", 8)
 # First retry delay; each next attempt waits twice as long (capped at one hour).
 EDUDESK_MAIL_RETRY_SECONDS = env_int("EDUDESK_MAIL_RETRY_SECONDS", 30)
+# Seconds a delivery attempt holds its mail before another may take it over (a killed consumer).
+EDUDESK_MAIL_SEND_LEASE_SECONDS = env_int("EDUDESK_MAIL_SEND_LEASE_SECONDS", 300)
 # Mails fetched per mailbox and poll; the rest wait for the next poll.
 EDUDESK_MAIL_POLL_BATCH = env_int("EDUDESK_MAIL_POLL_BATCH", 200)
 # Seconds an IMAP poll may hold its mailbox before another consumer may take over.

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from edudesk.accounts.services import find_or_create_contact, find_or_create_organisation
-from edudesk.intake import categorize
+from edudesk.intake import categorize, limits
 from edudesk.intake.attachments import DEFAULT_POLICY, AcceptedImage, Upload, check_uploads
 from edudesk.intake.limits import oversized_text
 from edudesk.intake.multiproblem import detect_problems
@@ -104,7 +104,10 @@ def register(submission: Submission, checked: Checked) -> Outcome:
     """
     errors = _basic_errors(submission)
     errors.update(checked.validation.errors if checked.blocking else {})
+    if checked.refused_files and _files_block(submission):
+        errors.setdefault(DEFAULT_FILE_FIELD, [message for _name, message in checked.refused_files])
     errors.update(_requester_errors(submission))
+    errors.update(limits.length_errors(submission))  # the requester as the form cleaned it
     if errors:
         return Outcome(OutcomeKind.REFUSED, errors=errors, refused_files=checked.refused_files)
     with transaction.atomic():
@@ -179,6 +182,16 @@ def check(submission: Submission, schema: FormSchema | None = None) -> Checked:
                    missing=missing)
 
 
+def _files_block(submission: Submission) -> bool:
+    """Whether a refused file refuses the whole submission (nothing stored).
+
+    Everywhere except mail (the sender cannot resend it as a form: the request is registered
+    and the refusal explained) and an agent registering a call in the desk (shown the refused
+    files there). An API client, agent or customer, gets 422 and can send the request again.
+    """
+    return not _is_lenient(submission) or submission.channel == Channel.API
+
+
 def _is_lenient(submission: Submission) -> bool:
     agent = submission.actor is not None and submission.actor.kind == ActorKind.AGENT
     return submission.register_incomplete or agent
@@ -246,7 +259,7 @@ def _follow_up(submission: Submission) -> Outcome:
     """A message on an existing ticket: the screenshot policy applies per message."""
     accepted, refused = check_uploads(_uploads(submission))
     refused_files = [(item.name, item.message) for item in refused]
-    if refused and not _is_lenient(submission):
+    if refused and _files_block(submission):
         return Outcome(OutcomeKind.REFUSED, errors={DEFAULT_FILE_FIELD: [m for _n, m in refused_files]},
                        refused_files=refused_files)
     if not submission.description and not accepted:
@@ -279,6 +292,8 @@ def _normalise(submission: Submission) -> None:
         submission.subject = first_line[:120]
     submission.fields = {k: v.strip() if isinstance(v, str) else v
                          for k, v in (submission.fields or {}).items()}
+    if submission.channel == Channel.EMAIL:
+        limits.fit(submission)  # a letter cannot be sent back to be shortened
 
 
 def _basic_errors(submission: Submission) -> dict[str, list[str]]:
@@ -287,6 +302,7 @@ def _basic_errors(submission: Submission) -> dict[str, list[str]]:
         errors["channel"] = [_("Неизвестный канал обращения.")]
     if submission.priority and submission.priority not in Priority.values:
         errors["priority"] = [_("Неизвестный приоритет.")]
+    errors.update(limits.length_errors(submission))
     return errors
 
 

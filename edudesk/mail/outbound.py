@@ -41,9 +41,7 @@ log = logging.getLogger(__name__)
 
 MAIL_FAILED_EVENT = "mail_failed"
 _REFERENCES_KEPT = 10
-_SEND_LEASE = timedelta(minutes=5)
 _MAX_RETRY_DELAY_SECONDS = 3600
-_STALLED_AFTER_SECONDS = 60
 _STALLED_BATCH = 500
 
 
@@ -244,7 +242,8 @@ def _claim(outbound_id: int, now: datetime) -> OutboundMail | None:
         Q(sending_until__isnull=True) | Q(sending_until__lt=now),
         pk=outbound_id,
         state=OutboundMail.State.QUEUED,
-    ).update(sending_until=now + _SEND_LEASE, attempts=F("attempts") + 1)
+    ).update(sending_until=now + timedelta(seconds=mail_setting("EDUDESK_MAIL_SEND_LEASE_SECONDS")),
+             attempts=F("attempts") + 1)
     if not claimed:
         return None
     return OutboundMail.objects.select_related("ticket").get(pk=outbound_id)
@@ -343,7 +342,7 @@ def requeue_stalled(now: datetime | None = None) -> int:
     for the same mail is harmless (the claim lets one of them send).
     """
     now = now or timezone.now()
-    grace = now - timedelta(seconds=_STALLED_AFTER_SECONDS)
+    grace = now - timedelta(seconds=getattr(settings, "EDUDESK_EFFECTS_GRACE_SECONDS", 60))
     stalled = list(OutboundMail.objects.filter(
         Q(sending_until__isnull=True, created_at__lt=grace) | Q(sending_until__lt=grace),
         state=OutboundMail.State.QUEUED,
