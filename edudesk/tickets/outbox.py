@@ -67,7 +67,9 @@ def write(events: Iterable[Event], handlers_of) -> None:
         _written.ids = []  # what an earlier, rolled-back transaction wrote is gone
     _written.ids.extend(entry.pk for entry in entries)
     # Registered once per write: a savepoint rolled back drops its own callback, not the others.
-    transaction.on_commit(_dispatch_written)
+    # Robust: a queue that fails after the commit is logged, not the request's error (the
+    # change is committed and the sweep will dispatch it).
+    transaction.on_commit(_dispatch_written, robust=True)
 
 
 def _dispatch_registered() -> bool:

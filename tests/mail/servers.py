@@ -9,6 +9,7 @@ message it receives, so tests read what edudesk sent.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import grp
 import imaplib
@@ -206,6 +207,8 @@ class SmtpCapture:
     port: int = 0
     received: list[tuple[str, list[str], bytes]] = field(default_factory=list)
     controller: object | None = None
+    # Seconds each message waits before its 250 (a slow server: deliveries stay in flight).
+    delay: float = 0.0
 
     def start(self) -> SmtpCapture:
         from aiosmtpd.controller import Controller
@@ -214,6 +217,8 @@ class SmtpCapture:
 
         class Handler:
             async def handle_DATA(self, server, session, envelope):
+                if capture.delay:
+                    await asyncio.sleep(capture.delay)
                 capture.received.append(
                     (envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content))
                 )
