@@ -4,9 +4,16 @@ from ninja import NinjaAPI
 
 from edudesk.api import errors
 from edudesk.api.auth import TokenAuth
+from edudesk.api.openapi import add_error_responses
 from edudesk.api.routers import consultations, reports, services, tickets
 
-api = NinjaAPI(
+
+class EdudeskAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        return add_error_responses(super().get_openapi_schema(*args, **kwargs))
+
+
+api = EdudeskAPI(
     title="edudesk API",
     version="1",
     description="Обращения в техническую поддержку образовательных платформ.",

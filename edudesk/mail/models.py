@@ -174,6 +174,8 @@ class OutboundMail(models.Model):
     attempts = models.PositiveIntegerField(_("попыток"), default=0)
     # A delivery attempt in progress holds the mail until then (claimed by a conditional UPDATE).
     sending_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # After a failed attempt: when the next one is due (the stalled-mail sweep waits for it).
+    retry_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_error = models.TextField(_("последняя ошибка"), blank=True)
     created_at = models.DateTimeField(_("создано"), default=timezone.now)
     sent_at = models.DateTimeField(_("отправлено"), null=True, blank=True)

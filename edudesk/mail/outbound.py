@@ -308,9 +308,9 @@ def _record_failure(outbound: OutboundMail, error: Exception, now: datetime) -> 
                 outbound.attempts, detail)
     if outbound.attempts < mail_setting("EDUDESK_MAIL_SEND_ATTEMPTS"):
         delay = retry_delay(outbound.attempts)
-        # Held until the retry is due: neither the stalled-mail sweep nor another job sends early.
+        # The stalled-mail sweep leaves it to its scheduled retry until then.
         OutboundMail.objects.filter(pk=outbound.pk).update(
-            last_error=detail, sending_until=now + timedelta(seconds=delay))
+            last_error=detail, sending_until=None, retry_at=now + timedelta(seconds=delay))
         _enqueue_send(outbound.pk, delay=delay)
         return OutboundMail.State.QUEUED
     with transaction.atomic():
@@ -338,14 +338,15 @@ def requeue_stalled(now: datetime | None = None) -> int:
 
     A mail is composed by a job and its sending job is queued after that commit, so a consumer
     killed in between, or killed while sending, leaves it queued with nobody to send it. Mails
-    still in their first minute or held for a retry are left to their own job; a second job
+    still in their first minute or waiting for a scheduled retry are left to their own job; a second job
     for the same mail is harmless (the claim lets one of them send).
     """
     now = now or timezone.now()
     grace = now - timedelta(seconds=getattr(settings, "EDUDESK_EFFECTS_GRACE_SECONDS", 60))
     stalled = list(OutboundMail.objects.filter(
-        Q(sending_until__isnull=True, created_at__lt=grace) | Q(sending_until__lt=grace),
-        state=OutboundMail.State.QUEUED,
+        Q(sending_until__isnull=True) | Q(sending_until__lt=grace),
+        Q(retry_at__isnull=True) | Q(retry_at__lt=grace),
+        state=OutboundMail.State.QUEUED, created_at__lt=grace,
     ).order_by("id").values_list("pk", flat=True)[:_STALLED_BATCH])
     for outbound_id in stalled:
         _enqueue_send(outbound_id)

@@ -137,11 +137,7 @@ def test_undeliverable_mail_is_retried_with_growing_delays_then_marked_failed_on
     assert "ConnectionRefusedError" in outbound.last_error
 
     assert send_outbound(outbound.pk) == OutboundMail.State.QUEUED
-    assert OutboundMail.objects.get().attempts == 1, "held until its retry is due"
-    later = timezone.now() + timedelta(seconds=retry_delay(1) + 1)
-    assert send_outbound(outbound.pk, now=later) == OutboundMail.State.QUEUED
-    later += timedelta(seconds=retry_delay(2) + 1)
-    assert send_outbound(outbound.pk, now=later) == OutboundMail.State.FAILED
+    assert send_outbound(outbound.pk) == OutboundMail.State.FAILED
     [failure] = Event.objects.filter(ticket=ticket, kind="mail_failed")
     assert failure.data["to"] == TEACHER_ADDRESS
     assert [retry_delay(n) for n in (1, 2, 3, 10)] == [30, 60, 120, 3600]
@@ -215,3 +211,16 @@ def test_mail_held_by_a_killed_sender_is_sent_once_its_lease_ends(eschool, teach
     assert requeue_stalled(timezone.now()) == 1
     assert OutboundMail.objects.get(pk=mail.pk).state == OutboundMail.State.SENT
     assert len(smtp_capture.received) == 1
+
+
+def test_a_failed_mail_is_left_to_its_scheduled_retry_by_the_sweep(eschool, teacher, settings):
+    servers = load_mail_test_module("servers")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", servers.free_port()  # nobody listens
+    settings.EDUDESK_MAIL_RETRY_SECONDS = 600
+    factories.ticket(eschool, teacher)
+    assert OutboundMail.objects.get().attempts == 1
+
+    assert requeue_stalled(timezone.now() + timedelta(minutes=2)) == 0
+    assert requeue_stalled(timezone.now() + timedelta(minutes=12)) == 1
+    assert OutboundMail.objects.get().attempts == 2
