@@ -344,9 +344,9 @@ def requeue_stalled(now: datetime | None = None) -> int:
     now = now or timezone.now()
     grace = now - timedelta(seconds=getattr(settings, "EDUDESK_EFFECTS_GRACE_SECONDS", 60))
     stalled = list(OutboundMail.objects.filter(
-        Q(sending_until__isnull=True) | Q(sending_until__lt=grace),
+        Q(sending_until__isnull=True, created_at__lt=grace) | Q(sending_until__lt=grace),
         Q(retry_at__isnull=True) | Q(retry_at__lt=grace),
-        state=OutboundMail.State.QUEUED, created_at__lt=grace,
+        state=OutboundMail.State.QUEUED,
     ).order_by("id").values_list("pk", flat=True)[:_STALLED_BATCH])
     for outbound_id in stalled:
         _enqueue_send(outbound_id)
