@@ -195,14 +195,18 @@ def total(periods_: list[Period]) -> Period:
     return whole
 
 
+# What the breakdown table shows: volumes, the review promise, clarifications.
+BREAKDOWN_METRICS = (m.CREATED, m.CLARIFIED, m.CLARIFICATION_WAIT, m.sla_metric("review", "met"),
+                     m.sla_metric("review", "breached"))
+
+
 def breakdown(scope: Scope, dim: str, start: date, end: date) -> dict[str, Period]:
     """The whole period's figures per value of one dimension (within the scope's services
     and line; a figure keeps one dimension at a time, so the scope's own one is not applied)."""
     fold()
     base = Scope(service_ids=scope.service_ids, group_id=scope.group_id)
-    rows = (DailyFigure.objects.filter(dim=dim, service_id__in=base.service_ids,
-                                       day__gte=start, day__lte=end)
-            .exclude(metric=m.BACKLOG))
+    rows = DailyFigure.objects.filter(dim=dim, service_id__in=base.service_ids,
+                                      day__gte=start, day__lte=end, metric__in=BREAKDOWN_METRICS)
     if base.group_id is not None:
         rows = rows.filter(group_id=base.group_id)
     out: dict[str, Period] = {}
