@@ -13,13 +13,6 @@ from django.utils.translation import gettext as _
 from edudesk.accounts.models import User
 from edudesk.mail.htmltext import resolve_inline_images, without_remote_images
 from edudesk.mail.models import InboundMail
-from edudesk.mail.outbound import MAIL_FAILED_EVENT
-from edudesk.mail.process import (
-    MAIL_AUTO_REPLY_EVENT,
-    MAIL_BOUNCED_EVENT,
-    MAIL_HELD_EVENT,
-    MAIL_REJECTED_EVENT,
-)
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Attachment, Event, Message, Priority, SlaFlag, Ticket
 
@@ -31,11 +24,11 @@ SHOWN_EVENTS = {
     EventKind.CONSULTATION_CONVERTED, EventKind.SLA_FLAGGED,
     # The mail app's notes an agent must act on: a reply that never reached the customer,
     # a mail from someone outside the ticket waiting for a decision, an out-of-office reply.
-    MAIL_FAILED_EVENT, MAIL_BOUNCED_EVENT, MAIL_HELD_EVENT, MAIL_REJECTED_EVENT,
-    MAIL_AUTO_REPLY_EVENT,
+    EventKind.MAIL_FAILED, EventKind.MAIL_BOUNCED, EventKind.MAIL_HELD, EventKind.MAIL_REJECTED,
+    EventKind.MAIL_AUTO_REPLY,
 }
-_MAIL_EVENTS = (MAIL_FAILED_EVENT, MAIL_BOUNCED_EVENT, MAIL_HELD_EVENT, MAIL_REJECTED_EVENT,
-                MAIL_AUTO_REPLY_EVENT)
+_MAIL_EVENTS = (EventKind.MAIL_FAILED, EventKind.MAIL_BOUNCED, EventKind.MAIL_HELD,
+                EventKind.MAIL_REJECTED, EventKind.MAIL_AUTO_REPLY)
 
 
 @dataclass(frozen=True)
@@ -90,7 +83,7 @@ def build(ticket: Ticket, images_of: int | None = None) -> list[Entry]:
     for event in events:
         held_mail = _held_mail_id(event, waiting)
         text = describe(ticket, event, names)
-        if event.kind == MAIL_HELD_EVENT and held_mail is None:
+        if event.kind == EventKind.MAIL_HELD and held_mail is None:
             text = _("Письмо от %(sender)s было задержано: отправитель не участвовал в обращении.") % {
                 "sender": (event.data or {}).get("from", "")}
         entries.append(Entry(event.created_at, event=event, text=text, held_mail=held_mail))
@@ -98,13 +91,13 @@ def build(ticket: Ticket, images_of: int | None = None) -> list[Entry]:
 
 
 def _held_mail_id(event: Event, waiting: set[int]) -> int | None:
-    inbound_id = (event.data or {}).get("inbound_id") if event.kind == MAIL_HELD_EVENT else None
+    inbound_id = (event.data or {}).get("inbound_id") if event.kind == EventKind.MAIL_HELD else None
     return inbound_id if inbound_id in waiting else None
 
 
 def _waiting_held_mail(events: list[Event]) -> set[int]:
     """Held mails of these events that no agent has accepted or refused yet (one query)."""
-    ids = {(e.data or {}).get("inbound_id") for e in events if e.kind == MAIL_HELD_EVENT}
+    ids = {(e.data or {}).get("inbound_id") for e in events if e.kind == EventKind.MAIL_HELD}
     ids.discard(None)
     if not ids:
         return set()
@@ -120,15 +113,15 @@ def _user_names(events: list[Event]) -> dict[int, str]:
 
 def describe_mail(event: Event) -> str:
     data = event.data or {}
-    if event.kind == MAIL_FAILED_EVENT:
+    if event.kind == EventKind.MAIL_FAILED:
         return _("Письмо на адрес %(to)s не отправлено: %(error)s") % {
             "to": data.get("to", ""), "error": data.get("error", "")}
-    if event.kind == MAIL_BOUNCED_EVENT:
+    if event.kind == EventKind.MAIL_BOUNCED:
         return _("Письмо заявителю вернулось недоставленным: %(recipients)s") % {
             "recipients": ", ".join(data.get("recipients") or []) or "—"}
-    if event.kind == MAIL_REJECTED_EVENT:
+    if event.kind == EventKind.MAIL_REJECTED:
         return _("Письмо от %(sender)s отклонено.") % {"sender": data.get("from", "")}
-    if event.kind == MAIL_AUTO_REPLY_EVENT:
+    if event.kind == EventKind.MAIL_AUTO_REPLY:
         return _("Автоответ от %(sender)s (не в очереди, ответ не отправлялся): «%(subject)s»") % {
             "sender": data.get("from", ""), "subject": data.get("subject", "")}
     return _("Письмо от %(sender)s ждёт решения специалиста: отправитель не участвует в обращении.") % {

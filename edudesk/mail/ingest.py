@@ -32,8 +32,9 @@ from edudesk.mail.parsing import (
     ParsedMail,
     parse_mail,
 )
-from edudesk.mail.process import MAIL_REJECTED_EVENT, add_held_mail, process_mail
+from edudesk.mail.process import add_held_mail, process_mail
 from edudesk.tickets import events
+from edudesk.tickets.events import EventKind
 from edudesk.tickets.types import Actor
 
 log = logging.getLogger(__name__)
@@ -247,7 +248,7 @@ def reject_held(inbound: InboundMail, *, actor: Actor, now: datetime | None = No
         row.detail = _("Отклонено специалистом: %(who)s.") % {"who": actor}
         row.processed_at = now
         row.save()
-        events.record(row.ticket, MAIL_REJECTED_EVENT, actor, now=now, data={
+        events.record(row.ticket, EventKind.MAIL_REJECTED, actor, now=now, data={
             "inbound_id": row.pk, "from": row.from_address, "subject": row.subject,
         })
     return _result(row)

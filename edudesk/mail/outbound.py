@@ -34,12 +34,12 @@ from edudesk.mail.models import InboundMail, Mailbox, OutboundAttachment, Outbou
 from edudesk.mail.reply_address import make_reply_address
 from edudesk.mail.tags import tag_subject
 from edudesk.tickets import events
+from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Event, Message, Ticket
 from edudesk.tickets.types import Actor
 
 log = logging.getLogger(__name__)
 
-MAIL_FAILED_EVENT = "mail_failed"
 _REFERENCES_KEPT = 10
 _MAX_RETRY_DELAY_SECONDS = 3600
 _STALLED_BATCH = 500
@@ -319,7 +319,7 @@ def _record_failure(outbound: OutboundMail, error: Exception, now: datetime) -> 
         )
         if outbound.ticket is None:
             return OutboundMail.State.FAILED
-        events.record(outbound.ticket, MAIL_FAILED_EVENT, Actor.system(), now=now, data={
+        events.record(outbound.ticket, EventKind.MAIL_FAILED, Actor.system(), now=now, data={
             "outbound_id": outbound.pk, "to": outbound.to_address, "error": detail,
         })
     return OutboundMail.State.FAILED

@@ -31,10 +31,6 @@ from edudesk.tickets.models import Channel, Ticket
 from edudesk.tickets.types import Actor
 
 State = InboundMail.State
-MAIL_HELD_EVENT = "mail_held"
-MAIL_REJECTED_EVENT = "mail_rejected"  # an agent refused a held mail
-MAIL_BOUNCED_EVENT = "mail_bounced"
-MAIL_AUTO_REPLY_EVENT = "mail_auto_reply"  # an out-of-office or list mail on a ticket's thread
 
 
 def process_mail(row: InboundMail, mail: ParsedMail, mailbox: Mailbox | None, now: datetime,
@@ -88,7 +84,7 @@ def usable_sender(address: str) -> bool:
 
 def add_held_mail(row: InboundMail, mail: ParsedMail, now: datetime) -> None:
     """An agent accepted a held mail: its sender becomes a participant and the text is added."""
-    _follow_up(row, mail, row.ticket, row.mailbox, now)
+    _follow_up(row, mail, row.ticket, row.mailbox, now, admitted=True)
 
 
 def _from_our_own_address(mail: ParsedMail) -> bool:
@@ -110,7 +106,7 @@ def _bounce(row: InboundMail, mail: ParsedMail, now: datetime) -> None:
     if outbound.ticket is None:
         return  # a mail about no ticket (a sign-in link): nobody to show the bounce to
     row.ticket = outbound.ticket
-    events.record(outbound.ticket, MAIL_BOUNCED_EVENT, Actor.system(), now=now, data={
+    events.record(outbound.ticket, EventKind.MAIL_BOUNCED, Actor.system(), now=now, data={
         "inbound_id": row.pk,
         "outbound_id": outbound.pk,
         "recipients": list(bounce.recipients) if bounce else [],
@@ -124,7 +120,7 @@ def _machine_mail(row: InboundMail, mail: ParsedMail, ticket: Ticket | None,
     """An auto-reply or list mail: a line on its ticket's thread, otherwise only the ledger."""
     row.state, row.ticket, row.detail = State.NOISE, ticket, mail.noise.reason
     if ticket is not None:
-        events.record(ticket, MAIL_AUTO_REPLY_EVENT, Actor.system(), now=now, data={
+        events.record(ticket, EventKind.MAIL_AUTO_REPLY, Actor.system(), now=now, data={
             "inbound_id": row.pk, "from": mail.from_address, "subject": mail.subject,
             "reason": mail.noise.reason,
         })
@@ -133,18 +129,18 @@ def _machine_mail(row: InboundMail, mail: ParsedMail, ticket: Ticket | None,
 def _hold(row: InboundMail, mail: ParsedMail, ticket: Ticket, now: datetime) -> None:
     row.state, row.ticket = State.HELD, ticket
     row.detail = _("Отправитель %(address)s не участвует в обращении.") % {"address": mail.from_address}
-    events.record(ticket, MAIL_HELD_EVENT, Actor.system(), now=now, data={
+    events.record(ticket, EventKind.MAIL_HELD, Actor.system(), now=now, data={
         "inbound_id": row.pk, "from": mail.from_address, "subject": mail.subject,
     })
 
 
 def _follow_up(row: InboundMail, mail: ParsedMail, ticket: Ticket, mailbox: Mailbox | None,
-               now: datetime) -> None:
+               now: datetime, admitted: bool = False) -> None:
     contact = find_or_create_contact(ticket.service, email=mail.from_address,
                                      full_name=mail.from_name)
     submission = _submission(mail, ticket.service, row, mailbox, description=mail.reply_text)
     submission.ticket = ticket
-    submission.actor = Actor.customer(contact)
+    submission.actor = Actor.customer(contact, admitted=admitted)
     outcome = submit(submission)
     _record_outcome(row, outcome)
     if outcome.kind == OutcomeKind.ADDED:

@@ -14,17 +14,17 @@ from django.urls import NoReverseMatch, reverse
 
 from edudesk.mail.models import MailTemplate, OutboundMail
 from edudesk.mail.outbound import Recipient, queue_mail
-from edudesk.sla.clocks import SLA_BREACHED, SLA_WARNING
 from edudesk.sla.escalation import notice_text
 from edudesk.sla.models import Notification
+from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Event, Ticket
 
 Key = MailTemplate.Key
-SLA_KINDS = frozenset({SLA_WARNING, SLA_BREACHED})
+SLA_KINDS = frozenset({EventKind.SLA_WARNING, EventKind.SLA_BREACHED})
 # event kind → (the in-app notice's kind, the mail template)
 _NOTICES = {
-    SLA_WARNING: (Notification.Kind.SLA_WARNING, Key.SLA_WARNING),
-    SLA_BREACHED: (Notification.Kind.SLA_BREACH, Key.SLA_BREACHED),
+    EventKind.SLA_WARNING: (Notification.Kind.SLA_WARNING, Key.SLA_WARNING),
+    EventKind.SLA_BREACHED: (Notification.Kind.SLA_BREACH, Key.SLA_BREACHED),
 }
 
 

@@ -25,37 +25,32 @@ from edudesk.sla.policies import targets_for
 from edudesk.tickets import services as ticket_services
 from edudesk.tickets.events import EventKind, record, record_many
 from edudesk.tickets.models import Event, Message, SlaFlag, Ticket
-from edudesk.tickets.status import WAITING_FOR_CUSTOMER, ActorKind, Status
+from edudesk.tickets.status import (
+    FIRST_ANSWER_STATUSES,
+    REOPENABLE_STATUSES,
+    SOLUTION_STOPPED_STATUSES,
+    WAITING_FOR_CUSTOMER,
+    ActorKind,
+    Status,
+)
 from edudesk.tickets.types import Actor
 
 WARN_SHARE = 0.8
 
-CLOCK_STARTED = "sla_clock_started"
-CLOCK_PAUSED = "sla_clock_paused"
-CLOCK_RESUMED = "sla_clock_resumed"
-CLOCK_STOPPED = "sla_clock_stopped"
-CLOCK_RECOMPUTED = "sla_clock_recomputed"
-SLA_WARNING = "sla_warning"
-SLA_BREACHED = "sla_breached"
 OWN_EVENTS = frozenset(
     {
-        CLOCK_STARTED,
-        CLOCK_PAUSED,
-        CLOCK_RESUMED,
-        CLOCK_STOPPED,
-        CLOCK_RECOMPUTED,
-        SLA_WARNING,
-        SLA_BREACHED,
+        EventKind.CLOCK_STARTED,
+        EventKind.CLOCK_PAUSED,
+        EventKind.CLOCK_RESUMED,
+        EventKind.CLOCK_STOPPED,
+        EventKind.CLOCK_RECOMPUTED,
+        EventKind.SLA_WARNING,
+        EventKind.SLA_BREACHED,
         EventKind.DUE_RECORDED,
         EventKind.SLA_FLAGGED,
     }
 )
 
-FIRST_ANSWER_STATUSES = frozenset(
-    {Status.NEEDS_CLARIFICATION, Status.ANSWERED, Status.RESOLVED, Status.SUGGESTION}
-)
-SOLUTION_STOP_STATUSES = frozenset({Status.ANSWERED, Status.RESOLVED, Status.SUGGESTION})
-REOPENABLE_STATUSES = SOLUTION_STOP_STATUSES | {Status.CANCELLED}
 
 
 # --- arithmetic on one clock ---------------------------------------------------------------
@@ -115,7 +110,8 @@ def start_clocks(ticket: Ticket, now: datetime) -> list[SlaClock]:
     for clock in clocks:
         _schedule(clock, calendar)
     clocks = SlaClock.objects.bulk_create(clocks)
-    record_many(ticket, CLOCK_STARTED, Actor.system(), data=[clock_data(c) for c in clocks], now=now)
+    record_many(ticket, EventKind.CLOCK_STARTED, Actor.system(), data=[clock_data(c) for c in clocks],
+                now=now)
     return clocks
 
 
@@ -132,7 +128,7 @@ def _on_status_changed(ticket: Ticket, old: str | None, new: str, actor_kind: st
         _stop(ticket, ClockKind.FIRST_ANSWER, now)
     if new in WAITING_FOR_CUSTOMER:
         _pause(ticket, ClockKind.SOLUTION, now)
-    elif new in SOLUTION_STOP_STATUSES:
+    elif new in SOLUTION_STOPPED_STATUSES:
         _stop(ticket, ClockKind.SOLUTION, now)
     elif new != Status.CANCELLED:
         if old in WAITING_FOR_CUSTOMER:
@@ -162,7 +158,7 @@ def _stop(ticket: Ticket, kind: str, now: datetime) -> None:
     clock.breached = clock.breached or clock.state == ClockState.BREACHED
     clock.stopped_at = counted_until
     clock.save(update_fields=["state", "breached", "stopped_at"])
-    _clock_event(ticket, CLOCK_STOPPED, clock, now)
+    _clock_event(ticket, EventKind.CLOCK_STOPPED, clock, now)
 
 
 def _cancel(ticket: Ticket, kind: str, now: datetime) -> None:
@@ -172,7 +168,7 @@ def _cancel(ticket: Ticket, kind: str, now: datetime) -> None:
     clock.state = ClockState.CANCELLED
     clock.stopped_at = clock.paused_at or now
     clock.save(update_fields=["state", "stopped_at"])
-    _clock_event(ticket, CLOCK_STOPPED, clock, now)
+    _clock_event(ticket, EventKind.CLOCK_STOPPED, clock, now)
 
 
 def _pause(ticket: Ticket, kind: str, now: datetime) -> None:
@@ -182,14 +178,14 @@ def _pause(ticket: Ticket, kind: str, now: datetime) -> None:
     clock.state = ClockState.PAUSED
     clock.paused_at = now
     clock.save(update_fields=["state", "paused_at"])
-    _clock_event(ticket, CLOCK_PAUSED, clock, now)
+    _clock_event(ticket, EventKind.CLOCK_PAUSED, clock, now)
 
 
 def _resume(ticket: Ticket, kind: str, now: datetime) -> None:
     clock = _active(ticket, kind)
     if clock is None or clock.state != ClockState.PAUSED:
         return
-    _continue(ticket, clock, clock.paused_at, now, CLOCK_RESUMED)
+    _continue(ticket, clock, clock.paused_at, now, EventKind.CLOCK_RESUMED)
 
 
 def _reopen(ticket: Ticket, kind: str, now: datetime) -> None:
@@ -202,7 +198,7 @@ def _reopen(ticket: Ticket, kind: str, now: datetime) -> None:
     )
     if clock is None or clock.stopped_at is None:
         return
-    _continue(ticket, clock, clock.stopped_at, now, CLOCK_RESUMED)
+    _continue(ticket, clock, clock.stopped_at, now, EventKind.CLOCK_RESUMED)
 
 
 def _continue(ticket: Ticket, clock: SlaClock, since: datetime, now: datetime, kind: str) -> None:
@@ -224,7 +220,7 @@ def recompute(ticket: Ticket, now: datetime) -> None:
         clock.target = targets.of(clock.kind)
         _schedule(clock, calendar)
         clock.save(update_fields=["target", "due_at", "warn_at"])
-        _clock_event(ticket, CLOCK_RECOMPUTED, clock, now)
+        _clock_event(ticket, EventKind.CLOCK_RECOMPUTED, clock, now)
 
 
 # --- events and the ticket's own columns -----------------------------------------------------

@@ -20,9 +20,9 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from edudesk.sla.clocks import SLA_BREACHED, SLA_WARNING, clock_data, sync_ticket
+from edudesk.sla.clocks import clock_data, sync_ticket
 from edudesk.sla.models import ClockState, Notification, SlaClock
-from edudesk.tickets.events import record
+from edudesk.tickets.events import EventKind, record
 from edudesk.tickets.models import Ticket
 from edudesk.tickets.types import Actor
 
@@ -43,7 +43,7 @@ def sweep(now: datetime, batch: int = DEFAULT_BATCH) -> SweepResult:
         Q(escalated_at__isnull=True, due_at__lte=now),
         "due_at",
         {"escalated_at": now, "breached": True, "warned_at": Coalesce("warned_at", now)},
-        SLA_BREACHED,
+        EventKind.SLA_BREACHED,
         Notification.Kind.SLA_BREACH,
         now,
         batch,
@@ -52,7 +52,7 @@ def sweep(now: datetime, batch: int = DEFAULT_BATCH) -> SweepResult:
         Q(warned_at__isnull=True, warn_at__lte=now),
         "warn_at",
         {"warned_at": now},
-        SLA_WARNING,
+        EventKind.SLA_WARNING,
         Notification.Kind.SLA_WARNING,
         now,
         batch,

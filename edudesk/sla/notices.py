@@ -12,9 +12,7 @@ from edudesk.sla.clocks import remaining_working_time
 from edudesk.sla.escalation import local_text
 from edudesk.sla.models import Notification, SlaClock
 from edudesk.tickets.models import Ticket
-from edudesk.tickets.status import Status
-
-RUNNING_SOLUTION_STATUSES = frozenset({Status.IN_PROCESSING, Status.CLARIFICATION_SENT, Status.IN_WORK})
+from edudesk.tickets.status import SOLUTION_RUNNING_STATUSES, Status
 
 
 def next_working_moment(service: Service, received_at: datetime) -> datetime | None:
@@ -86,7 +84,7 @@ def remaining_minutes(ticket: Ticket, now: datetime) -> int | None:
     """
     if ticket.status == Status.REGISTERED:
         due = ticket.review_due_at
-    elif ticket.status in RUNNING_SOLUTION_STATUSES:
+    elif ticket.status in SOLUTION_RUNNING_STATUSES:
         due = ticket.due_at
     else:
         return None

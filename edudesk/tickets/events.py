@@ -25,6 +25,9 @@ from edudesk.tickets.types import Actor
 
 
 class EventKind(StrEnum):
+    """Every kind of event any app writes: the one registry (a test refuses others)."""
+
+    # The ticket domain (tickets.services).
     CREATED = "created"
     STATUS_CHANGED = "status_changed"
     MESSAGE_ADDED = "message_added"
@@ -41,6 +44,20 @@ class EventKind(StrEnum):
     CONSULTATION_CONVERTED = "consultation_converted"
     DUE_RECORDED = "due_recorded"
     SLA_FLAGGED = "sla_flagged"
+    # The SLA clocks (sla.clocks, sla.escalation).
+    CLOCK_STARTED = "sla_clock_started"
+    CLOCK_PAUSED = "sla_clock_paused"
+    CLOCK_RESUMED = "sla_clock_resumed"
+    CLOCK_STOPPED = "sla_clock_stopped"
+    CLOCK_RECOMPUTED = "sla_clock_recomputed"
+    SLA_WARNING = "sla_warning"
+    SLA_BREACHED = "sla_breached"
+    # Mail about a ticket (mail.process, mail.ingest, mail.outbound).
+    MAIL_HELD = "mail_held"
+    MAIL_REJECTED = "mail_rejected"  # an agent refused a held mail
+    MAIL_BOUNCED = "mail_bounced"
+    MAIL_FAILED = "mail_failed"
+    MAIL_AUTO_REPLY = "mail_auto_reply"  # an out-of-office or list mail on a ticket's thread
 
 
 EventHandler = Callable[[Event], None]

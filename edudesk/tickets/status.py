@@ -93,10 +93,33 @@ TRANSITIONS: dict[tuple[Status, Status], frozenset[ActorKind]] = {
     (Status.CANCELLED, Status.IN_WORK): frozenset({A}),
 }
 
+# --- the named sets of statuses: every meaning a status has lives here, once ----------------
+
+# Closed: nothing more happens unless somebody reopens it.
 CLOSED_STATUSES = frozenset({Status.RESOLVED, Status.CANCELLED})
 OPEN_STATUSES = frozenset(set(Status) - CLOSED_STATUSES)
-# Statuses in which support waits for the customer (SLA clocks pause).
+# Support waits for the customer (the solution clock pauses).
 WAITING_FOR_CUSTOMER = frozenset({Status.NEEDS_CLARIFICATION})
+# Support has answered (a question, a reply, a solution, a parked suggestion): the first-answer
+# clock stops on reaching any of these.
+FIRST_ANSWER_STATUSES = frozenset(
+    {Status.NEEDS_CLARIFICATION, Status.ANSWERED, Status.RESOLVED, Status.SUGGESTION})
+# Support's work on a solution is done for now: the solution clock stops.
+SOLUTION_STOPPED_STATUSES = frozenset({Status.ANSWERED, Status.RESOLVED, Status.SUGGESTION})
+# Leaving one of these for a working status is a reopening (the solution clock goes on).
+REOPENABLE_STATUSES = SOLUTION_STOPPED_STATUSES | {Status.CANCELLED}
+# Support is working on a solution: the solution clock runs.
+SOLUTION_RUNNING_STATUSES = frozenset({Status.IN_PROCESSING, Status.CLARIFICATION_SENT, Status.IN_WORK})
+# A customer's reply moves the ticket on by itself (answers a question, reopens an answer).
+CUSTOMER_REPLY_MOVES = {
+    Status.NEEDS_CLARIFICATION: Status.CLARIFICATION_SENT,
+    Status.ANSWERED: Status.IN_WORK,
+    Status.RESOLVED: Status.IN_WORK,
+}
+# Reached only with a message (the desk's composer asks for what is missing).
+NEEDS_MESSAGE_STATUSES = frozenset({Status.NEEDS_CLARIFICATION})
+# Not offered as «then set status» after an agent's public reply.
+NOT_AFTER_REPLY_STATUSES = frozenset({Status.NEEDS_CLARIFICATION, Status.CANCELLED})
 
 
 def allowed_actors(current: str, target: str) -> frozenset[ActorKind]:

@@ -236,10 +236,9 @@ def test_the_sla_clocks_own_notes_do_not_hold_a_reply_back(agent_client, ticket)
 
 
 def test_an_undelivered_reply_is_shown_in_the_conversation(agent_client, ticket):
-    from edudesk.mail.outbound import MAIL_FAILED_EVENT
-    from edudesk.tickets.events import record
+    from edudesk.tickets.events import EventKind, record
 
-    record(ticket, MAIL_FAILED_EVENT, Actor.system(),
+    record(ticket, EventKind.MAIL_FAILED, Actor.system(),
            data={"to": "m.ivanova@school12.example", "error": "550 mailbox unavailable"})
     html = _page(agent_client, ticket).content.decode()
     assert "Письмо на адрес m.ivanova@school12.example не отправлено: 550 mailbox unavailable" in html

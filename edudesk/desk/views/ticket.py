@@ -30,12 +30,14 @@ from edudesk.tickets import services
 from edudesk.tickets.errors import DomainError
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Message, TicketLink
-from edudesk.tickets.status import ActorKind, Status, next_statuses
+from edudesk.tickets.status import (
+    NEEDS_MESSAGE_STATUSES,
+    NOT_AFTER_REPLY_STATUSES,
+    ActorKind,
+    Status,
+    next_statuses,
+)
 from edudesk.tickets.types import Actor
-
-# Statuses that have their own way in: clarification goes through the composer's checklist.
-_VIA_COMPOSER = {Status.NEEDS_CLARIFICATION}
-_NOT_AFTER_REPLY = {Status.NEEDS_CLARIFICATION, Status.CANCELLED}
 
 
 def noticeable_events(ticket):
@@ -52,7 +54,7 @@ def latest_event_id(ticket) -> int:
 def status_buttons(ticket) -> list[dict]:
     """The allowed next statuses for an agent, named as the ticket's service names them."""
     return [
-        {"code": str(s), "label": ticket.service.status_label(s), "via_composer": s in _VIA_COMPOSER}
+        {"code": str(s), "label": ticket.service.status_label(s), "via_composer": s in NEEDS_MESSAGE_STATUSES}
         for s in next_statuses(ticket.status, ActorKind.AGENT)
     ]
 
@@ -61,7 +63,7 @@ def reply_statuses(ticket) -> list[tuple[str, str]]:
     """Where a reply may move the ticket (an agent's reply first marks a new ticket reviewed)."""
     current = Status.IN_PROCESSING if ticket.status == Status.REGISTERED else ticket.status
     return [(str(s), ticket.service.status_label(s))
-            for s in next_statuses(current, ActorKind.AGENT) if s not in _NOT_AFTER_REPLY]
+            for s in next_statuses(current, ActorKind.AGENT) if s not in NOT_AFTER_REPLY_STATUSES]
 
 
 def composer_form(ticket, data=None, attachment_count=0, **initial) -> ComposerForm:
