@@ -282,6 +282,8 @@ EDUDESK_AUTO_CLOSE_WORKING_DAYS = env_int("EDUDESK_AUTO_CLOSE_WORKING_DAYS", 5)
 # between commit and enqueue).
 EDUDESK_EFFECTS_LEASE_SECONDS = env_int("EDUDESK_EFFECTS_LEASE_SECONDS", 300)
 EDUDESK_EFFECTS_GRACE_SECONDS = env_int("EDUDESK_EFFECTS_GRACE_SECONDS", 60)
+# Days after closing in which a customer's reply reopens a solved ticket (later: a new one).
+EDUDESK_REOPEN_DAYS = env_int("EDUDESK_REOPEN_DAYS", 14)
 
 # --- Mail channel (docs/mail.md) ----------------------------------------------------------------
 # Mails above this size are quarantined whole instead of processed.

@@ -34,6 +34,13 @@ class Service(models.Model):
     org_admins_see_org_tickets = models.BooleanField(
         _("администратор организации видит обращения организации"), default=False
     )
+    # The highest priority a customer may give their own request (agents set any).
+    customer_max_priority = models.CharField(
+        _("наивысший приоритет, который может выбрать заявитель"), max_length=10,
+        choices=[("low", _("низкий")), ("normal", _("обычный")), ("high", _("высокий")),
+                 ("critical", _("критический"))],
+        default="normal",
+    )
     is_active = models.BooleanField(_("активен"), default=True)
 
     class Meta:

@@ -28,6 +28,7 @@ from edudesk.intake.validation import (
     ValidationResult,
     validate_submission,
 )
+from edudesk.tickets import policy
 from edudesk.tickets import services as tickets
 from edudesk.tickets.models import Channel, Message, Priority
 from edudesk.tickets.status import ActorKind
@@ -275,6 +276,11 @@ def _follow_up(submission: Submission) -> Outcome:
             kind=Message.Kind.INTERNAL if submission.internal else Message.Kind.PUBLIC,
             event_data=_refusals(refused_files),
         )
+    target = policy.reply_target(ticket) if actor.kind == ActorKind.CUSTOMER else ticket
+    if message.ticket_id != target.pk:
+        # The closed ticket did not take the message: it opened a new one (tickets.policy).
+        return Outcome(OutcomeKind.CREATED, ticket=message.ticket, message=message,
+                       refused_files=refused_files, continues=target.number)
     return Outcome(OutcomeKind.ADDED, ticket=message.ticket, message=message,
                    refused_files=refused_files)
 

@@ -78,6 +78,10 @@ class Outcome:
     refused_files: list[tuple[str, str]] = field(default_factory=list)
     # Labels of required data that is still missing (a registered incomplete request).
     missing: list[str] = field(default_factory=list)
+    # A follow-up to a closed ticket became a new ticket (tickets.policy): the old number.
+    continues: str = ""
+    # A new request repeating the requester's open ticket was added to that ticket instead.
+    repeat_of: str = ""
 
     @property
     def ok(self) -> bool:

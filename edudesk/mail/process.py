@@ -27,6 +27,7 @@ from edudesk.mail.parsing import ParsedMail
 from edudesk.mail.routing import find_thread, is_participant
 from edudesk.tickets import events
 from edudesk.tickets import services as tickets
+from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Channel, Ticket
 from edudesk.tickets.types import Actor
 

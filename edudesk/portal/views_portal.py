@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,6 +20,7 @@ from edudesk.intake.submission import RequesterData, Submission
 from edudesk.portal import auth
 from edudesk.portal.forms import incoming_files
 from edudesk.security import lockout, throttle
+from edudesk.tickets import policy
 from edudesk.tickets import services as tickets
 from edudesk.tickets.errors import DomainError
 from edudesk.tickets.models import Attachment, Channel, Message
@@ -120,8 +122,8 @@ def _ticket_for(contact, number: str):
 
 
 def _actions(ticket, contact) -> list[tuple[str, str]]:
-    """The buttons this customer may press: only the requester changes the ticket's state."""
-    if ticket.requester_id != contact.pk:
+    """The buttons this customer may press (tickets.policy: only the requester changes state)."""
+    if not policy.may(ticket, Actor.customer(contact), policy.Action.CHANGE_STATUS):
         return []
     targets = set(next_statuses(ticket.status, ActorKind.CUSTOMER))
     return [(name, str(text)) for target, (name, text) in CUSTOMER_ACTIONS.items()
@@ -138,11 +140,15 @@ def ticket_page(request, service, contact, number: str):
     if ticket.status == Status.NEEDS_CLARIFICATION:
         clarification = (ticket.messages.filter(kind=Message.Kind.PUBLIC, author_user__isnull=False)
                          .order_by("-created_at", "-id").first())
+    target = policy.reply_target(ticket)
     return render(request, "portal/ticket.html", {
         "service": service, "contact": contact, "ticket": ticket, "conversation": conversation,
         "clarification": clarification, "actions": _actions(ticket, contact),
         "status_meaning": MEANINGS.get(ticket.status, ""),
-        "can_reply": ticket.status != Status.CANCELLED and not ticket.merged_into_id,
+        "can_reply": policy.may(target, Actor.customer(contact), policy.Action.REPLY),
+        "reply_opens_new": (policy.customer_reply_route(target, timezone.now())
+                            == policy.ReplyRoute.NEW_LINKED),
+        "merged_into": target if target.pk != ticket.pk else None,
         "errors": request.session.pop("portal_reply_errors", []),
     })
 
@@ -161,7 +167,11 @@ def reply(request, service, contact, number: str):
         request.session["portal_reply_errors"] = [m for ms in outcome.errors.values() for m in ms]
         return redirect(reverse("portal:ticket", kwargs={"service": service.code, "number": number})
                         + "#reply")
-    if ticket.status == Status.NEEDS_CLARIFICATION:
+    if outcome.continues:
+        messages.success(request, _("Обращение %(old)s закрыто, поэтому ваше сообщение "
+                                    "зарегистрировано как новое обращение %(new)s.")
+                         % {"old": outcome.continues, "new": outcome.ticket.number})
+    elif ticket.status == Status.NEEDS_CLARIFICATION:
         messages.success(request, _("Уточнение отправлено в техподдержку."))
     else:
         messages.success(request, _("Сообщение добавлено в обращение."))

@@ -32,6 +32,13 @@ class TransitionNotAllowed(DomainError):
         )
 
 
+class NotPermitted(DomainError):
+    """The actor may not do this to this ticket (tickets.policy decides)."""
+
+    code = "forbidden"
+    http_status = 403
+
+
 class InvalidOperation(DomainError):
     code = "invalid_operation"
     http_status = 409

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from edudesk.accounts.models import Contact, Organisation, Service, SupportGroup
-from edudesk.tickets.status import Status
+from edudesk.tickets.status import OPEN_STATUSES, Status
 
 
 class Priority(models.TextChoices):
@@ -77,7 +77,7 @@ class Consultation(models.Model):
 
 
 # Same form as the queue filters, so the planner can match the partial indexes.
-_OPEN = models.Q(status__in=sorted(set(Status.values) - {Status.RESOLVED, Status.CANCELLED}))
+_OPEN = models.Q(status__in=sorted(OPEN_STATUSES))
 
 
 class Ticket(models.Model):
@@ -154,12 +154,14 @@ class Ticket(models.Model):
 
     @property
     def is_open(self) -> bool:
-        from edudesk.tickets.status import OPEN_STATUSES
-
         return self.status in OPEN_STATUSES
 
     def status_label(self) -> str:
-        """The status name this ticket's service shows to its users."""
+        """The status name this ticket's service shows to its users; a merged duplicate is
+        «объединено с INC…», not «Обращение отменено» (which the seed keeps for the customer's
+        own cancellation)."""
+        if self.merged_into_id:
+            return _("Объединено с %(number)s") % {"number": self.merged_into.number}
         return self.service.status_label(self.status)
 
 

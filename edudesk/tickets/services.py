@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edudesk.accounts.models import Contact, Organisation, Service, SupportGroup
-from edudesk.tickets.errors import InvalidOperation, TransitionNotAllowed
+from edudesk.tickets import policy
+from edudesk.tickets.errors import InvalidOperation, NotPermitted, TransitionNotAllowed
 from edudesk.tickets.events import EventKind, record
 from edudesk.tickets.models import (
     Attachment,
@@ -28,7 +29,13 @@ from edudesk.tickets.models import (
     TicketLink,
 )
 from edudesk.tickets.numbering import allocate_number
-from edudesk.tickets.status import CLOSED_STATUSES, ActorKind, Status, can_transition
+from edudesk.tickets.status import (
+    CLOSED_STATUSES,
+    CUSTOMER_REPLY_MOVES,
+    ActorKind,
+    Status,
+    can_transition,
+)
 from edudesk.tickets.types import Actor, NewAttachment
 
 _UNCHANGED = object()
@@ -61,11 +68,14 @@ def open_ticket(
 
     ``event_data`` is kept on the CREATED event for those who react to it (what the intake
     refused, the problems it found: the customer's notice tells of them).
+    A customer asking for a priority above the service's ceiling gets the ceiling
+    (``policy.priority_for_new``); the CREATED event keeps what was asked.
     """
     now = now or timezone.now()
     actor = actor or Actor.customer(requester)
     Channel(channel)
-    Priority(priority)
+    requested = Priority(priority or Priority.NORMAL).value
+    priority = policy.priority_for_new(service, requested, actor)
     if group is None:
         group = service.groups.filter(is_default=True).first()
     ticket = Ticket.objects.create(
@@ -93,7 +103,8 @@ def open_ticket(
     record(ticket, EventKind.CREATED, actor, now=now,
            new={"status": ticket.status, "priority": priority, "category": category,
                 "channel": channel},
-           data={**(event_data or {}), "message_id": message.pk})
+           data={**(event_data or {}), "message_id": message.pk,
+                 **({"priority_requested": requested} if requested != priority else {})})
     return ticket
 
 
@@ -140,21 +151,31 @@ def add_message(
 ) -> Message:
     """Add a reply or note, applying the seed's automatic status moves.
 
+    * only people the policy lets write to the ticket may (``policy.require``);
     * an agent's first action on a registered request marks it reviewed (in processing);
     * a customer's message answers a clarification request, or reopens an answered or
-      solved request;
-    * a customer writing into a duplicate that was merged writes into the original.
+      recently solved request (``status.CUSTOMER_REPLY_MOVES``);
+    * a customer writing into a duplicate that was merged writes into the original;
+    * a customer writing into a cancelled or long-solved ticket opens a new ticket linked
+      to it (``policy.customer_reply_route``): the returned message is that ticket's first.
 
     ``event_data`` is kept on the MESSAGE_ADDED event (e.g. the files the intake refused).
     """
     now = now or timezone.now()
     ticket = _lock(ticket)
-    if actor.kind == ActorKind.CUSTOMER and ticket.merged_into_id:
-        ticket = _lock(ticket.merged_into)
+    if actor.kind == ActorKind.CUSTOMER:
+        ticket = _lock(policy.reply_target(ticket))
     if actor.kind == ActorKind.CUSTOMER and kind != Message.Kind.PUBLIC:
         raise InvalidOperation(_("Заявитель может оставлять только публичные сообщения."))
+    policy.require(ticket, actor,
+                   policy.Action.REPLY if kind == Message.Kind.PUBLIC else policy.Action.NOTE)
     if not body.strip() and not attachments:
         raise InvalidOperation(_("Сообщение пустое: напишите текст или приложите снимок экрана."))
+    if (actor.kind == ActorKind.CUSTOMER
+            and policy.customer_reply_route(ticket, now) == policy.ReplyRoute.NEW_LINKED):
+        return _continue_in_new_ticket(ticket, actor=actor, body=body, body_html=body_html,
+                                       attachments=attachments, channel=channel,
+                                       external_id=external_id, now=now)
     _mark_reviewed(ticket, actor, now)
     message = Message.objects.create(
         ticket=ticket, kind=kind, body=body, body_html=body_html,
@@ -167,15 +188,26 @@ def add_message(
            data={**(event_data or {}), "message_id": message.pk, "kind": kind,
                  "attachments": [a.ordinal for a in stored]})
     if actor.kind == ActorKind.CUSTOMER:
-        follow_up = {
-            Status.NEEDS_CLARIFICATION: Status.CLARIFICATION_SENT,
-            Status.ANSWERED: Status.IN_WORK,
-            Status.RESOLVED: Status.IN_WORK,
-        }.get(ticket.status)
+        follow_up = CUSTOMER_REPLY_MOVES.get(ticket.status)
         if follow_up:
             _apply_transition(ticket, follow_up, actor, now)
     _touch(ticket, now)
     return message
+
+
+def _continue_in_new_ticket(closed: Ticket, *, actor: Actor, body: str, body_html: str,
+                            attachments: Sequence[NewAttachment], channel: str, external_id: str,
+                            now: datetime) -> Message:
+    """A reply to a cancelled or long-closed ticket: a new ticket with the same data, linked."""
+    new_ticket = open_ticket(
+        service=closed.service, requester=actor.contact, organisation=closed.organisation,
+        subject=closed.subject, description=body, channel=channel or closed.channel,
+        category=closed.category, fields=dict(closed.fields), actor=actor,
+        attachments=attachments, external_id=external_id, body_html=body_html,
+        event_data={"continues": closed.number}, now=now,
+    )
+    link(closed, new_ticket, actor=Actor.system(), now=now)
+    return new_ticket.messages.get()
 
 
 @transaction.atomic
@@ -203,6 +235,7 @@ def transition(ticket: Ticket, to: str, *, actor: Actor, now: datetime | None = 
     now = now or timezone.now()
     ticket = _lock(ticket)
     target = Status(to)
+    policy.require(ticket, actor, policy.Action.CHANGE_STATUS)
     if not (ticket.status == Status.REGISTERED and target == Status.IN_PROCESSING):
         _mark_reviewed(ticket, actor, now)
     _check_transition(ticket, target, actor)
@@ -217,6 +250,7 @@ def assign(ticket: Ticket, *, actor: Actor, assignee=_UNCHANGED, group=_UNCHANGE
     """Give the ticket to an agent and/or a support line (None clears)."""
     now = now or timezone.now()
     ticket = _lock(ticket)
+    policy.require(ticket, actor, policy.Action.MANAGE)
     old = {"assignee": ticket.assignee_id, "group": ticket.group_id}
     new = dict(old)
     if assignee is not _UNCHANGED:
@@ -246,14 +280,19 @@ def assign(ticket: Ticket, *, actor: Actor, assignee=_UNCHANGED, group=_UNCHANGE
 @transaction.atomic
 def set_priority(ticket: Ticket, priority: str, *, actor: Actor,
                  now: datetime | None = None) -> Ticket:
-    return _set_field(ticket, "priority", Priority(priority).value, EventKind.PRIORITY_CHANGED,
-                      actor, now)
+    priority = Priority(priority).value
+    if not policy.priority_allowed(ticket.service, priority, actor):
+        raise NotPermitted(_("Заявитель может выбрать приоритет не выше «%(ceiling)s».") % {
+            "ceiling": Priority(policy.customer_priority_ceiling(ticket.service)).label})
+    return _set_field(ticket, "priority", priority, EventKind.PRIORITY_CHANGED, actor, now,
+                      action=policy.Action.SET_PRIORITY)
 
 
 @transaction.atomic
 def set_category(ticket: Ticket, category: str, *, actor: Actor,
                  now: datetime | None = None) -> Ticket:
-    return _set_field(ticket, "category", category, EventKind.CATEGORY_CHANGED, actor, now)
+    return _set_field(ticket, "category", category, EventKind.CATEGORY_CHANGED, actor, now,
+                      action=policy.Action.MANAGE)
 
 
 @transaction.atomic
@@ -262,6 +301,8 @@ def update_fields(ticket: Ticket, changes: dict, *, actor: Actor,
     """Add or correct intake data (e.g. the browser version the customer sent later)."""
     now = now or timezone.now()
     ticket = _lock(ticket)
+    policy.require(ticket, actor, policy.Action.REPLY if actor.kind == ActorKind.CUSTOMER
+                   else policy.Action.MANAGE)
     old = {key: ticket.fields.get(key) for key in changes}
     if old == changes:
         return ticket
@@ -330,6 +371,8 @@ def merge(duplicate: Ticket, into: Ticket, *, actor: Actor, now: datetime | None
     first, second = sorted([duplicate.pk, into.pk])
     locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[first, second])}
     duplicate, into = locked[duplicate.pk], locked[into.pk]
+    policy.require(duplicate, actor, policy.Action.MANAGE)
+    policy.require(into, actor, policy.Action.MANAGE)
     if duplicate.service_id != into.service_id:
         raise InvalidOperation(_("Объединять можно только обращения одного сервиса."))
     if duplicate.status in CLOSED_STATUSES or duplicate.merged_into_id:
@@ -376,6 +419,7 @@ def split(ticket: Ticket, *, actor: Actor, text: str, subject: str = "",
     """
     now = now or timezone.now()
     ticket = _lock(ticket)
+    policy.require(ticket, actor, policy.Action.MANAGE)
     if not text.strip():
         raise InvalidOperation(_("Укажите текст, который нужно выделить в отдельное обращение."))
     if message is not None and message.ticket_id != ticket.pk:
@@ -408,6 +452,8 @@ def link(ticket: Ticket, other: Ticket, *, actor: Actor, now: datetime | None = 
         raise InvalidOperation(_("Нельзя связать обращение с самим собой."))
     if ticket.service_id != other.service_id:
         raise InvalidOperation(_("Связывать можно только обращения одного сервиса."))
+    policy.require(ticket, actor, policy.Action.LINK)
+    policy.require(other, actor, policy.Action.LINK)
     created = TicketLink.objects.get_or_create(source=ticket, target=other)[1]
     if created:
         record(ticket, EventKind.LINKED, actor, now=now, new={"ticket": other.number})
@@ -465,9 +511,10 @@ def _apply_transition(ticket: Ticket, target: Status, actor: Actor, now: datetim
 
 
 def _set_field(ticket: Ticket, field: str, value: str, kind: EventKind, actor: Actor,
-               now: datetime | None) -> Ticket:
+               now: datetime | None, *, action: policy.Action) -> Ticket:
     now = now or timezone.now()
     ticket = _lock(ticket)
+    policy.require(ticket, actor, action)
     old = getattr(ticket, field)
     if old == value:
         return ticket

@@ -12,14 +12,16 @@ class Actor:
     kind: ActorKind
     user: object | None = None
     contact: object | None = None
+    # A customer an agent let into the ticket (a held mail from a new correspondent accepted).
+    admitted: bool = False
 
     @classmethod
     def agent(cls, user) -> "Actor":
         return cls(ActorKind.AGENT, user=user)
 
     @classmethod
-    def customer(cls, contact) -> "Actor":
-        return cls(ActorKind.CUSTOMER, contact=contact)
+    def customer(cls, contact, *, admitted: bool = False) -> "Actor":
+        return cls(ActorKind.CUSTOMER, contact=contact, admitted=admitted)
 
     @classmethod
     def system(cls) -> "Actor":

@@ -179,7 +179,9 @@ def test_cancelling_and_then_no_more_actions(client, eschool, teacher, ticket):
     ticket.refresh_from_db()
     assert ticket.status == Status.CANCELLED
     page = page_of(client, ticket).content.decode()
-    assert "Отменить обращение" not in page and 'id="reply"' not in page
+    assert "Отменить обращение" not in page
+    # Writing is still possible: it becomes a new ticket linked to this one (tickets.policy).
+    assert "сообщение будет зарегистрировано как новое обращение" in page
 
 
 def test_action_not_allowed_from_the_status_is_refused(client, eschool, teacher, ticket):

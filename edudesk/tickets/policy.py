@@ -1,0 +1,165 @@
+"""Who may do what to which ticket, and what a closed ticket accepts: the one place.
+
+``tickets.services`` asks these questions inside every change, whoever calls it (portal,
+widget, API, mail, desk, commands), so no caller keeps a rule of its own.
+
+People and their relation to a ticket:
+
+* the requester (the contact the ticket belongs to): reads it, writes to it, confirms,
+  cancels or reopens it, and may set its priority up to what the service allows customers;
+* an organisation's administrator, where the service lets them see the organisation's
+  tickets: reads a colleague's ticket and adds information to it, but does not change its
+  state (only the requester confirms, cancels or reopens);
+* a participant (anyone else who already wrote in the ticket, or whose mail an agent let in):
+  adds information to it;
+* a colleague or anyone else: nothing (the ticket is not even shown);
+* an agent who serves the ticket's service: everything the status table allows;
+* the system (mail intake, SLA sweeps, automatic closing): what the status table allows.
+
+A customer's reply to a ticket that is no longer open:
+
+* answered or resolved within the reopen window (``EDUDESK_REOPEN_DAYS`` after closing):
+  the reply is added and the ticket reopens («Обращение в работе»);
+* resolved longer ago, or cancelled: the reply becomes a new ticket linked to the old one
+  (its registration tells the sender the new number); the old one stays closed;
+* merged into another ticket: the reply goes to that ticket, and the same rule applies there.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from edudesk.tickets.errors import NotPermitted
+from edudesk.tickets.models import Priority, Ticket
+from edudesk.tickets.status import ActorKind, Status
+from edudesk.tickets.types import Actor
+
+
+class Relation(StrEnum):
+    REQUESTER = "requester"
+    ORG_ADMIN = "org_admin"
+    PARTICIPANT = "participant"
+    OUTSIDER = "outsider"  # a colleague without rights, another customer, another service's agent
+    AGENT = "agent"
+    SYSTEM = "system"
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    REPLY = "reply"  # a public message
+    NOTE = "note"  # an internal note
+    CHANGE_STATUS = "change_status"
+    SET_PRIORITY = "set_priority"
+    LINK = "link"  # relate two tickets (a customer links the parts of a request they split)
+    MANAGE = "manage"  # assign, category, fields, merge, split
+
+
+PERMISSIONS: dict[Relation, frozenset[Action]] = {
+    Relation.REQUESTER: frozenset({Action.VIEW, Action.REPLY, Action.CHANGE_STATUS,
+                                   Action.SET_PRIORITY, Action.LINK}),
+    Relation.ORG_ADMIN: frozenset({Action.VIEW, Action.REPLY}),
+    Relation.PARTICIPANT: frozenset({Action.REPLY}),
+    Relation.OUTSIDER: frozenset(),
+    Relation.AGENT: frozenset(Action),
+    Relation.SYSTEM: frozenset(Action),
+}
+
+# Customer priorities, lowest first: a customer may choose up to the service's ceiling.
+PRIORITY_ORDER = [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.CRITICAL]
+
+
+def relation(ticket: Ticket, actor: Actor) -> Relation:
+    if actor.kind == ActorKind.SYSTEM:
+        return Relation.SYSTEM
+    if actor.kind == ActorKind.AGENT:
+        serves = actor.user is not None and ticket.service_id in actor.user.served_service_ids()
+        return Relation.AGENT if serves else Relation.OUTSIDER
+    contact = actor.contact
+    if contact is None or contact.service_id != ticket.service_id:
+        return Relation.OUTSIDER
+    if contact.pk == ticket.requester_id:
+        return Relation.REQUESTER
+    if (contact.is_org_admin and contact.organisation_id
+            and contact.organisation_id == ticket.organisation_id
+            and ticket.service.org_admins_see_org_tickets):
+        return Relation.ORG_ADMIN
+    if actor.admitted or ticket.messages.filter(author_contact=contact).exists():
+        return Relation.PARTICIPANT
+    return Relation.OUTSIDER
+
+
+def may(ticket: Ticket, actor: Actor, action: Action) -> bool:
+    return action in PERMISSIONS[relation(ticket, actor)]
+
+
+def require(ticket: Ticket, actor: Actor, action: Action) -> None:
+    """Refuse (NotPermitted) unless the actor may take this action on this ticket."""
+    if may(ticket, actor, action):
+        return
+    if may(ticket, actor, Action.VIEW) and action in (Action.CHANGE_STATUS, Action.SET_PRIORITY):
+        raise NotPermitted(_("Изменить статус или приоритет обращения %(number)s может только "
+                             "его заявитель.") % {"number": ticket.number}, action=str(action))
+    if may(ticket, actor, Action.VIEW):
+        raise NotPermitted(_("Это действие с обращением %(number)s доступно только техподдержке.")
+                           % {"number": ticket.number}, action=str(action))
+    raise NotPermitted(_("Обращение %(number)s вам недоступно.") % {"number": ticket.number},
+                       action=str(action))
+
+
+# --- priorities -------------------------------------------------------------------------------
+
+def customer_priority_ceiling(service) -> str:
+    return service.customer_max_priority or Priority.NORMAL
+
+
+def priority_allowed(service, priority: str, actor: Actor) -> bool:
+    """Agents and the system set any priority; customers up to the service's ceiling."""
+    if actor.kind != ActorKind.CUSTOMER:
+        return True
+    ceiling = customer_priority_ceiling(service)
+    return PRIORITY_ORDER.index(Priority(priority)) <= PRIORITY_ORDER.index(Priority(ceiling))
+
+
+def priority_for_new(service, requested: str, actor: Actor) -> str:
+    """The priority a new request gets: a customer asking above the ceiling gets the ceiling."""
+    requested = requested or Priority.NORMAL
+    if priority_allowed(service, requested, actor):
+        return requested
+    return customer_priority_ceiling(service)
+
+
+# --- replies to tickets that are no longer open ----------------------------------------------
+
+class ReplyRoute(StrEnum):
+    ADD = "add"  # an open ticket: the message is added (it may move the status, see status.py)
+    REOPEN = "reopen"  # closed recently: added, and the ticket reopens
+    NEW_LINKED = "new_linked"  # closed long ago or cancelled: a new ticket linked to this one
+
+
+def reopen_window() -> timedelta:
+    return timedelta(days=settings.EDUDESK_REOPEN_DAYS)
+
+
+def customer_reply_route(ticket: Ticket, now: datetime) -> ReplyRoute:
+    """What a customer's message to this (not merged) ticket does."""
+    if ticket.status == Status.CANCELLED:
+        return ReplyRoute.NEW_LINKED
+    if ticket.status == Status.RESOLVED:
+        closed_at = ticket.closed_at or ticket.updated_at
+        if closed_at is not None and now - closed_at > reopen_window():
+            return ReplyRoute.NEW_LINKED
+        return ReplyRoute.REOPEN
+    return ReplyRoute.ADD
+
+
+def reply_target(ticket: Ticket) -> Ticket:
+    """A merged duplicate's messages belong to the ticket it was merged into (followed to the end)."""
+    seen = {ticket.pk}
+    while ticket.merged_into_id and ticket.merged_into_id not in seen:
+        ticket = Ticket.objects.select_related("service").get(pk=ticket.merged_into_id)
+        seen.add(ticket.pk)
+    return ticket
