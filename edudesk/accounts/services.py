@@ -46,8 +46,11 @@ def find_or_create_organisation(service: Service, name: str, *, city: str = "",
 def find_or_create_contact(service: Service, *, email: str = "", full_name: str = "",
                            phone: str = "", login: str = "", role: str = "",
                            organisation: Organisation | None = None) -> Contact:
-    """The contact with this e-mail (then login, then phone) in the service, or a new one.
+    """The contact with this e-mail (or, without one, this login, then this phone) in the
+    service, or a new one.
 
+    An e-mail that matches nobody makes a new contact: a login or phone given with it (a
+    school's shared phone, a colleague's login) never hands the request to someone else.
     Known data is never overwritten by blanks; missing data is filled in.
     """
     email, phone = normalise_email(email), normalise_phone(phone)
@@ -56,12 +59,14 @@ def find_or_create_contact(service: Service, *, email: str = "", full_name: str 
     contact = None
     if email:
         contact = contacts.filter(email__iexact=email).first()
-    if contact is None and login:
+    if contact is None and login and not email:
         contact = contacts.filter(login=login).first()
     if contact is None and phone and not email:
         contact = contacts.filter(phone=phone).first()
     if role and role not in Role.values:
         role = Role.OTHER
+    if login and contacts.filter(login=login).exclude(pk=getattr(contact, "pk", None)).exists():
+        login = ""  # a platform login belongs to one person: it stays with its owner
     if contact is None:
         return Contact.objects.create(service=service, email=email, full_name=full_name.strip(),
                                       phone=phone, login=login, role=role,

@@ -149,6 +149,7 @@ def _form(request, visitor: Visitor):
         response["Retry-After"] = str(wait)
         return response
     checked = check(submission, schema)
+    submission = checked.submission
     if checked.blocking or not schema.has_category(category):
         return _render_form(request, visitor, category=category, typed=request.POST,
                             errors=checked.validation.errors, status=400)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.core import signing
 
 from edudesk.accounts.models import Contact, Service
+from edudesk.intake import requester as requesters
 from edudesk.intake.schema import FormSchema
 from edudesk.intake.submission import RequesterData
 
@@ -51,7 +52,11 @@ class Visitor:
         return values
 
     def requester(self) -> RequesterData:
+        """Who is asking, as this channel knows it: the token's user, the signed-in contact,
+        or nobody (a stranger on the public form: the form's own data then says who)."""
         claims = self.claims
+        if not claims:
+            return requesters.from_contact(self.contact)
         return RequesterData(
             email=claims.get("email", ""), full_name=claims.get("full_name", ""),
             phone=claims.get("phone", ""), login=claims.get("login", ""),
@@ -60,14 +65,7 @@ class Visitor:
 
 
 def _contact_claims(contact: Contact | None) -> dict[str, str]:
-    if contact is None:
-        return {}
-    return {
-        "full_name": contact.full_name, "email": contact.email, "phone": contact.phone,
-        "login": contact.login, "role": contact.role,
-        "organisation": contact.organisation.name if contact.organisation else "",
-        "platform_url": contact.organisation.lms_url if contact.organisation else "",
-    }
+    return requesters.known_values(contact)
 
 
 def widget_session_for(service: Service, contact: Contact, claims: dict[str, str]) -> str:
