@@ -5,15 +5,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from edudesk.accounts.models import Contact
-from edudesk.accounts.services import find_or_create_contact, find_or_create_organisation
 from edudesk.desk.access import agent_required, get_consultation, served_services
 from edudesk.desk.convert import ConvertForm
 from edudesk.desk.forms import ConsultationForm
 from edudesk.desk.keyset import Keyset
+from edudesk.intake import consultations
 from edudesk.intake.services import schema_for
 from edudesk.search.services import search_contacts
 from edudesk.sla.notices import registration_summary
-from edudesk.tickets import services
 from edudesk.tickets.errors import DomainError
 from edudesk.tickets.models import Consultation
 from edudesk.tickets.types import Actor
@@ -97,36 +96,29 @@ def convert(request, pk: int):
     form = ConvertForm(request.POST if bound else None, schema=schema, category=category,
                        consultation=consultation, initial={**typed, "category": category})
     if bound and form.is_valid():
-        ticket = _register(request, consultation, form)
-        if ticket is not None:
+        outcome = _register(request, consultation, form)
+        if outcome is not None and outcome.ok:
             messages.success(request, _("Обращение зарегистрировано. Сообщите заявителю номер и "
                                         "дату: %(summary)s") % {
-                                            "summary": registration_summary(ticket)})
-            if form.missing:
+                                            "summary": registration_summary(outcome.ticket)})
+            if outcome.missing:
                 messages.info(request, _("Не хватает данных: %(items)s. Запросите уточнение.")
-                              % {"items": ", ".join(form.missing)})
-            return redirect("desk:ticket", number=ticket.number)
+                              % {"items": ", ".join(outcome.missing)})
+            return redirect("desk:ticket", number=outcome.ticket.number)
+        if outcome is not None:
+            form.show_errors(outcome.errors)
     template = "desk/partials/convert_form.html" if request.htmx else "desk/convert.html"
     return render(request, template, {"consultation": consultation, "form": form})
 
 
 def _register(request, consultation: Consultation, form: ConvertForm):
-    who = form.requester()
+    """Through the intake pipeline, as the API does (intake.consultations)."""
     data = form.cleaned_data
-    service = consultation.service
-    organisation = find_or_create_organisation(service, who.get("organisation", ""),
-                                               city=who.get("city", ""), region=who.get("region", ""))
-    if consultation.contact is not None and not who.get("email"):
-        who.setdefault("email", consultation.contact.email)
-    requester = find_or_create_contact(
-        service, email=who.get("email", ""), full_name=who.get("full_name", ""),
-        phone=who.get("phone", ""), login=who.get("login", ""), role=who.get("role", ""),
-        organisation=organisation)
     try:
-        return services.convert_consultation(
-            consultation, actor=Actor.agent(request.user), requester=requester,
-            subject=data["subject"], description=data["description"], category=data["category"],
-            priority=data["priority"], fields=form.values)
+        return consultations.convert(
+            consultation, actor=Actor.agent(request.user), subject=data["subject"],
+            description=data["description"], category=data["category"],
+            priority=data["priority"], fields=form.values())
     except DomainError as error:
         form.add_error(None, error.message)
         return None
