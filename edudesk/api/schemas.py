@@ -72,6 +72,9 @@ class TicketCreateIn(StrictSchema):
     priority: PriorityIn = ""
     fields: FormFields = {}
     attachments: list[AttachmentIn] = Field([], max_length=DEFAULT_POLICY.max_count)
+    # A customer's request that repeats one of their open tickets is added to it ("add",
+    # answered 200 with that ticket); "new" registers a new ticket whatever it repeats.
+    repeat: Literal["add", "new"] = "add"
 
 
 class MessageIn(StrictSchema):

@@ -40,6 +40,7 @@ class Entry:
     html: str = ""  # a mail's sanitised HTML, inline images pointing at this desk's URLs
     held_mail: int | None = None  # a held mail still waiting for an agent's decision
     hidden_images: int = 0  # remote images of a mail not loaded (until the agent asks)
+    repeat: bool = False  # a message added because a new request repeated this ticket
 
     @property
     def is_message(self) -> bool:
@@ -67,15 +68,19 @@ def shown_html(ticket: Ticket, message: Message, remote_images: bool = False) ->
     return resolve_inline_images(html, urls), hidden
 
 
-def _message_entry(ticket: Ticket, message: Message, remote_images: bool) -> Entry:
+def _message_entry(ticket: Ticket, message: Message, remote_images: bool,
+                   repeat: bool = False) -> Entry:
     html, hidden = shown_html(ticket, message, remote_images)
-    return Entry(message.created_at, message=message, html=html, hidden_images=hidden)
+    return Entry(message.created_at, message=message, html=html, hidden_images=hidden,
+                 repeat=repeat)
 
 
 def build(ticket: Ticket, images_of: int | None = None) -> list[Entry]:
     """The ticket's messages and events in order; ``images_of``: the message whose remote
     images the agent asked to see."""
-    entries = [_message_entry(ticket, m, m.pk == images_of) for m in messages_of(ticket)]
+    repeats = _repeat_message_ids(ticket)
+    entries = [_message_entry(ticket, m, m.pk == images_of, m.pk in repeats)
+               for m in messages_of(ticket)]
     events = list(ticket.events.filter(kind__in=[str(k) for k in SHOWN_EVENTS])
                   .select_related("actor_user", "actor_contact").order_by("id"))
     names = _user_names(events)
@@ -88,6 +93,13 @@ def build(ticket: Ticket, images_of: int | None = None) -> list[Entry]:
                 "sender": (event.data or {}).get("from", "")}
         entries.append(Entry(event.created_at, event=event, text=text, held_mail=held_mail))
     return sorted(entries, key=lambda entry: (entry.created_at, 0 if entry.is_message else 1))
+
+
+def _repeat_message_ids(ticket: Ticket) -> set[int]:
+    """Messages added because a new request repeated this ticket (intake.repeats): the agent
+    may split each out in one click."""
+    return set(ticket.events.filter(kind=EventKind.MESSAGE_ADDED, data__repeat=True)
+               .values_list("data__message_id", flat=True))
 
 
 def _held_mail_id(event: Event, waiting: set[int]) -> int | None:

@@ -9,14 +9,15 @@ caller's request are lenient: the request is registered, the missing data is lis
 outcome (so the channel can ask for it), refused files are reported and not stored.
 """
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from edudesk.accounts.services import find_or_create_contact, find_or_create_organisation
-from edudesk.intake import categorize, limits
+from edudesk.intake import categorize, limits, repeats
+from edudesk.intake import requester as requesters
 from edudesk.intake.attachments import DEFAULT_POLICY, AcceptedImage, Upload, check_uploads
 from edudesk.intake.limits import oversized_text
 from edudesk.intake.multiproblem import detect_problems
@@ -34,17 +35,6 @@ from edudesk.tickets.models import Channel, Message, Priority
 from edudesk.tickets.status import ActorKind
 from edudesk.tickets.types import Actor, NewAttachment
 
-# Widget-token claims (the schema's context keys) → the requester's attributes.
-REQUESTER_ATTRIBUTES = {
-    "full_name": "full_name",
-    "login": "login",
-    "role": "role",
-    "organisation": "organisation",
-    "email": "email",
-    "phone": "phone",
-}
-# Schema fields that name a requester attribute directly.
-REQUESTER_FIELDS = {"region": "region", "city": "city"}
 FALLBACK_CATEGORY = "other"
 # Channels that register a request with several problems as one ticket, flagged for the agent.
 ONE_TICKET_CHANNELS = frozenset({Channel.EMAIL, Channel.API})
@@ -59,6 +49,9 @@ class Checked:
     category: str
     blocking: bool
     missing: list[str] = field(default_factory=list)
+    # The submission as checked: cleaned values, the requester completed (a copy: ``check``
+    # never changes what it was given).
+    submission: Submission | None = None
 
     @property
     def images(self) -> list[AcceptedImage]:
@@ -71,10 +64,14 @@ class Checked:
 
 def submit(submission: Submission) -> Outcome:
     """Decide what becomes of a submission; store it only when it is acceptable."""
+    submission = _copy(submission)
     _normalise(submission)
     errors = _basic_errors(submission)
     if errors:
         return Outcome(OutcomeKind.REFUSED, errors=errors)
+    if submission.ticket is None:
+        submission.ticket = repeats.repeated_ticket(submission)
+        submission.repeat = submission.ticket is not None
     if submission.ticket is not None:
         return _follow_up(submission)
     _infer_category(submission)
@@ -103,8 +100,12 @@ def register(submission: Submission, checked: Checked) -> Outcome:
     For channels that check first and decide later (the web form shows similar tickets
     before registering), so the images are not decoded and re-encoded twice.
     """
+    submission = checked.submission or submission
     errors = _basic_errors(submission)
-    errors.update(checked.validation.errors if checked.blocking else {})
+    if checked.blocking:
+        errors.update(checked.validation.errors if not _is_lenient(submission) else
+                      {key: messages for key, messages in checked.validation.errors.items()
+                       if submission.fields.get(key)})
     if checked.refused_files and _files_block(submission):
         errors.setdefault(DEFAULT_FILE_FIELD, [message for _name, message in checked.refused_files])
     errors.update(_requester_errors(submission))
@@ -114,15 +115,24 @@ def register(submission: Submission, checked: Checked) -> Outcome:
     with transaction.atomic():
         requester = _resolve_requester(submission)
         actor = submission.actor or Actor.customer(requester)
-        ticket = tickets.open_ticket(
-            service=submission.service, requester=requester, subject=submission.subject,
-            description=submission.description, channel=submission.channel,
-            category=checked.category if checked.validation.ok else submission.category,
-            priority=submission.priority or Priority.NORMAL, fields=submission.fields,
-            actor=actor, external_id=submission.external_id, body_html=submission.body_html,
-            attachments=[new_attachment(image) for image in checked.images],
-            event_data={**_refusals(checked.refused_files), **_intake_findings(submission, checked)},
-        )
+        category = checked.category if checked.validation.ok else submission.category
+        if submission.consultation is not None:
+            ticket = tickets.convert_consultation(
+                submission.consultation, actor=actor, requester=requester,
+                subject=submission.subject, description=submission.description,
+                category=category, priority=submission.priority or Priority.NORMAL,
+                fields=submission.fields)
+        else:
+            ticket = tickets.open_ticket(
+                service=submission.service, requester=requester, subject=submission.subject,
+                description=submission.description, channel=submission.channel,
+                category=category, priority=submission.priority or Priority.NORMAL,
+                fields=submission.fields, actor=actor, external_id=submission.external_id,
+                body_html=submission.body_html,
+                attachments=[new_attachment(image) for image in checked.images],
+                event_data={**_refusals(checked.refused_files),
+                            **_intake_findings(submission, checked)},
+            )
         if checked.missing and submission.register_incomplete:
             # «Техподдержке требуется уточнение»: the registration notice lists what is missing.
             tickets.request_clarification(ticket, actor=Actor.system(),
@@ -156,12 +166,15 @@ def missing_text(missing: list[str]) -> str:
 def check(submission: Submission, schema: FormSchema | None = None) -> Checked:
     """Validate a new submission against the service's schema and the screenshot policy.
 
-    Fills the submission with the cleaned values: the description, the requester's data and
-    ``fields`` (the structured data the ticket keeps).
+    Returns, in ``Checked.submission``, a copy with the cleaned values: the description, the
+    requester's data (``intake.requester``) and ``fields`` (the data the ticket keeps). The
+    submission given is left as it was.
     """
     from edudesk.intake.services import schema_for
 
+    submission = _copy(submission)
     _normalise(submission)
+    submission.requester = requesters.with_known(submission.service, submission.requester)
     schema = schema or schema_for(submission.service)
     lenient = _is_lenient(submission)
     category = submission.category
@@ -173,14 +186,33 @@ def check(submission: Submission, schema: FormSchema | None = None) -> Checked:
     )
     _apply_cleaned(schema, category, submission, result, keep_raw=lenient)
     missing = []
+    # Data that was given but is malformed (an e-mail without @): refused on every channel a
+    # person can correct (forms, API, an agent registering a caller), kept from mail.
+    malformed = {key: messages for key, messages in result.errors.items()
+                 if values.get(key) and key != "description" and not submission.register_incomplete}
     if lenient and result.errors:
         # A refused file is reported as refused, not as missing data.
         refusals = {item.message for item in result.refused}
         labels = {spec.key: spec.label.get(get_language()) for spec in schema.fields_for(category)}
         missing = [labels[key] for key, messages in result.errors.items()
                    if key in labels and any(m not in refusals for m in messages)]
-    return Checked(validation=result, category=category, blocking=bool(result.errors) and not lenient,
-                   missing=missing)
+    blocking = (bool(result.errors) and not lenient) or bool(malformed)
+    return Checked(validation=result, category=category, blocking=blocking,
+                   missing=[label for label in missing if label not in _labels(schema, category,
+                                                                                malformed)],
+                   submission=submission)
+
+
+def _labels(schema: FormSchema, category: str, keys) -> set[str]:
+    language = get_language()
+    return {spec.label.get(language) for spec in schema.fields_for(category) if spec.key in keys}
+
+
+def _copy(submission: Submission) -> Submission:
+    return dataclasses.replace(
+        submission, requester=dataclasses.replace(submission.requester),
+        fields=dict(submission.fields or {}), files=list(submission.files),
+        meta=dict(submission.meta or {}))
 
 
 def _files_block(submission: Submission) -> bool:
@@ -213,7 +245,7 @@ def _values_and_context(schema: FormSchema, category: str, submission: Submissio
     # The widget's verified token claims (keyed like the schema's context keys), when present.
     signed = submission.meta.get("signed_context") or {}
     for spec in specs:
-        attribute = REQUESTER_ATTRIBUTES.get(spec.context_key) or REQUESTER_FIELDS.get(spec.key)
+        attribute = requesters.attribute_for(spec)
         known = signed.get(spec.context_key, "") if spec.context_key else ""
         known = known or (getattr(who, attribute, "") if attribute else "")
         if known and not values.get(spec.key):
@@ -231,10 +263,8 @@ def _apply_cleaned(schema: FormSchema, category: str, submission: Submission,
     if cleaned.get("description"):
         submission.description = cleaned["description"]
     specs = schema.fields_for(category) if schema.has_category(category) else schema.common
-    for spec in specs:
-        attribute = REQUESTER_ATTRIBUTES.get(spec.context_key) or REQUESTER_FIELDS.get(spec.key)
-        if attribute and cleaned.get(spec.key):
-            setattr(submission.requester, attribute, cleaned[spec.key])
+    submission.requester = requesters.combine(submission.requester,
+                                              requesters.described(specs, cleaned))
     # The ticket keeps the data as the channel submitted it; what came from the requester's
     # record (the API's requester object, the widget token) lives on the contact.
     submitted = set(submission.fields)
@@ -274,7 +304,7 @@ def _follow_up(submission: Submission) -> Outcome:
             channel=submission.channel, external_id=submission.external_id,
             attachments=[new_attachment(image) for image in accepted],
             kind=Message.Kind.INTERNAL if submission.internal else Message.Kind.PUBLIC,
-            event_data=_refusals(refused_files),
+            event_data={**_refusals(refused_files), **({"repeat": True} if submission.repeat else {})},
         )
     target = policy.reply_target(ticket) if actor.kind == ActorKind.CUSTOMER else ticket
     if message.ticket_id != target.pk:
@@ -282,7 +312,8 @@ def _follow_up(submission: Submission) -> Outcome:
         return Outcome(OutcomeKind.CREATED, ticket=message.ticket, message=message,
                        refused_files=refused_files, continues=target.number)
     return Outcome(OutcomeKind.ADDED, ticket=message.ticket, message=message,
-                   refused_files=refused_files)
+                   refused_files=refused_files,
+                   repeat_of=message.ticket.number if submission.repeat else "")
 
 
 def _refusals(refused_files: list[tuple[str, str]]) -> dict:
@@ -323,12 +354,7 @@ def _requester_errors(submission: Submission) -> dict[str, list[str]]:
 
 
 def _resolve_requester(submission: Submission):
-    who = submission.requester
-    organisation = find_or_create_organisation(submission.service, who.organisation,
-                                               city=who.city, region=who.region)
-    return find_or_create_contact(submission.service, email=who.email, full_name=who.full_name,
-                                  phone=who.phone, login=who.login, role=who.role,
-                                  organisation=organisation)
+    return requesters.resolve(submission.service, submission.requester)
 
 
 __all__ = ["CATEGORY_ERROR_KEY", "Checked", "check", "register", "submit"]

@@ -5,7 +5,7 @@ from enum import StrEnum
 from typing import Any
 
 from edudesk.accounts.models import Service
-from edudesk.tickets.models import Message, Ticket
+from edudesk.tickets.models import Consultation, Message, Ticket
 from edudesk.tickets.types import Actor
 
 
@@ -59,6 +59,10 @@ class Submission:
     internal: bool = False
     # Set by the pipeline: the category it inferred for a request that came without one.
     category_suggestion: Any = None
+    # A new request found to repeat the requester's open ticket, added to it (intake.repeats).
+    repeat: bool = False
+    # The phone or messenger consultation this request registers (an agent's conversion).
+    consultation: Consultation | None = None
 
 
 class OutcomeKind(StrEnum):

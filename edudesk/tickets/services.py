@@ -159,7 +159,8 @@ def add_message(
     * a customer writing into a cancelled or long-solved ticket opens a new ticket linked
       to it (``policy.customer_reply_route``): the returned message is that ticket's first.
 
-    ``event_data`` is kept on the MESSAGE_ADDED event (e.g. the files the intake refused).
+    ``event_data`` is kept on the MESSAGE_ADDED event (e.g. the files the intake refused,
+    ``repeat`` for a new request added to this open ticket it repeats: intake.repeats).
     """
     now = now or timezone.now()
     ticket = _lock(ticket)
@@ -175,7 +176,7 @@ def add_message(
             and policy.customer_reply_route(ticket, now) == policy.ReplyRoute.NEW_LINKED):
         return _continue_in_new_ticket(ticket, actor=actor, body=body, body_html=body_html,
                                        attachments=attachments, channel=channel,
-                                       external_id=external_id, now=now)
+                                       external_id=external_id, event_data=event_data, now=now)
     _mark_reviewed(ticket, actor, now)
     message = Message.objects.create(
         ticket=ticket, kind=kind, body=body, body_html=body_html,
@@ -197,14 +198,14 @@ def add_message(
 
 def _continue_in_new_ticket(closed: Ticket, *, actor: Actor, body: str, body_html: str,
                             attachments: Sequence[NewAttachment], channel: str, external_id: str,
-                            now: datetime) -> Message:
+                            event_data: dict | None, now: datetime) -> Message:
     """A reply to a cancelled or long-closed ticket: a new ticket with the same data, linked."""
     new_ticket = open_ticket(
         service=closed.service, requester=actor.contact, organisation=closed.organisation,
         subject=closed.subject, description=body, channel=channel or closed.channel,
         category=closed.category, fields=dict(closed.fields), actor=actor,
         attachments=attachments, external_id=external_id, body_html=body_html,
-        event_data={"continues": closed.number}, now=now,
+        event_data={**(event_data or {}), "continues": closed.number}, now=now,
     )
     link(closed, new_ticket, actor=Actor.system(), now=now)
     return new_ticket.messages.get()

@@ -245,7 +245,8 @@ def new_api_customer(world: World, who: Contact, text: str, data: dict,
         "service": world.service.code, "category": "error", "description": text,
         "fields": {**ESCHOOL_ERROR, "affected_login": who.login, **data},
         "attachments": _screenshot_inline(), **extra})
-    return Result(ok=code == 201, ticket=_ticket_of(body.get("number")), status_code=code,
+    # 201: a new ticket; 200: added to the open ticket it repeats (intake.repeats).
+    return Result(ok=code in (200, 201), ticket=_ticket_of(body.get("number")), status_code=code,
                   detail=str(body))
 
 

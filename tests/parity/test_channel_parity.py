@@ -168,7 +168,6 @@ def test_a_merged_ticket_is_shown_as_merged_not_cancelled(world, client):
 IDENTITY_CHANNELS = sorted(channels.NEW_REQUEST)
 
 
-@pytest.mark.xfail(strict=False, reason="identity from the channel only: next merge")
 @pytest.mark.parametrize("channel", IDENTITY_CHANNELS)
 def test_a_colleagues_login_in_the_request_does_not_make_it_the_colleagues(world, channel):
     """The deputy head writes about a teacher's problem and names the teacher's login."""
@@ -195,7 +194,6 @@ def test_a_colleagues_login_in_the_request_does_not_make_it_the_colleagues(world
 REPEAT_ADDS = ["mail", "api_customer"]
 
 
-@pytest.mark.xfail(strict=False, reason="repeat of an open request on mail/API: next merge")
 @pytest.mark.parametrize("channel", REPEAT_ADDS)
 def test_a_repeat_of_an_open_request_is_added_to_it(world, channel):
     first = channels.NEW_REQUEST[channel](world, world.teacher, NEW_PROBLEM, {})
@@ -209,20 +207,22 @@ def test_a_repeat_of_an_open_request_is_added_to_it(world, channel):
     assert first.ticket.messages.filter(body__contains="Всё ещё.").exists()
 
 
-@pytest.mark.xfail(strict=False, reason="repeat of an open request on mail/API: next merge")
 def test_the_api_can_force_a_new_ticket_for_a_repeat(world):
     first = channels.new_api_customer(world, world.teacher, NEW_PROBLEM, {})
     again = channels.new_api_customer(world, world.teacher, NEW_PROBLEM, {}, repeat="new")
     assert again.ok and again.ticket != first.ticket
 
 
-@pytest.mark.xfail(strict=False, reason="one-click split of a message: next merge")
 def test_an_agent_splits_a_repeat_out_in_one_click(world, client):
     first = channels.new_api_customer(world, world.teacher, NEW_PROBLEM, {})
     channels.new_api_customer(world, world.teacher, NEW_PROBLEM + " Это другое.", {})
     message = first.ticket.messages.filter(body__contains="Это другое.").get()
     client.force_login(world.agent)
-    response = client.post(f"/desk/t/{first.ticket.number}/split-message/{message.pk}")
+    page = client.get(f"/desk/t/{first.ticket.number}/").content.decode()
+    assert "Это новая проблема — выделить в отдельное обращение" in page
+    # The one click: the form on the repeated message carries everything.
+    response = client.post(f"/desk/t/{first.ticket.number}/split",
+                           {"message": message.pk, "text": message.body})
     assert response.status_code == 302
     new = Ticket.objects.exclude(pk=first.ticket.pk).get()
     assert "Это другое." in new.description

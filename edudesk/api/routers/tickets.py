@@ -21,6 +21,8 @@ from edudesk.api.schemas import (
     TransitionIn,
 )
 from edudesk.api.serializers import event_out, message_out, ticket_out
+from edudesk.intake import repeats
+from edudesk.intake import requester as requesters
 from edudesk.intake.pipeline import submit
 from edudesk.intake.submission import IncomingFile, RequesterData, Submission
 from edudesk.tickets import services
@@ -43,28 +45,30 @@ class TicketFilters(Schema):
     limit: int = Field(50, ge=1, le=BIGINT_MAX, description=f"at most {MAX_PAGE} are returned")
 
 
-@router.post("/tickets", response={201: TicketOut})
+@router.post("/tickets", response={201: TicketOut, 200: TicketOut})
 def create_ticket(request, payload: TicketCreateIn):
+    """Register a request (201). A customer's request that repeats one of their open tickets
+    is added to that ticket as a follow-up instead (200, that ticket); send
+    ``"repeat": "new"`` to register a new ticket anyway."""
     service = access.service_for(request, payload.service)
     if access.is_agent(request):
         if payload.requester is None:
             raise ApiError(422, "validation_error", _("Укажите заявителя (requester)."))
         requester = RequesterData(**payload.requester.dict())
     else:
-        contact = request.auth.contact
-        requester = RequesterData(email=contact.email, full_name=contact.full_name,
-                                  phone=contact.phone, login=contact.login, role=contact.role)
+        requester = requesters.from_contact(request.auth.contact)
     outcome = submit(Submission(
         service=service, channel=Channel.API, requester=requester, subject=payload.subject,
         description=payload.description, category=payload.category, priority=payload.priority,
-        fields=payload.fields, meta={"user_agent": request.headers.get("User-Agent", "")},
+        fields=payload.fields, meta={"user_agent": request.headers.get("User-Agent", ""),
+                                     repeats.FORCE_NEW: payload.repeat == "new"},
         files=incoming_files(payload.attachments),
         actor=access.actor_of(request) if access.is_agent(request) else None,
     ))
     _refuse_unless_ok(outcome)
     # The ticket in hand is current (the SLA app keeps its due dates on this very instance)
     # and carries its service, requester, organisation and group: no need to read it again.
-    return Status(201, ticket_out(outcome.ticket))
+    return Status(200 if outcome.repeat_of else 201, ticket_out(outcome.ticket))
 
 
 def incoming_files(attachments) -> list[IncomingFile]:
