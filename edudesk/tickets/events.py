@@ -113,7 +113,7 @@ def record_many(ticket: Ticket, kind: str, actor: Actor, *, data: list[dict], no
 def _event(ticket: Ticket, kind: str, actor: Actor, *, old=None, new=None, data=None, now=None) -> Event:
     return Event(
         ticket=ticket,
-        kind=str(kind),
+        kind=EventKind(kind).value,  # only the registry's kinds (ValueError for any other)
         actor_kind=str(actor.kind),
         actor_user=actor.user,
         actor_contact=actor.contact,

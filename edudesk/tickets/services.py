@@ -109,6 +109,18 @@ def open_ticket(
 
 
 @transaction.atomic
+def log_consultation(*, service: Service, agent, contact: Contact | None = None,
+                     **details) -> Consultation:
+    """Record a phone call or messenger chat an agent handled (not yet an official request)."""
+    if contact is not None and contact.service_id != service.pk:
+        raise InvalidOperation(_("Этот заявитель относится к другому сервису."))
+    channel = details.get("channel") or Consultation.ConsultationChannel.PHONE
+    if channel not in Consultation.ConsultationChannel.values:
+        raise InvalidOperation(_("Канал консультации: телефон или мессенджер."))
+    return Consultation.objects.create(service=service, agent=agent, contact=contact, **details)
+
+
+@transaction.atomic
 def convert_consultation(consultation: Consultation, *, actor: Actor, requester: Contact,
                          subject: str, description: str, category: str = "",
                          priority: str = Priority.NORMAL, fields: dict | None = None,

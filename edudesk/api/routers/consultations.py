@@ -9,6 +9,7 @@ from edudesk.api.schemas import ConsultationConvertIn, ConsultationIn, Consultat
 from edudesk.api.serializers import consultation_out, ticket_out
 from edudesk.intake import consultations
 from edudesk.intake.submission import RequesterData
+from edudesk.tickets import services
 from edudesk.tickets.models import Consultation
 
 router = Router(tags=["consultations"])
@@ -21,7 +22,7 @@ def create_consultation(request, payload: ConsultationIn):
     if payload.channel not in Consultation.ConsultationChannel.values:
         raise ApiError(422, "validation_error", _("Канал консультации: телефон или мессенджер."),
                        errors={"channel": list(Consultation.ConsultationChannel.values)})
-    consultation = Consultation.objects.create(
+    consultation = services.log_consultation(
         service=service, agent=request.auth.user, **payload.dict(exclude={"service"}))
     return Status(201, consultation_out(consultation))
 

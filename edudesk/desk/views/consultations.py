@@ -13,6 +13,7 @@ from edudesk.intake import consultations
 from edudesk.intake.services import schema_for
 from edudesk.search.services import search_contacts
 from edudesk.sla.notices import registration_summary
+from edudesk.tickets import services
 from edudesk.tickets.errors import DomainError
 from edudesk.tickets.models import Consultation
 from edudesk.tickets.types import Actor
@@ -57,7 +58,7 @@ def _create(request, form) -> Consultation | None:
         if contact is None:
             form.add_error("contact", _("Этот заявитель относится к другому сервису."))
             return None
-    return Consultation.objects.create(
+    return services.log_consultation(
         service=data["service"], agent=request.user, contact=contact,
         caller_name=data["caller_name"] or (contact.full_name if contact else ""),
         contact_info=data["contact_info"], channel=data["channel"], topic=data["topic"],

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from edudesk.accounts.models import Contact, Organisation, Role, Service, SupportGroup, User
 from edudesk.tickets import services as tickets
-from edudesk.tickets.models import Channel, Consultation, Priority
+from edudesk.tickets.models import Channel, Priority
 from edudesk.tickets.types import Actor
 
 DEMO_PASSWORD = "edudesk-demo"
@@ -136,7 +136,7 @@ class Command(BaseCommand):
         tickets.add_message(course, actor=agent, body="Исправили настройки доступа к курсу. "
                             "Проверьте, пожалуйста, открывается ли он сейчас.")
         tickets.transition(course, "answered", actor=agent)
-        Consultation.objects.create(
+        tickets.log_consultation(
             service=services["uchipro"], agent=people["agent"], contact=contacts["ipetrov"],
             caller_name="Петров Игорь Васильевич", contact_info="+73832223344",
             topic="Как сбросить пароль в СДО", notes="Подсказали, как восстановить пароль.",
