@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from edudesk.accounts.models import Contact, Organisation, Role, Service
+from edudesk.accounts.phones import to_e164
 
 
 def normalise_email(email: str) -> str:
@@ -14,7 +15,8 @@ def normalise_email(email: str) -> str:
 
 
 def normalise_phone(phone: str) -> str:
-    """Digits only, Russian 8-prefix folded to 7, so «8 (800) 100-08-62» matches «+78001000862»."""
+    """Digits only, Russian 8-prefix folded to 7, so «8 (800) 100-08-62» matches «+78001000862»
+    (for searching by a number or part of one; contacts keep ``phones.to_e164``)."""
     digits = "".join(ch for ch in phone or "" if ch.isdigit())
     if len(digits) == 11 and digits.startswith("8"):
         digits = "7" + digits[1:]
@@ -53,7 +55,7 @@ def find_or_create_contact(service: Service, *, email: str = "", full_name: str 
     school's shared phone, a colleague's login) never hands the request to someone else.
     Known data is never overwritten by blanks; missing data is filled in.
     """
-    email, phone = normalise_email(email), normalise_phone(phone)
+    email, phone = normalise_email(email), to_e164(phone)
     login = (login or "").strip()
     contacts = Contact.objects.select_for_update().filter(service=service).order_by("id")
     contact = None

@@ -9,6 +9,7 @@ import re
 from django.db.models import Q, QuerySet
 
 from edudesk.accounts.models import Service
+from edudesk.accounts.phones import to_e164
 from edudesk.accounts.services import normalise_email, normalise_phone
 from edudesk.tickets.models import Ticket
 from edudesk.tickets.numbering import DIGITS, format_number
@@ -38,7 +39,7 @@ def lookup_tickets(scope: QuerySet[Ticket], query: str, limit: int = 20) -> list
         condition |= Q(requester__email__iexact=normalise_email(query))
     phone = normalise_phone(query)
     if len(phone) >= 10:
-        condition |= Q(requester__phone__in={phone, query})
+        condition |= Q(requester__phone__in={phone, query, to_e164(query)})
     if re.fullmatch(r"[\w.@+\-]{2,150}", query):
         condition |= Q(requester__login=query)
     return list(scope.filter(condition).select_related("service", "requester")

@@ -17,6 +17,7 @@ from django.core.validators import URLValidator, validate_email
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from edudesk.accounts.phones import to_e164
 from edudesk.intake.attachments import (
     DEFAULT_POLICY,
     AcceptedImage,
@@ -166,14 +167,8 @@ def _clean_phone(spec: FieldSpec, value: str) -> tuple[str, str | None]:
     digits = re.sub(r"\D", "", value)
     if not _PHONE_CHARACTERS.match(value) or not 10 <= len(digits) <= 15:
         return "", _("Укажите телефон с кодом города или оператора, например 8 800 200-95-82.")
-    if value.startswith("+"):
-        return f"+{digits}", None
-    # Russian numbers written the domestic way: 8 800 200-95-82, 8 (912) 345-67-89, 912 345 67 89.
-    if len(digits) == 11 and digits[0] in "78":
-        return f"+7{digits[1:]}", None
-    if len(digits) == 10:
-        return f"+7{digits}", None
-    return f"+{digits}", None
+    # E.164, Russian numbers written the domestic way included (8 (912) 345-67-89).
+    return to_e164(value), None
 
 
 _URL_VALIDATOR = URLValidator(schemes=["http", "https"])

@@ -132,6 +132,7 @@ def _contact_conditions(folded: str) -> tuple[Q, Q]:
     digits = normalise_phone(folded) if PHONE.match(folded) else ""
     if len(digits) >= MIN_PHONE_DIGITS:
         whole = [digits, "7" + digits] if len(digits) == 10 else [digits]
+        whole += [f"+{number}" for number in whole]  # contacts keep E.164 (accounts.phones)
         partial = Q(phone__contains=digits)
         if digits.startswith("8"):
             # The beginning of a number typed the domestic way (8 912 …), stored as 7912….

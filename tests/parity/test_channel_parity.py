@@ -254,7 +254,6 @@ def test_a_requester_cannot_raise_priority_of_their_ticket_above_the_ceiling(wor
 
 # --- phone numbers in one form ----------------------------------------------------------------
 
-@pytest.mark.xfail(strict=False, reason="E.164 phones: next merge")
 @pytest.mark.parametrize("channel", sorted(set(channels.NEW_REQUEST) - {"api_customer"}))
 def test_phone_numbers_are_kept_in_e164(world, channel):
     person = {"full_name": "Орлова Вера", "email": "orlova@school12.example",
