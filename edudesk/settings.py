@@ -275,7 +275,7 @@ LOGGING = {
 
 # --- edudesk ----------------------------------------------------------------------------------
 # Working days after which an answered ticket with no customer reply closes as resolved.
-EDUDESK_AUTO_CLOSE_WORKING_DAYS = env_int("EDUDESK_AUTO_CLOSE_WORKING_DAYS", 5)
+EDUDESK_AUTO_CLOSE_WORKING_DAYS = env_int("EDUDESK_AUTO_CLOSE_WORKING_DAYS", 3)
 # The outbox of after-commit work (tickets/outbox.py): seconds a dispatch holds an entry before
 # another may take it over (a consumer killed mid-work), and seconds a fresh entry is left to
 # its after-commit job before the periodic sweep dispatches it again (a web process killed

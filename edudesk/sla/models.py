@@ -36,6 +36,14 @@ def _hours_field(label, default: str = "08:00-17:00") -> models.CharField:
     )
 
 
+def default_auto_close_working_days() -> int:
+    """A new service closes silent answers after EDUDESK_AUTO_CLOSE_WORKING_DAYS (its admin may
+    change it per service)."""
+    from django.conf import settings
+
+    return settings.EDUDESK_AUTO_CLOSE_WORKING_DAYS
+
+
 class ServiceHours(models.Model):
     """The weekly working hours of a service; its zone is the service's own time zone."""
 
@@ -59,7 +67,7 @@ class ServiceHours(models.Model):
     shortened_day_minutes = models.PositiveIntegerField(_("сокращение предпраздничного дня, мин"), default=60)
     auto_close_working_days = models.PositiveIntegerField(
         _("автозакрытие после ответа, рабочих дней"),
-        default=3,
+        default=default_auto_close_working_days,
         help_text=_("0 — не закрывать обращения автоматически."),
     )
     changed_at = models.DateTimeField(auto_now=True)

@@ -96,6 +96,13 @@ def test_answered_request_closes_after_three_silent_working_days(open_request, l
     assert ticket.status == Status.RESOLVED
 
 
+def test_a_new_service_closes_silent_answers_after_the_configured_working_days(settings, db):
+    from edudesk.testing import factories
+
+    settings.EDUDESK_AUTO_CLOSE_WORKING_DAYS = 7
+    assert hours_for(factories.service("university")).auto_close_working_days == 7
+
+
 def test_auto_close_can_be_switched_off_per_service(open_request, line1_agent, eschool):
     hours = hours_for(eschool)
     hours.auto_close_working_days = 0
