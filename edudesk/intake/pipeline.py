@@ -115,7 +115,10 @@ def register(submission: Submission, checked: Checked) -> Outcome:
     with transaction.atomic():
         requester = _resolve_requester(submission)
         actor = submission.actor or Actor.customer(requester)
-        category = checked.category if checked.validation.ok else submission.category
+        # The category the request named, when the service has it; otherwise none (the data
+        # asked for is the fallback category's, and an agent or the classifier sets it): the
+        # same on every channel, whether the data was complete or not.
+        category = checked.category if checked.category == submission.category else ""
         if submission.consultation is not None:
             ticket = tickets.convert_consultation(
                 submission.consultation, actor=actor, requester=requester,

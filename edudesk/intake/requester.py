@@ -119,6 +119,12 @@ def with_known(service: Service, who: RequesterData) -> RequesterData:
     return combine(who, from_contact(contact)) if contact is not None else who
 
 
+def remember(contact: Contact, specs, values: dict[str, str]) -> Contact:
+    """Data a customer gives later (a follow-up: «Регион: …») completes their record too, so
+    the next request does not ask again; blanks only, identity never."""
+    return resolve(contact.service, combine(from_contact(contact), described(specs, values)))
+
+
 def resolve(service: Service, who: RequesterData) -> Contact:
     """The contact (and organisation) for this requester, created or completed as needed."""
     organisation = find_or_create_organisation(service, who.organisation, city=who.city,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from edudesk.accounts.models import Service
 from edudesk.accounts.services import find_or_create_contact
+from edudesk.intake import requester as requesters
 from edudesk.intake.pipeline import submit
 from edudesk.intake.submission import IncomingFile, Outcome, OutcomeKind, RequesterData, Submission
 from edudesk.mail.fields import fields_from_text
@@ -152,10 +153,14 @@ def _fill_missing_fields(ticket: Ticket, text: str, actor: Actor, now: datetime)
     """Data the customer sends later ("Регион: ...") fills the ticket's empty fields."""
     from edudesk.intake.services import schema_for
 
-    found = fields_from_text(text, schema_for(ticket.service), ticket.category)
+    schema = schema_for(ticket.service)
+    found = fields_from_text(text, schema, ticket.category)
     changes = {key: value for key, value in found.items() if not ticket.fields.get(key)}
     if changes:
         tickets.update_fields(ticket, changes, actor=actor, now=now)
+        specs = (schema.fields_for(ticket.category) if schema.has_category(ticket.category)
+                 else schema.common)
+        requesters.remember(actor.contact, specs, changes)
 
 
 def _new_ticket(row: InboundMail, mail: ParsedMail, service: Service, mailbox: Mailbox | None,

@@ -286,3 +286,19 @@ def test_an_agents_reply_keeps_a_png_screenshot(world, channel):
     message = ticket.messages.get(body="Вот где кнопка.")
     assert message.kind == Message.Kind.PUBLIC
     assert message.attachments.count() == 1
+
+
+# --- data given in a follow-up reaches the contact's record -----------------------------------
+
+def test_data_given_in_a_follow_up_fills_the_contacts_record(world):
+    sender = Contact.objects.create(service=world.service, email="novikova@gymn2.example",
+                                    full_name="Новикова Инна")
+    first = channels._deliver(world, channels.mail_from(sender, "Не открывается журнал",
+                                                        "Не открывается журнал 7Б."))
+    assert first.ok and first.ticket.requester == sender
+    channels.reply_mail(world, first.ticket, sender,
+                        "Регион: Республика Татарстан\nУчреждение: МБОУ «Гимназия № 2»")
+    sender.refresh_from_db()
+    assert sender.organisation is not None
+    assert sender.organisation.name == "МБОУ «Гимназия № 2»"
+    assert sender.organisation.region == "Республика Татарстан"
