@@ -27,7 +27,6 @@ from datetime import date, datetime, timedelta
 from edudesk.reports import metrics as m
 from edudesk.reports.models import Fact
 from edudesk.sla.calendars import calendar_for
-from edudesk.sla.clocks import CLOCK_RESUMED, CLOCK_STOPPED
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Event, Ticket
 from edudesk.tickets.status import CLOSED_STATUSES, Status
@@ -92,7 +91,8 @@ def on_ticket_event(event: Event) -> None:
 COUNTED = frozenset({
     EventKind.CREATED, EventKind.STATUS_CHANGED, EventKind.ASSIGNED, EventKind.CATEGORY_CHANGED,
     EventKind.PRIORITY_CHANGED, EventKind.MERGED_INTO, EventKind.SPLIT_FROM,
-    EventKind.CONSULTATION_CONVERTED, EventKind.MESSAGE_ADDED, CLOCK_STOPPED, CLOCK_RESUMED,
+    EventKind.CONSULTATION_CONVERTED, EventKind.MESSAGE_ADDED, EventKind.CLOCK_STOPPED,
+    EventKind.CLOCK_RESUMED,
 })
 _SIMPLE = {EventKind.MERGED_INTO: m.MERGED, EventKind.SPLIT_FROM: m.SPLIT,
            EventKind.CONSULTATION_CONVERTED: m.CONVERTED}
@@ -132,12 +132,12 @@ def facts_for(event: Event, state: TicketState, service, history) -> list[Fact]:
     elif kind == EventKind.MESSAGE_ADDED:
         if (event.data or {}).get("repeat"):
             add(m.REPEAT)
-    elif kind == CLOCK_STOPPED:
+    elif kind == EventKind.CLOCK_STOPPED:
         outcome = event.data.get("state")
         if outcome in m.OUTCOMES:
             add(m.sla_metric(event.data["clock"], outcome),
                 bucket=m.bucket(m.working_minutes(clock_working_time(event.data, calendar))))
-    elif kind == CLOCK_RESUMED:
+    elif kind == EventKind.CLOCK_RESUMED:
         earlier = history.facts(event.ticket_id, f"sla_{event.data['clock']}_")
         if sum(f.count for f in earlier) > 0:
             last = next(f for f in reversed(earlier) if f.count > 0)
