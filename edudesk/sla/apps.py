@@ -12,10 +12,11 @@ class SlaConfig(AppConfig):
         from edudesk.accounts.models import Service
         from edudesk.sla import clocks, tasks  # noqa: F401 - tasks registers the periodic jobs
         from edudesk.sla.models import CalendarDay, ServiceHours, SlaPolicy
-        from edudesk.tickets.events import subscribe_in_transaction
+        from edudesk.tickets.services import run_after_change
 
-        # Clocks change in the same transaction as the ticket change that moves them.
-        subscribe_in_transaction(clocks.on_ticket_event)
+        # Clocks change in the same transaction as the ticket change that moves them: an
+        # explicit step once the change is complete (tickets.services), not in its middle.
+        run_after_change(clocks.on_ticket_event)
         # A changed calendar must not be served from this process's cache.
         for model in (CalendarDay, ServiceHours, Service):
             post_save.connect(_forget, sender=model, dispatch_uid=f"sla-forget-{model.__name__}")

@@ -4,8 +4,10 @@ Views, the API, mail handlers and management commands call these and nothing els
 change a ticket; the rules of the seeds live here and in ``status.py``.
 """
 
+import functools
 import hashlib
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from django.core.files.base import ContentFile
@@ -22,6 +24,7 @@ from edudesk.tickets.models import (
     Attachment,
     Channel,
     Consultation,
+    Event,
     Message,
     Priority,
     SlaFlag,
@@ -41,9 +44,69 @@ from edudesk.tickets.types import Actor, NewAttachment
 _UNCHANGED = object()
 
 
+# --- the step after every change ------------------------------------------------------------
+# Reactions that must commit with a change (the SLA clocks) run once the change is complete,
+# as an explicit step at the end of the outermost service function, in its transaction, in
+# the order its events were written: never in the middle of a change, never re-entering it.
+
+_after_change: list[Callable[[Event], None]] = []
+_state = threading.local()
+
+
+def run_after_change(step: Callable[[Event], None]) -> Callable[[Event], None]:
+    """Register a step run for each event of every ticket change, once the change is done."""
+    if step not in _after_change:
+        _after_change.append(step)
+    return step
+
+
+def _change(fn):
+    """A service function: atomic; at the end of the outermost one, the after-change steps."""
+    @functools.wraps(fn)
+    def change(*args, **kwargs):
+        pending = getattr(_state, "pending", None)
+        outermost = pending is None
+        if outermost:
+            _state.pending = pending = []
+        mark = len(pending)
+        try:
+            with transaction.atomic():
+                result = fn(*args, **kwargs)
+                if outermost:
+                    _settle(pending)
+            return result
+        except BaseException:
+            del pending[mark:]  # a failed inner change wrote nothing: nothing to react to
+            raise
+        finally:
+            if outermost:
+                _state.pending = None
+    return change
+
+
+def _settle(pending: list[Event]) -> None:
+    done = 0
+    while done < len(pending):  # the steps' own changes may add events (they are seen too)
+        event = pending[done]
+        done += 1
+        for step in list(_after_change):
+            step(event)
+
+
+def _record(ticket: Ticket, kind: str, actor: Actor, **values) -> Event:
+    event = record(ticket, kind, actor, **values)
+    pending = getattr(_state, "pending", None)
+    if pending is not None:
+        pending.append(event)
+    else:  # a write outside any service function (record_sla from a sweep): react at once
+        for step in list(_after_change):
+            step(event)
+    return event
+
+
 # --- creation -------------------------------------------------------------------------------
 
-@transaction.atomic
+@_change
 def open_ticket(
     *,
     service: Service,
@@ -100,7 +163,7 @@ def open_ticket(
         body_html=body_html, channel=channel, external_id=external_id, created_at=now,
     )
     _store_attachments(ticket, message, attachments, now)
-    record(ticket, EventKind.CREATED, actor, now=now,
+    _record(ticket, EventKind.CREATED, actor, now=now,
            new={"status": ticket.status, "priority": priority, "category": category,
                 "channel": channel},
            data={**(event_data or {}), "message_id": message.pk,
@@ -108,7 +171,7 @@ def open_ticket(
     return ticket
 
 
-@transaction.atomic
+@_change
 def log_consultation(*, service: Service, agent, contact: Contact | None = None,
                      **details) -> Consultation:
     """Record a phone call or messenger chat an agent handled (not yet an official request)."""
@@ -120,7 +183,7 @@ def log_consultation(*, service: Service, agent, contact: Contact | None = None,
     return Consultation.objects.create(service=service, agent=agent, contact=contact, **details)
 
 
-@transaction.atomic
+@_change
 def convert_consultation(consultation: Consultation, *, actor: Actor, requester: Contact,
                          subject: str, description: str, category: str = "",
                          priority: str = Priority.NORMAL, fields: dict | None = None,
@@ -140,14 +203,14 @@ def convert_consultation(consultation: Consultation, *, actor: Actor, requester:
     if consultation.contact_id is None:
         consultation.contact = requester
         consultation.save(update_fields=["contact"])
-    record(ticket, EventKind.CONSULTATION_CONVERTED, actor, now=now,
+    _record(ticket, EventKind.CONSULTATION_CONVERTED, actor, now=now,
            data={"consultation_id": consultation.pk})
     return ticket
 
 
 # --- conversation ---------------------------------------------------------------------------
 
-@transaction.atomic
+@_change
 def add_message(
     ticket: Ticket,
     *,
@@ -197,7 +260,7 @@ def add_message(
         channel=channel, external_id=external_id, created_at=now,
     )
     stored = _store_attachments(ticket, message, attachments, now)
-    record(ticket, EventKind.MESSAGE_ADDED, actor, now=now,
+    _record(ticket, EventKind.MESSAGE_ADDED, actor, now=now,
            data={**(event_data or {}), "message_id": message.pk, "kind": kind,
                  "attachments": [a.ordinal for a in stored]})
     if actor.kind == ActorKind.CUSTOMER:
@@ -223,7 +286,7 @@ def _continue_in_new_ticket(closed: Ticket, *, actor: Actor, body: str, body_htm
     return new_ticket.messages.get()
 
 
-@transaction.atomic
+@_change
 def request_clarification(ticket: Ticket, *, actor: Actor, body: str,
                           missing: Iterable[str] = (), now: datetime | None = None) -> Message:
     """Ask the customer for what is missing: a public message and «требуется уточнение»."""
@@ -233,7 +296,7 @@ def request_clarification(ticket: Ticket, *, actor: Actor, body: str,
     _check_transition(ticket, Status.NEEDS_CLARIFICATION, actor)
     message = add_message(ticket, actor=actor, body=body, now=now)
     ticket.refresh_from_db()
-    record(ticket, EventKind.CLARIFICATION_REQUESTED, actor, now=now,
+    _record(ticket, EventKind.CLARIFICATION_REQUESTED, actor, now=now,
            data={"message_id": message.pk, "missing": list(missing)})
     _apply_transition(ticket, Status.NEEDS_CLARIFICATION, actor, now)
     _touch(ticket, now)
@@ -242,7 +305,7 @@ def request_clarification(ticket: Ticket, *, actor: Actor, body: str,
 
 # --- state ----------------------------------------------------------------------------------
 
-@transaction.atomic
+@_change
 def transition(ticket: Ticket, to: str, *, actor: Actor, now: datetime | None = None) -> Ticket:
     """Move a ticket to another status, if the table allows this actor that move."""
     now = now or timezone.now()
@@ -257,7 +320,7 @@ def transition(ticket: Ticket, to: str, *, actor: Actor, now: datetime | None = 
     return ticket
 
 
-@transaction.atomic
+@_change
 def assign(ticket: Ticket, *, actor: Actor, assignee=_UNCHANGED, group=_UNCHANGED,
            now: datetime | None = None) -> Ticket:
     """Give the ticket to an agent and/or a support line (None clears)."""
@@ -285,12 +348,12 @@ def assign(ticket: Ticket, *, actor: Actor, assignee=_UNCHANGED, group=_UNCHANGE
     if group is not _UNCHANGED:
         ticket.group = group
     ticket.save(update_fields=["assignee", "group"])
-    record(ticket, EventKind.ASSIGNED, actor, old=old, new=new, now=now)
+    _record(ticket, EventKind.ASSIGNED, actor, old=old, new=new, now=now)
     _touch(ticket, now)
     return ticket
 
 
-@transaction.atomic
+@_change
 def set_priority(ticket: Ticket, priority: str, *, actor: Actor,
                  now: datetime | None = None) -> Ticket:
     priority = Priority(priority).value
@@ -301,14 +364,14 @@ def set_priority(ticket: Ticket, priority: str, *, actor: Actor,
                       action=policy.Action.SET_PRIORITY)
 
 
-@transaction.atomic
+@_change
 def set_category(ticket: Ticket, category: str, *, actor: Actor,
                  now: datetime | None = None) -> Ticket:
     return _set_field(ticket, "category", category, EventKind.CATEGORY_CHANGED, actor, now,
                       action=policy.Action.MANAGE)
 
 
-@transaction.atomic
+@_change
 def update_fields(ticket: Ticket, changes: dict, *, actor: Actor,
                   now: datetime | None = None) -> Ticket:
     """Add or correct intake data (e.g. the browser version the customer sent later)."""
@@ -321,7 +384,7 @@ def update_fields(ticket: Ticket, changes: dict, *, actor: Actor,
         return ticket
     ticket.fields = {**ticket.fields, **changes}
     ticket.save(update_fields=["fields"])
-    record(ticket, EventKind.FIELDS_UPDATED, actor, old=old, new=changes, now=now)
+    _record(ticket, EventKind.FIELDS_UPDATED, actor, old=old, new=changes, now=now)
     _touch(ticket, now)
     return ticket
 
@@ -348,11 +411,11 @@ def record_sla(ticket: Ticket, *, review_due_at=_UNCHANGED, due_at=_UNCHANGED,
         return ticket
     ticket.save(update_fields=["review_due_at", "due_at", "sla_flag"])
     kind = EventKind.SLA_FLAGGED if old["flag"] != new["flag"] else EventKind.DUE_RECORDED
-    record(ticket, kind, Actor.system(), old=_jsonable(old), new=_jsonable(new), now=now)
+    _record(ticket, kind, Actor.system(), old=_jsonable(old), new=_jsonable(new), now=now)
     return ticket
 
 
-@transaction.atomic
+@_change
 def auto_close_answered(*, service: Service, answered_before: datetime,
                         now: datetime | None = None, limit: int = 500) -> list[str]:
     """Close answered tickets whose customer has not replied since `answered_before`.
@@ -375,7 +438,7 @@ def auto_close_answered(*, service: Service, answered_before: datetime,
 
 # --- merge, split, link ---------------------------------------------------------------------
 
-@transaction.atomic
+@_change
 def merge(duplicate: Ticket, into: Ticket, *, actor: Actor, now: datetime | None = None) -> Ticket:
     """Merge a duplicate into the original: its messages move, it closes with a link."""
     now = now or timezone.now()
@@ -413,9 +476,9 @@ def merge(duplicate: Ticket, into: Ticket, *, actor: Actor, now: datetime | None
         body=_("К обращению присоединено повторное обращение %(number)s.")
         % {"number": duplicate.number},
     )
-    record(duplicate, EventKind.MERGED_INTO, actor, now=now,
+    _record(duplicate, EventKind.MERGED_INTO, actor, now=now,
            new={"ticket": into.number}, data={"messages_moved": moved})
-    record(into, EventKind.MERGED_FROM, actor, now=now, new={"ticket": duplicate.number})
+    _record(into, EventKind.MERGED_FROM, actor, now=now, new={"ticket": duplicate.number})
     _apply_transition(duplicate, Status.CANCELLED, Actor.system(), now,
                       data={"reason": "merged", "into": into.number})
     _touch(duplicate, now)
@@ -423,7 +486,7 @@ def merge(duplicate: Ticket, into: Ticket, *, actor: Actor, now: datetime | None
     return into
 
 
-@transaction.atomic
+@_change
 def split(ticket: Ticket, *, actor: Actor, text: str, subject: str = "",
           message: Message | None = None, now: datetime | None = None) -> Ticket:
     """Make a new ticket of one problem found in another (one ticket, one problem).
@@ -453,13 +516,13 @@ def split(ticket: Ticket, *, actor: Actor, text: str, subject: str = "",
             attachment.save(update_fields=["ticket", "message", "ordinal"])
             ordinal += 1
     TicketLink.objects.get_or_create(source=ticket, target=new_ticket)
-    record(ticket, EventKind.SPLIT_INTO, actor, now=now, new={"ticket": new_ticket.number})
-    record(new_ticket, EventKind.SPLIT_FROM, actor, now=now, new={"ticket": ticket.number})
+    _record(ticket, EventKind.SPLIT_INTO, actor, now=now, new={"ticket": new_ticket.number})
+    _record(new_ticket, EventKind.SPLIT_FROM, actor, now=now, new={"ticket": ticket.number})
     _touch(ticket, now)
     return new_ticket
 
 
-@transaction.atomic
+@_change
 def link(ticket: Ticket, other: Ticket, *, actor: Actor, now: datetime | None = None) -> None:
     if ticket.pk == other.pk:
         raise InvalidOperation(_("Нельзя связать обращение с самим собой."))
@@ -469,8 +532,8 @@ def link(ticket: Ticket, other: Ticket, *, actor: Actor, now: datetime | None = 
     policy.require(other, actor, policy.Action.LINK)
     created = TicketLink.objects.get_or_create(source=ticket, target=other)[1]
     if created:
-        record(ticket, EventKind.LINKED, actor, now=now, new={"ticket": other.number})
-        record(other, EventKind.LINKED, actor, now=now, new={"ticket": ticket.number})
+        _record(ticket, EventKind.LINKED, actor, now=now, new={"ticket": other.number})
+        _record(other, EventKind.LINKED, actor, now=now, new={"ticket": ticket.number})
 
 
 # --- internals ------------------------------------------------------------------------------
@@ -519,7 +582,7 @@ def _apply_transition(ticket: Ticket, target: Status, actor: Actor, now: datetim
         ticket.closed_at = None
         update.append("closed_at")
     ticket.save(update_fields=update)
-    record(ticket, EventKind.STATUS_CHANGED, actor, old={"status": old},
+    _record(ticket, EventKind.STATUS_CHANGED, actor, old={"status": old},
            new={"status": str(target)}, data=data, now=now)
 
 
@@ -534,7 +597,7 @@ def _set_field(ticket: Ticket, field: str, value: str, kind: EventKind, actor: A
     _mark_reviewed(ticket, actor, now)
     setattr(ticket, field, value)
     ticket.save(update_fields=[field])
-    record(ticket, kind, actor, old={field: old}, new={field: value}, now=now)
+    _record(ticket, kind, actor, old={field: old}, new={field: value}, now=now)
     _touch(ticket, now)
     return ticket
 
