@@ -75,7 +75,9 @@ def find_or_create_contact(service: Service, *, email: str = "", full_name: str 
                                       organisation=organisation)
     updates = {"email": email, "full_name": full_name.strip(), "phone": phone, "login": login,
                "role": role, "organisation": organisation}
-    changed = [key for key, value in updates.items() if value and not getattr(contact, key)]
+    # (organisation_id: asking for the organisation itself would read it from the database)
+    changed = [key for key, value in updates.items()
+               if value and not getattr(contact, "organisation_id" if key == "organisation" else key)]
     for key in changed:
         setattr(contact, key, updates[key])
     if changed:
