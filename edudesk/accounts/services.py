@@ -82,4 +82,6 @@ def find_or_create_contact(service: Service, *, email: str = "", full_name: str 
         setattr(contact, key, updates[key])
     if changed:
         contact.save(update_fields=changed)
+    if organisation is not None and contact.organisation_id == organisation.pk:
+        contact.organisation = organisation  # in hand already: the ticket needs no second read
     return contact
