@@ -6,7 +6,7 @@ Every queryset here is fixed in number: the page costs the same queries with 2 m
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -78,11 +78,14 @@ def _message_entry(ticket: Ticket, message: Message, remote_images: bool,
 def build(ticket: Ticket, images_of: int | None = None) -> list[Entry]:
     """The ticket's messages and events in order; ``images_of``: the message whose remote
     images the agent asked to see."""
-    repeats = _repeat_message_ids(ticket)
+    # One query: the events shown, and the messages added as a repeat of this ticket.
+    fetched = list(ticket.events.filter(Q(kind__in=[str(k) for k in SHOWN_EVENTS])
+                                        | Q(kind=EventKind.MESSAGE_ADDED, data__repeat=True))
+                   .select_related("actor_user", "actor_contact").order_by("id"))
+    repeats = {e.data.get("message_id") for e in fetched if e.kind == EventKind.MESSAGE_ADDED}
+    events = [e for e in fetched if e.kind != EventKind.MESSAGE_ADDED]
     entries = [_message_entry(ticket, m, m.pk == images_of, m.pk in repeats)
                for m in messages_of(ticket)]
-    events = list(ticket.events.filter(kind__in=[str(k) for k in SHOWN_EVENTS])
-                  .select_related("actor_user", "actor_contact").order_by("id"))
     names = _user_names(events)
     waiting = _waiting_held_mail(events)
     for event in events:
@@ -93,13 +96,6 @@ def build(ticket: Ticket, images_of: int | None = None) -> list[Entry]:
                 "sender": (event.data or {}).get("from", "")}
         entries.append(Entry(event.created_at, event=event, text=text, held_mail=held_mail))
     return sorted(entries, key=lambda entry: (entry.created_at, 0 if entry.is_message else 1))
-
-
-def _repeat_message_ids(ticket: Ticket) -> set[int]:
-    """Messages added because a new request repeated this ticket (intake.repeats): the agent
-    may split each out in one click."""
-    return set(ticket.events.filter(kind=EventKind.MESSAGE_ADDED, data__repeat=True)
-               .values_list("data__message_id", flat=True))
 
 
 def _held_mail_id(event: Event, waiting: set[int]) -> int | None:
