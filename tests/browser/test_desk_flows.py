@@ -7,25 +7,16 @@ context (its own cookies), as the teacher would see it.
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from edudesk.desk.models import CannedResponse
-from edudesk.desk.tests.browser import allow_database_calls_beside_playwright, launch, sign_in
+from edudesk.desk.tests.browser import sign_in
 from edudesk.portal.auth import issue_login_link
 from edudesk.testing import factories
 from edudesk.tickets.models import Consultation, Ticket
 from edudesk.tickets.status import Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser():
-    allow_database_calls_beside_playwright()
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -7,24 +7,15 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from edudesk.desk.tests.browser import allow_database_calls_beside_playwright, launch, sign_in
+from edudesk.desk.tests.browser import sign_in
 from edudesk.testing import factories
 from edudesk.tickets import services
 from edudesk.tickets.types import Actor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENS = Path(os.environ.get("EDUDESK_SCREENSHOTS", "var/screens"))
-
-
-@pytest.fixture
-def browser():
-    allow_database_calls_beside_playwright()
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -6,13 +6,13 @@ and an administrator use their pages in Chromium, THEN the browser reports no vi
 """
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 # The portal browser tests' LMS page (pytest imports test modules by their file name).
 from test_portal_browser import LmsSite, learner_token
 
 from edudesk.accounts.models import User
-from edudesk.desk.tests.browser import allow_database_calls_beside_playwright, launch, sign_in
+from edudesk.desk.tests.browser import sign_in
 from edudesk.intake.tests import files
 from edudesk.mail.htmltext import sanitise_html
 from edudesk.security.models import ServiceProtection
@@ -24,15 +24,6 @@ from edudesk.tickets.types import Actor
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TRACKER = "http://track.mailer.example"
-
-
-@pytest.fixture
-def browser():
-    allow_database_calls_beside_playwright()
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 class Watched:
