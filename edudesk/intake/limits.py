@@ -75,10 +75,13 @@ def length_errors(submission: Submission) -> dict[str, list[str]]:
     for name, limit in _ticket_columns().items():
         if len(getattr(submission, name) or "") > limit:
             errors[name] = [_too_long(limit)]
-    for name, limit in _requester_columns().items():
-        if len(getattr(submission.requester, name) or "") > limit:
-            errors[name] = [_too_long(limit)]
     fields = submission.fields or {}
+    for name, limit in _requester_columns().items():
+        # The form's value too: the channel's identity may win over it, but it is still stored.
+        typed = fields.get(name)
+        too_long = isinstance(typed, str) and len(typed) > limit
+        if too_long or len(getattr(submission.requester, name) or "") > limit:
+            errors[name] = [_too_long(limit)]
     if len(fields) > FIELDS_LIMIT:
         errors["fields"] = [_("Не больше %(limit)s полей.") % {"limit": FIELDS_LIMIT}]
     if any(len(str(key)) > FIELD_KEY_LIMIT for key in fields):
@@ -90,7 +93,10 @@ def fit(submission: Submission) -> None:
     """Cut what a mail brought to the lengths of its columns (the raw mail stays whole)."""
     for name, limit in _ticket_columns().items():
         setattr(submission, name, (getattr(submission, name) or "")[:limit])
-    for name, limit in _requester_columns().items():
+    columns = _requester_columns()
+    for name, limit in columns.items():
         setattr(submission.requester, name, (getattr(submission.requester, name) or "")[:limit])
-    submission.fields = {str(key)[:FIELD_KEY_LIMIT]: value
-                         for key, value in list((submission.fields or {}).items())[:FIELDS_LIMIT]}
+    submission.fields = {
+        str(key)[:FIELD_KEY_LIMIT]: value[:columns[key]] if isinstance(value, str) and key in columns
+        else value
+        for key, value in list((submission.fields or {}).items())[:FIELDS_LIMIT]}

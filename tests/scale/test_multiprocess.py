@@ -74,6 +74,8 @@ def scale_env(tmp_path):
         "EDUDESK_VAR_DIR": str(tmp_path / "var"),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "DEBUG": "false",
+        # One agent token makes every creation here: the per-token write limit is not under test.
+        "EDUDESK_RATE_API_PER_TOKEN": "100000",
         "ALLOWED_HOSTS": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
         "DB_CONN_MAX_AGE": "60",

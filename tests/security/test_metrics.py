@@ -84,8 +84,15 @@ class database_down:
     """The default connection pointed at a database that does not answer (a real failure)."""
 
     def __enter__(self):
-        connection.close()
         self.saved = dict(connection.settings_dict)
+        # Django ignores close() on an in-memory SQLite test database (closing would destroy it):
+        # keep its connection aside, alive, and let the next query open the dead one instead.
+        in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+        self.kept = connection.connection if in_memory else None
+        if self.kept is not None:
+            connection.connection = None
+        else:
+            connection.close()
         if connection.vendor == "sqlite":
             connection.settings_dict["NAME"] = "/nonexistent/edudesk/down.sqlite3"
         else:
@@ -94,3 +101,5 @@ class database_down:
     def __exit__(self, *exc):
         connection.close()
         connection.settings_dict.update(self.saved)
+        if self.kept is not None:
+            connection.connection = self.kept
