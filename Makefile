@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test lint bench install install-dev messages run-prod clean
+.PHONY: run test lint bench install install-dev messages run-prod clean screenshots
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ lint: install-dev
 ## bench: seed a realistic data set, serve it with gunicorn, measure over HTTP (BENCH_ARGS="--n 1000000")
 bench: install-dev
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+## screenshots: every customer and agent page at 1280 and 390 px into var/screenshots/ (index.html)
+screenshots: install-dev
+	$(PY) scripts/screenshots.py $(SCREENSHOTS_ARGS)
 
 ## run-prod: gunicorn (WEB_WORKERS) + Huey consumers (HUEY_CONSUMERS) on PostgreSQL and Redis
 run-prod: install

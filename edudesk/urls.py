@@ -21,3 +21,8 @@ urlpatterns = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "edudesk.core.errors.bad_request"
+handler403 = "edudesk.core.errors.permission_denied"
+handler404 = "edudesk.core.errors.page_not_found"
+handler500 = "edudesk.core.errors.server_error"

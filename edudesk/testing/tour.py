@@ -1,0 +1,144 @@
+"""Every page a customer or an agent sees, on the demo data: one list for `make screenshots`
+(scripts/screenshots.py) and for the browser tests that check each page (axe-core, phone widths).
+
+To add a page, add one line to PAGES: a name, who looks at it, and its address (a string, or a
+function of the demo data returning one); `then` is an optional step run on the opened page
+(e.g. submitting an empty form to show its errors).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core import signing
+
+ANONYMOUS, CUSTOMER = "anonymous", "customer"
+AGENT, SUPERVISOR, ADMIN = "agent", "supervisor", "admin"
+DEMO_PASSWORD = "edudesk-demo"  # the demo data's password (core/management/commands/load_demo.py)
+WIDTHS = (1280, 390)
+
+
+@dataclass(frozen=True)
+class TourPage:
+    name: str
+    who: str  # ANONYMOUS, CUSTOMER (signed in to the portal), AGENT, SUPERVISOR or ADMIN
+    address: str | Callable[[], str]
+    then: Callable | None = None  # then(page): a step on the opened page before it is looked at
+    status: int = 200  # the HTTP status the page is served with
+
+    def url(self, base_url: str) -> str:
+        address = self.address() if callable(self.address) else self.address
+        return f"{base_url}{address}"
+
+    @property
+    def customer_facing(self) -> bool:
+        """A page of the customer side (the portal, the start page, the error pages)."""
+        return not self.name.startswith(("desk-", "reports-", "admin-"))
+
+
+# --- addresses that depend on the demo data -----------------------------------------------------
+
+
+def _ticket(service_code: str):
+    from edudesk.tickets.models import Ticket
+
+    return Ticket.objects.filter(service__code=service_code).order_by("id").first()
+
+
+def _receipt() -> str:
+    from edudesk.portal.views_intake import RECEIPT_SALT
+
+    receipt = signing.dumps({"t": [_ticket("eschool").pk], "added": False, "w": False},
+                            salt=RECEIPT_SALT)
+    return f"/support/eschool/submitted/{receipt}"
+
+
+def _widget() -> str:
+    import secrets
+
+    from edudesk.accounts.models import Service
+    from edudesk.portal.widget_token import sign
+
+    service = Service.objects.get(code="uchipro")
+    now = int(time.time())
+    token = sign(service.widget_secret, {
+        "service": service.code, "iat": now, "exp": now + 600, "nonce": secrets.token_urlsafe(16),
+        "full_name": "Петров Игорь Васильевич", "login": "ipetrov", "role": "learner",
+        "organisation": "АНО ДПО «Академия навыков»", "platform_url": "https://sdo.academy.example",
+        "email": "petrov@academy.example", "phone": "+73832223344"})
+    return f"/support/uchipro/widget?token={token}"
+
+
+def _submit_empty(page) -> None:
+    page.get_by_role("button", name="Отправить обращение").click()
+    page.wait_for_load_state()
+
+
+# --- the pages ------------------------------------------------------------------------------------
+
+PAGES: list[TourPage] = [
+    TourPage("start", ANONYMOUS, "/"),
+    TourPage("form-eschool", ANONYMOUS, "/support/eschool/new?category=error"),
+    TourPage("form-uchipro", ANONYMOUS, "/support/uchipro/new?category=course"),
+    TourPage("form-errors", ANONYMOUS, "/support/eschool/new?category=error", then=_submit_empty),
+    TourPage("receipt", ANONYMOUS, _receipt),
+    TourPage("portal-sign-in", ANONYMOUS, "/support/eschool/signin"),
+    TourPage("portal-list", CUSTOMER, "/support/eschool/requests/"),
+    TourPage("portal-ticket", CUSTOMER, lambda: f"/support/eschool/requests/{_ticket('eschool').number}/"),
+    TourPage("widget", ANONYMOUS, _widget),
+    TourPage("desk-sign-in", ANONYMOUS, "/desk/sign-in"),
+    TourPage("desk-queue", SUPERVISOR, "/desk/"),
+    TourPage("desk-ticket", SUPERVISOR, lambda: f"/desk/t/{_ticket('eschool').number}/"),
+    TourPage("desk-ticket-uchipro", SUPERVISOR, lambda: f"/desk/t/{_ticket('uchipro').number}/"),
+    TourPage("desk-consultations", SUPERVISOR, "/desk/consultations/"),
+    TourPage("desk-search", SUPERVISOR, "/desk/search?q=Иванова"),
+    TourPage("desk-quarantine", SUPERVISOR, "/desk/mail/quarantine"),
+    TourPage("reports-board", SUPERVISOR, "/reports/"),
+    TourPage("reports-period", SUPERVISOR, "/reports/period"),
+    TourPage("admin-index", ADMIN, "/admin/"),
+    TourPage("error-404", ANONYMOUS, "/support/no-such-page", status=404),
+    TourPage("error-500", ANONYMOUS, "/tour-errors/500", status=500),
+    TourPage("error-400", ANONYMOUS, "/tour-errors/400", status=400),
+    TourPage("error-403", ANONYMOUS, "/tour-errors/403", status=403),
+]
+
+
+# --- signing in, once per browser context -------------------------------------------------------
+
+
+def sign_in(context, who: str, base_url: str) -> None:
+    """Signs the context's browser in as the demo person the pages of `who` are seen by."""
+    page = context.new_page()
+    if who == CUSTOMER:
+        from edudesk.accounts.models import Contact
+        from edudesk.portal import auth
+
+        token = auth.issue_login_link(Contact.objects.get(login="ivanova_mp"))
+        page.goto(f"{base_url}/support/eschool/signin/{token}")
+        page.locator("main button[type=submit]").click()
+        page.wait_for_url("**/requests/")
+    elif who in (AGENT, SUPERVISOR):
+        page.goto(f"{base_url}/desk/sign-in")
+        page.fill("#id_username", "agent" if who == AGENT else "supervisor")
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.locator("main button[type=submit]").click()
+        page.wait_for_url(f"{base_url}/desk/")
+    elif who == ADMIN:
+        page.goto(f"{base_url}/admin/login/")
+        page.fill("#id_username", "admin")
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.locator("input[type=submit], button[type=submit]").last.click()
+        page.wait_for_url(f"{base_url}/admin/")
+    page.close()
+
+
+def open_page(context, spec: TourPage, base_url: str, width: int, height: int = 800):
+    """Opens the page at the width; returns (page, response status)."""
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    response = page.goto(spec.url(base_url))
+    if spec.then:
+        spec.then(page)
+    return page, response.status if response else 0
