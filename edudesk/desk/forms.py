@@ -58,8 +58,9 @@ class QueueFilterForm(forms.Form):
 class ComposerForm(forms.Form):
     """Public reply, internal note or request for clarification, with screenshots.
 
-    `seen_event` is the newest event the agent had on screen; a newer one means the ticket
-    changed while they wrote, and the reply is shown again instead of being sent blindly.
+    `seen_event` is the version of the ticket the agent had on screen (``tickets.versions``); a
+    newer one means the ticket changed while they wrote, and the reply is shown again over the
+    changes instead of being sent blindly (``desk.staleness``).
     """
 
     MODES = [("reply", _("Ответ заявителю")), ("note", _("Внутренняя заметка")),
@@ -73,7 +74,6 @@ class ComposerForm(forms.Form):
                                         widget=forms.CheckboxSelectMultiple)
     then_status = forms.ChoiceField(label=_("После ответа"), required=False, widget=QuickSelect)
     seen_event = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    send_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, checklist=(), reply_statuses=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -86,7 +86,7 @@ def build(ticket: Ticket, images_of: int | None = None) -> list[Entry]:
     events = [e for e in fetched if e.kind != EventKind.MESSAGE_ADDED]
     entries = [_message_entry(ticket, m, m.pk == images_of, m.pk in repeats)
                for m in messages_of(ticket)]
-    names = _user_names(events)
+    names = user_names(events)
     waiting = _waiting_held_mail(events)
     for event in events:
         held_mail = _held_mail_id(event, waiting)
@@ -113,7 +113,7 @@ def _waiting_held_mail(events: list[Event]) -> set[int]:
                .values_list("pk", flat=True))
 
 
-def _user_names(events: list[Event]) -> dict[int, str]:
+def user_names(events: list[Event]) -> dict[int, str]:
     ids = {value for e in events if e.kind == EventKind.ASSIGNED
            for value in [(e.new or {}).get("assignee")] if value}
     return {user.pk: str(user) for user in User.objects.filter(pk__in=ids)} if ids else {}

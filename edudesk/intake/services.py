@@ -280,10 +280,12 @@ def registered_problems(ticket: Ticket, data: dict | None = None) -> RegisteredP
     return RegisteredProblems(items, texts, subjects, split_into)
 
 
-def split_registered_problems(ticket: Ticket, actor: Actor) -> list[Ticket]:
+def split_registered_problems(ticket: Ticket, actor: Actor,
+                              seen_version: int | None = None) -> list[Ticket]:
     """Each problem after the first becomes its own ticket (``tickets.split``: same requester,
     data and priority, linked to this one, registered and told to the requester); the first
-    problem stays in this ticket."""
+    problem stays in this ticket. ``seen_version``: the version the agent saw (checked once,
+    before the first split)."""
     from edudesk.tickets.errors import InvalidOperation
 
     problems = registered_problems(ticket)
@@ -292,6 +294,9 @@ def split_registered_problems(ticket: Ticket, actor: Actor) -> list[Ticket]:
     if problems.split_into:
         raise InvalidOperation(_("Проблемы из этого обращения уже выделены: %(numbers)s.")
                                % {"numbers": ", ".join(problems.split_into)})
+    created: list[Ticket] = []
     with transaction.atomic():
-        return [tickets.split(ticket, actor=actor, text=text, subject=subject)
-                for text, subject in zip(problems.texts[1:], problems.subjects[1:], strict=True)]
+        for text, subject in zip(problems.texts[1:], problems.subjects[1:], strict=True):
+            created.append(tickets.split(ticket, actor=actor, text=text, subject=subject,
+                                         seen_version=None if created else seen_version))
+    return created

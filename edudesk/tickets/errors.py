@@ -42,3 +42,16 @@ class NotPermitted(DomainError):
 class InvalidOperation(DomainError):
     code = "invalid_operation"
     http_status = 409
+
+
+class StaleTicket(DomainError):
+    """The ticket changed after the version the actor saw (``tickets.versions``): refused, so
+    that nobody acts on a state they did not see (a colleague's ticket taken from an old page)."""
+
+    code = "stale_ticket"
+    http_status = 409
+
+    @classmethod
+    def build(cls, ticket, seen: int, current: int) -> "StaleTicket":
+        return cls(_("Обращение %(number)s изменилось после того, как вы его открыли; действие не "
+                     "выполнено.") % {"number": ticket.number}, seen=seen, current=current)

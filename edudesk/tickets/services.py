@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edudesk.accounts.models import Contact, Organisation, Service, SupportGroup
-from edudesk.tickets import policy
-from edudesk.tickets.errors import InvalidOperation, NotPermitted, TransitionNotAllowed
+from edudesk.tickets import policy, versions
+from edudesk.tickets.errors import InvalidOperation, NotPermitted, StaleTicket, TransitionNotAllowed
 from edudesk.tickets.events import EventKind, record
 from edudesk.tickets.models import (
     Attachment,
@@ -223,6 +223,7 @@ def add_message(
     external_id: str = "",
     event_data: dict | None = None,
     now: datetime | None = None,
+    seen_version: int | None = None,
 ) -> Message:
     """Add a reply or note, applying the seed's automatic status moves.
 
@@ -236,9 +237,11 @@ def add_message(
 
     ``event_data`` is kept on the MESSAGE_ADDED event (e.g. the files the intake refused,
     ``repeat`` for a new request added to this open ticket it repeats: intake.repeats).
+    ``seen_version``: the version the author had on screen (``tickets.versions``); every
+    service function below takes it and refuses the change when the ticket moved on since.
     """
     now = now or timezone.now()
-    ticket = _lock(ticket)
+    ticket = _lock(ticket, seen_version)
     if actor.kind == ActorKind.CUSTOMER:
         ticket = _lock(policy.reply_target(ticket))
     if actor.kind == ActorKind.CUSTOMER and kind != Message.Kind.PUBLIC:
@@ -288,10 +291,11 @@ def _continue_in_new_ticket(closed: Ticket, *, actor: Actor, body: str, body_htm
 
 @_change
 def request_clarification(ticket: Ticket, *, actor: Actor, body: str,
-                          missing: Iterable[str] = (), now: datetime | None = None) -> Message:
+                          missing: Iterable[str] = (), now: datetime | None = None,
+                          seen_version: int | None = None) -> Message:
     """Ask the customer for what is missing: a public message and «требуется уточнение»."""
     now = now or timezone.now()
-    ticket = _lock(ticket)
+    ticket = _lock(ticket, seen_version)
     _mark_reviewed(ticket, actor, now)
     _check_transition(ticket, Status.NEEDS_CLARIFICATION, actor)
     message = add_message(ticket, actor=actor, body=body, now=now)
@@ -306,10 +310,11 @@ def request_clarification(ticket: Ticket, *, actor: Actor, body: str,
 # --- state ----------------------------------------------------------------------------------
 
 @_change
-def transition(ticket: Ticket, to: str, *, actor: Actor, now: datetime | None = None) -> Ticket:
+def transition(ticket: Ticket, to: str, *, actor: Actor, now: datetime | None = None,
+               seen_version: int | None = None) -> Ticket:
     """Move a ticket to another status, if the table allows this actor that move."""
     now = now or timezone.now()
-    ticket = _lock(ticket)
+    ticket = _lock(ticket, seen_version)
     target = Status(to)
     policy.require(ticket, actor, policy.Action.CHANGE_STATUS)
     if not (ticket.status == Status.REGISTERED and target == Status.IN_PROCESSING):
@@ -322,10 +327,10 @@ def transition(ticket: Ticket, to: str, *, actor: Actor, now: datetime | None = 
 
 @_change
 def assign(ticket: Ticket, *, actor: Actor, assignee=_UNCHANGED, group=_UNCHANGED,
-           now: datetime | None = None) -> Ticket:
+           now: datetime | None = None, seen_version: int | None = None) -> Ticket:
     """Give the ticket to an agent and/or a support line (None clears)."""
     now = now or timezone.now()
-    ticket = _lock(ticket)
+    ticket = _lock(ticket, seen_version)
     policy.require(ticket, actor, policy.Action.MANAGE)
     old = {"assignee": ticket.assignee_id, "group": ticket.group_id}
     new = dict(old)
@@ -355,20 +360,20 @@ def assign(ticket: Ticket, *, actor: Actor, assignee=_UNCHANGED, group=_UNCHANGE
 
 @_change
 def set_priority(ticket: Ticket, priority: str, *, actor: Actor,
-                 now: datetime | None = None) -> Ticket:
+                 now: datetime | None = None, seen_version: int | None = None) -> Ticket:
     priority = Priority(priority).value
     if not policy.priority_allowed(ticket.service, priority, actor):
         raise NotPermitted(_("Заявитель может выбрать приоритет не выше «%(ceiling)s».") % {
             "ceiling": Priority(policy.customer_priority_ceiling(ticket.service)).label})
     return _set_field(ticket, "priority", priority, EventKind.PRIORITY_CHANGED, actor, now,
-                      action=policy.Action.SET_PRIORITY)
+                      action=policy.Action.SET_PRIORITY, seen_version=seen_version)
 
 
 @_change
 def set_category(ticket: Ticket, category: str, *, actor: Actor,
-                 now: datetime | None = None) -> Ticket:
+                 now: datetime | None = None, seen_version: int | None = None) -> Ticket:
     return _set_field(ticket, "category", category, EventKind.CATEGORY_CHANGED, actor, now,
-                      action=policy.Action.MANAGE)
+                      action=policy.Action.MANAGE, seen_version=seen_version)
 
 
 @_change
@@ -488,13 +493,14 @@ def merge(duplicate: Ticket, into: Ticket, *, actor: Actor, now: datetime | None
 
 @_change
 def split(ticket: Ticket, *, actor: Actor, text: str, subject: str = "",
-          message: Message | None = None, now: datetime | None = None) -> Ticket:
+          message: Message | None = None, now: datetime | None = None,
+          seen_version: int | None = None) -> Ticket:
     """Make a new ticket of one problem found in another (one ticket, one problem).
 
     When a whole message is split off, its screenshots go with it.
     """
     now = now or timezone.now()
-    ticket = _lock(ticket)
+    ticket = _lock(ticket, seen_version)
     policy.require(ticket, actor, policy.Action.MANAGE)
     if not text.strip():
         raise InvalidOperation(_("Укажите текст, который нужно выделить в отдельное обращение."))
@@ -523,11 +529,14 @@ def split(ticket: Ticket, *, actor: Actor, text: str, subject: str = "",
 
 
 @_change
-def link(ticket: Ticket, other: Ticket, *, actor: Actor, now: datetime | None = None) -> None:
+def link(ticket: Ticket, other: Ticket, *, actor: Actor, now: datetime | None = None,
+         seen_version: int | None = None) -> None:
     if ticket.pk == other.pk:
         raise InvalidOperation(_("Нельзя связать обращение с самим собой."))
     if ticket.service_id != other.service_id:
         raise InvalidOperation(_("Связывать можно только обращения одного сервиса."))
+    if seen_version is not None:
+        ticket = _lock(ticket, seen_version)
     policy.require(ticket, actor, policy.Action.LINK)
     policy.require(other, actor, policy.Action.LINK)
     created = TicketLink.objects.get_or_create(source=ticket, target=other)[1]
@@ -538,8 +547,20 @@ def link(ticket: Ticket, other: Ticket, *, actor: Actor, now: datetime | None = 
 
 # --- internals ------------------------------------------------------------------------------
 
-def _lock(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("service").get(pk=ticket.pk)
+def _lock(ticket: Ticket, seen_version: int | None = None) -> Ticket:
+    """The ticket's row, locked for this change; refused (StaleTicket) when the change was made
+    from a version older than the ticket's current one."""
+    locked = Ticket.objects.select_for_update().select_related("service").get(pk=ticket.pk)
+    _check_seen(locked, seen_version)
+    return locked
+
+
+def _check_seen(ticket: Ticket, seen_version: int | None) -> None:
+    if seen_version is None:
+        return
+    current = versions.current_version(ticket)
+    if current > seen_version:
+        raise StaleTicket.build(ticket, seen_version, current)
 
 
 def _touch(ticket: Ticket, now: datetime) -> None:
@@ -587,9 +608,10 @@ def _apply_transition(ticket: Ticket, target: Status, actor: Actor, now: datetim
 
 
 def _set_field(ticket: Ticket, field: str, value: str, kind: EventKind, actor: Actor,
-               now: datetime | None, *, action: policy.Action) -> Ticket:
+               now: datetime | None, *, action: policy.Action,
+               seen_version: int | None = None) -> Ticket:
     now = now or timezone.now()
-    ticket = _lock(ticket)
+    ticket = _lock(ticket, seen_version)
     policy.require(ticket, actor, action)
     old = getattr(ticket, field)
     if old == value:

@@ -3,7 +3,8 @@
 import pytest
 from playwright.sync_api import sync_playwright
 
-from edudesk.desk.tests.browser import allow_database_calls_beside_playwright, launch
+from edudesk.desk.tests.browser import allow_database_calls_beside_playwright, launch, sign_in
+from edudesk.testing import factories
 
 
 @pytest.fixture
@@ -13,3 +14,19 @@ def browser():
         chromium = launch(playwright)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def desk(browser, live_server, line1_agent):
+    """Анна Соколова's desk, signed in through the sign-in form."""
+    context = browser.new_context(locale="ru-RU")
+    page = context.new_page()
+    sign_in(page, live_server.url, "line1")
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def colleague(eschool):
+    """Илья Морозов, Анна's colleague on the first line."""
+    return factories.agent(eschool, username="colleague", full_name="Морозов Илья")

@@ -19,21 +19,6 @@ from edudesk.tickets.status import Status
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def desk(browser, live_server, line1_agent):
-    """Анна Соколова's desk, signed in through the sign-in form."""
-    context = browser.new_context(locale="ru-RU")
-    page = context.new_page()
-    sign_in(page, live_server.url, "line1")
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def colleague(eschool):
-    return factories.agent(eschool, username="colleague", full_name="Морозов Илья")
-
-
 def _status(page):
     return page.locator("#ticket-status")
 

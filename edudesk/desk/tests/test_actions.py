@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from edudesk.desk.tests.conftest import png_bytes
 from edudesk.testing import factories
-from edudesk.tickets import services
+from edudesk.tickets import services, versions
 from edudesk.tickets.models import Message, Priority, TicketLink
 from edudesk.tickets.status import Status
 from edudesk.tickets.types import Actor, NewAttachment
@@ -126,3 +126,61 @@ def test_bulk_actions_skip_tickets_of_services_the_agent_does_not_serve(outsider
     outsider_client.post(reverse("desk:bulk"), {"action": "priority:critical", "tickets": [ticket.number]})
     ticket.refresh_from_db()
     assert ticket.priority == Priority.NORMAL
+
+
+# --- every action checks the version the agent saw -------------------------------------------
+
+def test_take_from_a_stale_page_is_refused_and_says_who_changed_what(
+        agent_client, ticket, colleague, line1_agent):
+    seen = versions.current_version(ticket)
+    services.assign(ticket, actor=Actor.agent(colleague), assignee=colleague)
+    response = agent_client.post(reverse("desk:assign", args=[ticket.number]),
+                                 {"to_me": "1", "seen_event": seen}, follow=True)
+    ticket.refresh_from_db()
+    assert ticket.assignee == colleague
+    shown = [str(m) for m in response.context["messages"]]
+    assert "изменилось после того, как вы его открыли" in shown[0]
+    assert any(line.startswith("Морозов Илья, ") and line.endswith("Назначено: Морозов Илья")
+               for line in shown[1:]), shown
+
+
+@pytest.mark.parametrize("name, data", [
+    ("status", {"status": Status.IN_WORK}),
+    ("priority", {"priority": Priority.HIGH}),
+    ("category", {"category": "error"}),
+    ("link", {"number": "placeholder"}),
+    ("split", {"text": "Второе"}),
+])
+def test_every_ticket_action_from_a_stale_page_changes_nothing(
+        agent_client, ticket, teacher, eschool, name, data):
+    other = factories.ticket(eschool, teacher)
+    seen = versions.current_version(ticket)
+    services.add_message(ticket, actor=Actor.customer(teacher), body="Уже не нужно.")
+    before = ticket.events.count()
+    if name == "link":
+        data = {"number": other.number}
+    _post(agent_client, name, ticket, {**data, "seen_event": seen})
+    assert ticket.events.count() == before
+
+
+def test_the_ticket_page_gives_every_action_the_version_it_shows(agent_client, ticket):
+    page = agent_client.get(reverse("desk:ticket", args=[ticket.number])).content.decode()
+    version = versions.current_version(ticket)
+    for name in ("assign", "priority", "category", "merge", "link", "status"):
+        form = page.split(f'action="{reverse(f"desk:{name}", args=[ticket.number])}"', 1)[1]
+        assert f'name="seen_event" value="{version}"' in form.split("</form>", 1)[0], name
+
+
+def test_a_bulk_action_leaves_a_ticket_changed_since_the_queue_was_shown(
+        agent_client, eschool, teacher, colleague, line1_agent):
+    fresh, taken = factories.ticket(eschool, teacher), factories.ticket(eschool, teacher)
+    seen = versions.latest_version()
+    services.assign(taken, actor=Actor.agent(colleague), assignee=colleague)
+    response = agent_client.post(reverse("desk:bulk"), {
+        "tickets": [fresh.number, taken.number], "action": "take", "seen_event": seen}, follow=True)
+    fresh.refresh_from_db()
+    taken.refresh_from_db()
+    assert (fresh.assignee, taken.assignee) == (line1_agent, colleague)
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert f"{taken.number}: Обращение {taken.number} изменилось" in shown
+    assert "Морозов Илья" in shown

@@ -1,10 +1,12 @@
-"""Ticket actions: assign, priority, category, merge, split, link. Each calls one domain function."""
+"""Ticket actions: assign, priority, category, merge, split, link. Each calls one domain function,
+naming the version of the ticket the agent's page showed (``desk.staleness``)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from edudesk.desk import staleness
 from edudesk.desk.access import agent_required, get_ticket, ticket_scope
 from edudesk.desk.card import category_choices
 from edudesk.desk.forms import AssignForm, CategoryForm, NumberForm, PriorityForm, SplitForm
@@ -12,8 +14,17 @@ from edudesk.desk.lookup import number_candidates
 from edudesk.intake import categorize
 from edudesk.intake.services import split_registered_problems
 from edudesk.tickets import services
-from edudesk.tickets.errors import DomainError
+from edudesk.tickets.errors import DomainError, StaleTicket
 from edudesk.tickets.types import Actor
+
+
+def refused(request, ticket, error: DomainError):
+    """Tell the agent why the action was not done, on the ticket page as it is now."""
+    if isinstance(error, StaleTicket):
+        staleness.report(request, ticket, error)
+    else:
+        messages.error(request, error.message)
+    return redirect("desk:ticket", number=ticket.number)
 
 
 def _done(request, ticket, success: str, action) -> object:
@@ -21,8 +32,7 @@ def _done(request, ticket, success: str, action) -> object:
     try:
         result = action()
     except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("desk:ticket", number=ticket.number)
+        return refused(request, ticket, error)
     messages.success(request, success if isinstance(success, str) else success(result))
     return redirect("desk:ticket", number=ticket.number)
 
@@ -48,15 +58,17 @@ def _other_ticket(request, number: str):
 def assign(request, number: str):
     ticket = get_ticket(request.user, number)
     actor = Actor.agent(request.user)
+    seen = staleness.seen_version(request)
     if request.POST.get("to_me"):
         return _done(request, ticket, _("Обращение назначено на вас."),
-                     lambda: services.assign(ticket, actor=actor, assignee=request.user))
+                     lambda: services.assign(ticket, actor=actor, assignee=request.user,
+                                             seen_version=seen))
     form = AssignForm(request.POST, ticket=ticket)
     if not form.is_valid():
         return _form_errors(request, ticket, form)
     return _done(request, ticket, _("Назначение изменено."),
                  lambda: services.assign(ticket, actor=actor, assignee=form.cleaned_data["assignee"],
-                                         group=form.cleaned_data["group"]))
+                                         group=form.cleaned_data["group"], seen_version=seen))
 
 
 @agent_required
@@ -68,7 +80,8 @@ def priority(request, number: str):
         return _form_errors(request, ticket, form)
     return _done(request, ticket, _("Приоритет изменён, сроки пересчитаны."),
                  lambda: services.set_priority(ticket, form.cleaned_data["priority"],
-                                               actor=Actor.agent(request.user)))
+                                               actor=Actor.agent(request.user),
+                                               seen_version=staleness.seen_version(request)))
 
 
 @agent_required
@@ -80,7 +93,8 @@ def category(request, number: str):
         return _form_errors(request, ticket, form)
     return _done(request, ticket, _("Категория изменена."),
                  lambda: services.set_category(ticket, form.cleaned_data["category"],
-                                               actor=Actor.agent(request.user)))
+                                               actor=Actor.agent(request.user),
+                                               seen_version=staleness.seen_version(request)))
 
 
 @agent_required
@@ -101,7 +115,8 @@ def split_problems(request, number: str):
     return _done(request, ticket,
                  lambda created: _("Выделены отдельные обращения: %(numbers)s.")
                  % {"numbers": ", ".join(t.number for t in created)},
-                 lambda: split_registered_problems(ticket, Actor.agent(request.user)))
+                 lambda: split_registered_problems(ticket, Actor.agent(request.user),
+                                                   staleness.seen_version(request)))
 
 
 @agent_required
@@ -134,7 +149,8 @@ def link(request, number: str):
         messages.error(request, _("Обращение с таким номером не найдено."))
         return redirect("desk:ticket", number=ticket.number)
     return _done(request, ticket, _("Обращения связаны."),
-                 lambda: services.link(ticket, other, actor=Actor.agent(request.user)))
+                 lambda: services.link(ticket, other, actor=Actor.agent(request.user),
+                                       seen_version=staleness.seen_version(request)))
 
 
 @agent_required
@@ -150,9 +166,9 @@ def split(request, number: str):
         message = ticket.messages.filter(pk=form.cleaned_data["message"]).first()
     try:
         new_ticket = services.split(ticket, actor=Actor.agent(request.user), text=form.cleaned_data["text"],
-                                    subject=form.cleaned_data.get("subject") or "", message=message)
+                                    subject=form.cleaned_data.get("subject") or "", message=message,
+                                    seen_version=staleness.seen_version(request))
     except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("desk:ticket", number=ticket.number)
+        return refused(request, ticket, error)
     messages.success(request, _("Выделено новое обращение %(number)s.") % {"number": new_ticket.number})
     return redirect("desk:ticket", number=new_ticket.number)

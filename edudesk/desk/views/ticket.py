@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from edudesk.desk import canned, card, clarification, findings, presence, thumbnails, timeline
+from edudesk.desk import canned, card, clarification, findings, presence, staleness, thumbnails, timeline
 from edudesk.desk.access import agent_required, get_ticket
 from edudesk.desk.forms import (
     AssignForm,
@@ -24,11 +24,11 @@ from edudesk.desk.forms import (
     SplitForm,
 )
 from edudesk.desk.uploads import accept_uploads
+from edudesk.desk.views.actions import refused
 from edudesk.mail.models import InboundMail
 from edudesk.sla.notices import format_working_time, sla_summary
 from edudesk.tickets import services
-from edudesk.tickets.errors import DomainError
-from edudesk.tickets.events import EventKind
+from edudesk.tickets.errors import DomainError, StaleTicket
 from edudesk.tickets.models import Message, TicketLink
 from edudesk.tickets.status import (
     NEEDS_MESSAGE_STATUSES,
@@ -38,17 +38,7 @@ from edudesk.tickets.status import (
     next_statuses,
 )
 from edudesk.tickets.types import Actor
-
-
-def noticeable_events(ticket):
-    """Changes an agent writing a reply must not miss: anything a person did, and any status
-    move (the system closing or cancelling); not the SLA clocks' or mail delivery's own notes."""
-    return ticket.events.filter(Q(actor_kind__in=[ActorKind.AGENT, ActorKind.CUSTOMER])
-                                | Q(kind=EventKind.STATUS_CHANGED))
-
-
-def latest_event_id(ticket) -> int:
-    return noticeable_events(ticket).order_by("-id").values_list("id", flat=True).first() or 0
+from edudesk.tickets.versions import current_version as latest_event_id
 
 
 def status_buttons(ticket) -> list[dict]:
@@ -71,7 +61,9 @@ def composer_form(ticket, data=None, attachment_count=0, **initial) -> ComposerF
     statuses = reply_statuses(ticket)
     default_status = Status.ANSWERED if any(code == Status.ANSWERED for code, _l in statuses) else ""
     initial = {"missing": [i.key for i in items if i.missing], "then_status": default_status,
-               "seen_event": latest_event_id(ticket), **initial}
+               **initial}
+    if "seen_event" not in initial:
+        initial["seen_event"] = latest_event_id(ticket)
     return ComposerForm(data, initial=initial, checklist=items, reply_statuses=statuses)
 
 
@@ -81,6 +73,7 @@ def ticket_context(request, ticket, composer=None, conflict=None, errors=()) -> 
     attachment_count = sum(len(e.message.attachments.all()) for e in entries if e.is_message)
     sla = sla_summary(ticket, now)
     remaining = sla["remaining_minutes"]
+    version = latest_event_id(ticket)
     return {
         "ticket": ticket,
         "status_label": ticket.status_label(),
@@ -95,7 +88,8 @@ def ticket_context(request, ticket, composer=None, conflict=None, errors=()) -> 
         "other_tickets": card.other_tickets(ticket),
         "links": _linked_tickets(ticket),
         "composer": composer or composer_form(ticket, attachment_count=attachment_count,
-                                              mode=request.GET.get("compose", "reply")),
+                                              mode=request.GET.get("compose", "reply"),
+                                              seen_event=version),
         "canned_responses": canned.responses_for(ticket),
         "assign_form": _assign_form(ticket),
         "priority_form": PriorityForm(initial={"priority": ticket.priority}),
@@ -106,6 +100,7 @@ def ticket_context(request, ticket, composer=None, conflict=None, errors=()) -> 
         "others": presence.others(ticket, request.user, now),
         "heartbeat": presence.HEARTBEAT_SECONDS,
         "conflict": conflict or [],
+        "seen_version": version,
         "errors": list(errors),
     }
 
@@ -151,16 +146,16 @@ def compose(request, number: str):
     if not form.is_valid() or refused:
         return _again(request, ticket, form, errors=refused, status=422)
     data = form.cleaned_data
-    latest = latest_event_id(ticket)
-    if (data.get("seen_event") or 0) < latest and not data.get("send_anyway"):
-        return _again(request, ticket, _resend_form(ticket, request.POST, latest, attachment_count),
-                      conflict=_changes_since(ticket, data.get("seen_event") or 0), status=409)
     actor = Actor.agent(request.user)
     try:
         with transaction.atomic():
-            _send(ticket, data, uploads, actor, attachment_count)
+            _send(ticket, data, uploads, actor, attachment_count, seen=data.get("seen_event") or 0)
+    except StaleTicket as error:
+        # The draft comes back over the changes, acknowledging them: sent again, it goes.
+        return _again(request, ticket, _resend_form(ticket, request.POST, attachment_count),
+                      conflict=staleness.changes_since(ticket, error.details["seen"]), status=409)
     except DomainError as error:
-        return _again(request, ticket, _resend_form(ticket, request.POST, latest, attachment_count),
+        return _again(request, ticket, _resend_form(ticket, request.POST, attachment_count),
                       errors=[error.message], status=409)
     presence.mark(ticket, request.user, "viewing")
     messages.success(request, {
@@ -170,21 +165,23 @@ def compose(request, number: str):
     return redirect("desk:ticket", number=ticket.number)
 
 
-def _send(ticket, data: dict, uploads, actor: Actor, attachment_count: int) -> None:
+def _send(ticket, data: dict, uploads, actor: Actor, attachment_count: int, seen: int) -> None:
     body = (data.get("body") or "").strip()
     mode = data["mode"]
     if mode == "clarify":
         chosen = set(data.get("missing") or [])
         items = [i for i in clarification.checklist(ticket, attachment_count) if i.key in chosen]
         text = clarification.clarification_text(body, items)
-        services.request_clarification(ticket, actor=actor, body=text, missing=[i.label for i in items])
+        services.request_clarification(ticket, actor=actor, body=text, missing=[i.label for i in items],
+                                       seen_version=seen)
         if uploads:
             services.add_message(ticket, actor=actor, body="", attachments=uploads)
         return
     kind = Message.Kind.INTERNAL if mode == "note" else Message.Kind.PUBLIC
     # One moment for the reply and its status move: one change, told by the reply's mail.
     now = timezone.now()
-    services.add_message(ticket, actor=actor, body=body, kind=kind, attachments=uploads, now=now)
+    services.add_message(ticket, actor=actor, body=body, kind=kind, attachments=uploads, now=now,
+                         seen_version=seen)
     target = data.get("then_status")
     if mode == "reply" and target:
         ticket.refresh_from_db(fields=["status"])
@@ -192,26 +189,13 @@ def _send(ticket, data: dict, uploads, actor: Actor, attachment_count: int) -> N
             services.transition(ticket, target, actor=actor, now=now)
 
 
-def _resend_form(ticket, post, latest: int, attachment_count: int) -> ComposerForm:
-    """The same draft, now acknowledging the changes up to `latest`."""
+def _resend_form(ticket, post, attachment_count: int) -> ComposerForm:
+    """The same draft, now acknowledging the ticket's changes up to its current version."""
     data = post.copy()
-    data["seen_event"] = str(latest)
-    data["send_anyway"] = "on"
+    data["seen_event"] = str(latest_event_id(ticket))
     form = composer_form(ticket, data, attachment_count)
     form.is_valid()
     return form
-
-
-def _changes_since(ticket, seen: int) -> list[str]:
-    names = {}
-    changes = []
-    for event in noticeable_events(ticket).filter(id__gt=seen).select_related("actor_user", "actor_contact"):
-        who = str(event.actor_user or event.actor_contact or _("система"))
-        if event.kind == "message_added":
-            changes.append(_("%(who)s: новое сообщение") % {"who": who})
-        elif event.kind in timeline.SHOWN_EVENTS:
-            changes.append(f"{who}: {timeline.describe(ticket, event, names)}")
-    return changes or [_("Обращение изменилось.")]
 
 
 def _again(request, ticket, form, conflict=None, errors=(), status=200):
@@ -228,9 +212,10 @@ def change_status(request, number: str):
     if target not in Status.values:
         raise Http404
     try:
-        services.transition(ticket, target, actor=Actor.agent(request.user))
+        services.transition(ticket, target, actor=Actor.agent(request.user),
+                            seen_version=staleness.seen_version(request))
     except DomainError as error:
-        messages.error(request, error.message)
+        return refused(request, ticket, error)
     else:
         ticket.refresh_from_db(fields=["status"])
         messages.success(request, _("Статус: «%(label)s».") % {"label": ticket.status_label()})
