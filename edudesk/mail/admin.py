@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -158,8 +159,13 @@ class InboundMailAdmin(admin.ModelAdmin):
         })
 
     def download_raw(self, request, pk: int):
-        """The original message, whole, as the admin can open it in a mail program."""
-        row = InboundMail.objects.get(pk=pk)
+        """The original message, whole, as the admin can open it in a mail program.
+
+        Only for those who may view received mail in the admin: `admin_view` lets in any staff
+        member (a supervisor has no admin permissions of their own)."""
+        row = get_object_or_404(InboundMail, pk=pk)
+        if not self.has_view_permission(request, row):
+            raise PermissionDenied
         response = HttpResponse(bytes(row.raw), content_type="message/rfc822")
         response["Content-Disposition"] = f'attachment; filename="mail-{row.pk}.eml"'
         return response

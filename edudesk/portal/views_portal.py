@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -184,7 +185,12 @@ def act(request, service, contact, number: str):
     ticket = _ticket_for(contact, number)
     chosen = request.POST.get("action", "")
     target = next((t for t, (name, _text) in CUSTOMER_ACTIONS.items() if name == chosen), None)
-    if target is None or chosen not in dict(_actions(ticket, contact)):
+    if target is None:
+        raise Http404
+    # One who may read the ticket (an organisation's administrator) knows it exists: 403.
+    if not policy.may(ticket, Actor.customer(contact), policy.Action.CHANGE_STATUS):
+        raise PermissionDenied
+    if chosen not in dict(_actions(ticket, contact)):
         raise Http404
     try:
         tickets.transition(ticket, target, actor=Actor.customer(contact))
