@@ -22,6 +22,7 @@ from edudesk.accounts.models import Contact, Service
 from edudesk.accounts.services import find_or_create_contact, find_or_create_organisation
 from edudesk.portal.models import LoginLink, WidgetNonce
 from edudesk.portal.widget_token import WidgetContext, verify
+from edudesk.tickets import outbox
 
 SESSION_KEY = "portal_contact_id"
 LINK_LIFETIME = timedelta(minutes=30)
@@ -80,12 +81,14 @@ def request_login_link(service: Service, email: str) -> None:
 
     The request does the same work whatever the address: whether it belongs to a customer
     shows neither in the answer nor in its time, and a mail server outage breaks no page.
+    Durable: the request is written to the outbox (``tickets/outbox.py``), so a web process
+    killed after answering loses no link; the job consumer mails it.
     """
-    from edudesk.portal.tasks import mail_login_link_job
+    with transaction.atomic():
+        outbox.defer(mail_login_link, service_id=service.pk, email=email)
 
-    transaction.on_commit(lambda: mail_login_link_job(service.pk, email))
 
-
+@outbox.durable
 def mail_login_link(service_id: int, email: str, now: datetime | None = None) -> None:
     """Issue a link to the contact with this address (if any) and queue its mail."""
     from edudesk.mail.notifications import mail_sign_in_link

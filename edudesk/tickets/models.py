@@ -285,9 +285,14 @@ class PendingEffect(models.Model):
     dispatches again what is not finished (see ``tickets/outbox.py``).
     """
 
-    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="pending_effect")
+    # The event whose subscribers still owe work; empty for a durable job of its own
+    # (``outbox.defer``: a sign-in link's mail), which names its one function in ``handlers``.
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="pending_effect",
+                                 null=True, blank=True)
     # Names of the subscribers (events.handler_name) that have not run yet.
     handlers = models.JSONField(default=list)
+    # A durable job's keyword arguments (JSON: ids and strings, never objects).
+    payload = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     # The sweep leaves the entry alone until then: the after-commit dispatch's grace period,
     # then the back-off after a failure.
@@ -306,4 +311,4 @@ class PendingEffect(models.Model):
         indexes = [models.Index(fields=["failed", "run_after"], name="pending_effect_due")]
 
     def __str__(self) -> str:
-        return f"{self.event_id}: {', '.join(self.handlers)}"
+        return f"{self.event_id or '—'}: {', '.join(self.handlers)}"

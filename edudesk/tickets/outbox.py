@@ -15,13 +15,18 @@ Steps, for every event that has after-commit subscribers (``events.subscribe``):
    process killed between commit and enqueue, the job lost with a consumer killed mid-work.
 
 Handlers therefore run at least once and must be idempotent.
+
+Work that is no ticket event's (the mail of a portal sign-in link) goes the same way:
+``defer(fn, **payload)`` writes an entry naming a function registered with ``@durable``; it is
+dispatched and swept like the rest, and runs in one transaction with the entry's removal, so
+its database work happens once (mail it queues is then sent by the outbound queue).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -51,6 +56,34 @@ def grace_seconds() -> int:
     return getattr(settings, "EDUDESK_EFFECTS_GRACE_SECONDS", 60)
 
 
+# Functions that may be deferred (``defer``), by name: the job consumer finds them here.
+_durable: dict[str, Callable[..., None]] = {}
+
+
+def _name(fn: Callable) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+def durable(fn: Callable[..., None]) -> Callable[..., None]:
+    """Register `fn` so that ``defer(fn, ...)`` may record calls of it (at import time)."""
+    _durable[_name(fn)] = fn
+    return fn
+
+
+def defer(fn: Callable[..., None], **payload) -> None:
+    """Record a call of `fn(**payload)` in the current transaction; it runs after the commit.
+
+    The same work whatever `fn` will find: one insert, one job after the commit.
+    """
+    name = _name(fn)
+    if _durable.get(name) is not fn:
+        raise LookupError(f"{name} is not registered with outbox.durable")
+    now = timezone.now()
+    entry = PendingEffect.objects.create(handlers=[name], payload=payload, created_at=now,
+                                         run_after=now + timedelta(seconds=grace_seconds()))
+    _dispatch_after_commit([entry.pk])
+
+
 def write(events: Iterable[Event], handlers_of) -> None:
     """Record the after-commit work of `events` in the current transaction.
 
@@ -63,9 +96,13 @@ def write(events: Iterable[Event], handlers_of) -> None:
     if not entries:
         return
     entries = PendingEffect.objects.bulk_create(entries)
+    _dispatch_after_commit([entry.pk for entry in entries])
+
+
+def _dispatch_after_commit(ids: list[int]) -> None:
     if not _dispatch_registered():
         _written.ids = []  # what an earlier, rolled-back transaction wrote is gone
-    _written.ids.extend(entry.pk for entry in entries)
+    _written.ids.extend(ids)
     # Registered once per write: a savepoint rolled back drops its own callback, not the others.
     # Robust: a queue that fails after the commit is logged, not the request's error (the
     # change is committed and the sweep will dispatch it).
@@ -121,6 +158,8 @@ def _run_entry(entry_id: int, now: datetime) -> bool:
     entry = _claim(entry_id, now)
     if entry is None:
         return False
+    if entry.event_id is None:
+        return _run_deferred(entry)
     event = Event.objects.select_related("ticket", "ticket__service").filter(pk=entry.event_id).first()
     remaining = list(entry.handlers)
     for name in list(remaining):
@@ -136,6 +175,23 @@ def _run_entry(entry_id: int, now: datetime) -> bool:
         remaining.remove(name)
         PendingEffect.objects.filter(pk=entry.pk).update(handlers=remaining)
     PendingEffect.objects.filter(pk=entry.pk).delete()
+    return True
+
+
+def _run_deferred(entry: PendingEffect) -> bool:
+    """A deferred call, in one transaction with the entry's removal: done once, or not at all."""
+    fn = _durable.get(entry.handlers[0]) if entry.handlers else None
+    if fn is None:
+        log.error("deferred job %s is not registered; dropped", entry.handlers)
+        PendingEffect.objects.filter(pk=entry.pk).delete()
+        return True
+    try:
+        with transaction.atomic():
+            fn(**entry.payload)
+            PendingEffect.objects.filter(pk=entry.pk).delete()
+    except Exception as error:  # any failure: the sweep retries it
+        _record_failure(entry, entry.handlers, error)
+        return False
     return True
 
 

@@ -167,3 +167,47 @@ def test_after_too_many_failures_the_work_waits_for_an_administrator(eschool, te
     failing_handler["fail"] = False
     assert outbox.retry_failed([entry.pk]) == 1
     assert not PendingEffect.objects.exists()
+
+
+_calls: list[str] = []
+
+
+@outbox.durable
+def _remember_organisation(name: str, fail: bool) -> None:
+    """A deferred job for the tests: writes a row, then fails when told to."""
+    from edudesk.accounts.models import Organisation, Service
+
+    Organisation.objects.create(service=Service.objects.get(code="eschool"), name=name)
+    _calls.append(name)
+    if fail:
+        raise RuntimeError("the mail server is down")
+
+
+def test_a_deferred_job_runs_after_the_commit_and_once_its_work_is_committed(eschool, jobs):
+    from edudesk.accounts.models import Organisation
+
+    _calls.clear()
+    with transaction.atomic():
+        outbox.defer(_remember_organisation, name="Гимназия № 1", fail=False)
+        assert _calls == []  # nothing before the commit
+    assert _calls == ["Гимназия № 1"] and len(jobs) == 1
+    assert Organisation.objects.filter(name="Гимназия № 1").count() == 1
+    assert not PendingEffect.objects.exists()
+    assert outbox.sweep(timezone.now() + timedelta(days=1)) == 0
+
+
+def test_a_failing_deferred_job_is_undone_whole_and_retried_by_the_sweep(eschool, lost_jobs):
+    from edudesk.accounts.models import Organisation
+
+    with transaction.atomic():
+        outbox.defer(_remember_organisation, name="Лицей № 2", fail=True)
+    [entry] = PendingEffect.objects.all()
+    assert entry.event_id is None and outbox.dispatch([entry.pk]) == 0
+    entry.refresh_from_db()
+    assert "the mail server is down" in entry.last_error and entry.attempts == 1
+    assert not Organisation.objects.filter(name="Лицей № 2").exists(), "its writes rolled back"
+
+
+def test_only_registered_functions_may_be_deferred(eschool):
+    with pytest.raises(LookupError):
+        outbox.defer(print, value=1)
