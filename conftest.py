@@ -21,10 +21,12 @@ def _fresh_process_caches():
     """Per-process caches keyed by ids: a rolled-back test sends no signal to empty them."""
     from edudesk.intake.categorize import forget_models
     from edudesk.intake.services import forget_schemas
+    from edudesk.intake.term_weights import forget_term_weights
     from edudesk.sla.calendars import forget_calendars
     from edudesk.sla.policies import forget_policies
 
-    for forget in (forget_schemas, forget_models, forget_calendars, forget_policies):
+    for forget in (forget_schemas, forget_models, forget_term_weights, forget_calendars,
+                   forget_policies):
         forget()
     yield
 

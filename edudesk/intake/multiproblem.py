@@ -22,7 +22,7 @@ from edudesk.intake.similarity import morph_analyzer, similarity
 
 MIN_ITEM_WORDS = 3
 # Items this similar describe the same problem twice rather than two problems.
-SAME_PROBLEM_SCORE = 0.6
+SAME_PROBLEM_SCORE = 0.25
 SUBJECT_LENGTH = 80
 
 _ITEM = re.compile(r"^(?P<indent>[ \t]*)(?:(?P<number>\d{1,2})[.)]|(?P<bullet>[-*•·—–]))\s+(?P<body>\S.*)$")

@@ -19,7 +19,8 @@ an organisation's other open tickets are never joined.
 from __future__ import annotations
 
 from edudesk.intake import requester as requesters
-from edudesk.intake.similarity import rank_similar
+from edudesk.intake import term_weights
+from edudesk.intake.similarity import confident_match
 from edudesk.intake.submission import Submission
 from edudesk.tickets.models import Channel, Ticket
 from edudesk.tickets.status import OPEN_STATUSES, ActorKind
@@ -47,8 +48,10 @@ def repeated_ticket(submission: Submission) -> Ticket | None:
                               status__in=OPEN_STATUSES, merged_into__isnull=True)
         .select_related("service").order_by("-id")[:CANDIDATES])
     text = f"{submission.subject}\n{submission.description}"
-    matches = rank_similar(text, [(t.pk, f"{t.subject}\n{t.description}") for t in candidates],
-                           limit=1)
-    if not matches:
+    # Added without asking anybody: only a match that clearly beats the requester's other
+    # open tickets.
+    match = confident_match(text, [(t.pk, f"{t.subject}\n{t.description}") for t in candidates],
+                            weights=term_weights.for_service(submission.service.pk))
+    if match is None:
         return None
-    return next(t for t in candidates if t.pk == matches[0].key)
+    return next(t for t in candidates if t.pk == match.key)

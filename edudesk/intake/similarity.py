@@ -1,16 +1,28 @@
-"""Is this the same problem as one of your open tickets?
+"""Is this the same problem as one of the open tickets?
 
 The seed asks: «Если на инцидент долго нет ответа, не пытайтесь создать новый инцидент с
-идентичной проблемой». Before a request is registered, its text is compared with the open
-tickets of the same user and organisation: words are reduced to their dictionary form
-(pymorphy3 lemmas, so «оценки не выставляются» meets «не выставляется оценка»), greetings and
-function words are dropped, lemmas and lemma pairs (word shingles) are weighted by TF-IDF over
-the compared texts, and the cosine of the vectors is the score.
+идентичной проблемой». One scorer serves every place that asks (repeats on every channel,
+mass-incident linking, article suggestions): ``rank_similar`` lists the candidates that read
+like a text, ``confident_match`` names the one that can be linked without asking anybody.
+
+How a text is compared (``text_features``): its words (lemmas, a verb's aspect pair as one
+word, neighbouring pairs) and the letters inside them (character 4-grams: typos, unknown
+words) are weighed by TF-IDF, where the inverse document frequency is the product of
+
+* the service's (``TermWeights``, counted over its tickets, ``intake.term_weights``): what
+  every request of the service says — «электронный журнал», «как это сделать» — weighs little;
+* the compared set's (the text and its candidates), unsmoothed: what a requester writes in
+  every letter (school, signature, class) weighs nothing when it is in all of them.
+
+The score is a weighted mean of the cosines of the two views. A match is offered only when it
+is above the threshold AND close to the best (``rank_similar``); a confident match must also
+beat the runner-up by a clear margin.
+
+Figures on the labelled requests (tests/similarity): ``python -m tests.similarity.evaluate``.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections import Counter
@@ -21,43 +33,47 @@ from typing import Generic, TypeVar
 
 import pymorphy3
 
+from edudesk.intake.text_features import STOP_LEMMAS, TermWeights, features
+from edudesk.search import lemmas
+
 Key = TypeVar("Key")
 
-# A score at or above this reads as "probably the same problem" in the seed-like samples the
-# tests use; an admin-facing setting may override it per call.
-DEFAULT_THRESHOLD = 0.3
-STEM_LENGTH = 6
+# Tuned on the training split of tests/similarity (the held-out split is only reported).
+DEFAULT_THRESHOLD = 0.12
+# rank_similar lists only matches this close to the best one (a list of ten "maybes" helps no
+# one), and only when the best beats every candidate left out by the margin.
+LIST_BAND = 0.05
+LIST_MARGIN = 0.1
+# confident_match: the best must score at least this and beat the runner-up by the margin.
+CONFIDENT_THRESHOLD = 0.16
+CONFIDENT_MARGIN = 0.12
+WORD_SHARE = 0.6
+# The compared set's own weights need a query and at least two candidates.
+LOCAL_FROM = 3
+# Without them (one candidate) scores run higher: a lone candidate must reach this instead.
+LONE_CANDIDATE_THRESHOLD = 0.3
 PAIR_WEIGHT = 0.5
+STEM_LENGTH = 6
+
+__all__ = ["DEFAULT_THRESHOLD", "Match", "TermWeights", "confident_match", "rank_similar",
+           "similarity", "terms"]
+
+
+def morph_analyzer() -> pymorphy3.MorphAnalyzer:
+    """The process's one analyser (shared with search)."""
+    return lemmas.analyser()
+
+
+# --- the category classifier's terms (intake.classifier): stemmed lemmas ---------------------
 
 _WORD = re.compile(r"[a-zа-я0-9]+", re.IGNORECASE)
-
-# Function words and the courtesies every request carries; they say nothing about the problem.
-# «не» stays: «не работает» and «работает» are different problems.
-_STOP_LEMMAS = frozenset(
-    [
-        "а", "и", "в", "во", "на", "над", "под", "с", "со", "к", "ко", "о", "об", "обо", "от", "до",
-        "по", "за", "из", "у", "для", "при", "про", "без", "через", "ли", "же", "бы", "то", "это",
-        "этот", "тот", "так", "как", "что", "чтобы", "когда", "где", "там", "тут", "уже", "еще",
-        "или", "либо", "но", "да", "также", "тоже", "весь", "все", "вы", "мы", "я", "он", "она",
-        "они", "оно", "ты", "ваш", "наш", "мой", "свой", "его", "ее", "их", "который", "быть", "есть",
-        "мочь", "сам", "один", "очень", "просто", "только", "вот", "здравствуйте", "здравствовать",
-        "добрый", "день", "вечер", "утро", "уважаемый", "коллега", "спасибо", "заранее", "пожалуйста",
-        "помочь", "подсказать", "просить", "прошу", "проблема", "вопрос", "обращение",
-    ]
-)
-
-
-@lru_cache(maxsize=1)
-def morph_analyzer() -> pymorphy3.MorphAnalyzer:
-    return pymorphy3.MorphAnalyzer()
 
 
 @lru_cache(maxsize=50_000)
 def lemma(word: str) -> str:
     if not re.search("[а-я]", word):
         return word
-    normal = morph_analyzer().parse(word)[0].normal_form.replace("ё", "е")
-    return normal
+    return morph_analyzer().parse(word)[0].normal_form.replace("ё", "е")
 
 
 def stem(normal: str) -> str:
@@ -73,38 +89,27 @@ def terms(text: str) -> list[str]:
     result = []
     for word in words:
         normal = lemma(word)
-        if normal not in _STOP_LEMMAS and (len(normal) > 1 or normal.isdigit()):
+        if normal not in STOP_LEMMAS and (len(normal) > 1 or normal.isdigit()):
             result.append(stem(normal))
     return result
 
 
-def shingles(text: str) -> Counter[str]:
-    """Lemmas and neighbouring lemma pairs; pairs keep «не выставляться» apart from the verb."""
-    words = terms(text)
-    features: Counter[str] = Counter(words)
-    features.update(f"{first} {second}" for first, second in itertools.pairwise(words))
-    return features
+# --- scoring -------------------------------------------------------------------------------------
 
 
-def _weight(term: str) -> float:
-    return PAIR_WEIGHT if " " in term else 1.0
+def _vectors(bags: Sequence[Counter[str]], weights: TermWeights | None) -> list[dict[str, float]]:
+    count = len(bags)
+    local: Counter[str] = Counter()
+    for bag in bags:
+        local.update(bag.keys())
+    service = weights or TermWeights()
 
+    def compared(term: str) -> float:
+        # Two texts alone cannot tell a shared frame from a shared problem: no local weight.
+        return math.log((1 + count) / local[term]) if count >= LOCAL_FROM else 1.0
 
-def _tfidf(documents: Sequence[Counter[str]]) -> list[dict[str, float]]:
-    count = len(documents)
-    frequency: Counter[str] = Counter()
-    for document in documents:
-        frequency.update(document.keys())
-    vectors = []
-    for document in documents:
-        vector = {
-            term: _weight(term)
-            * (1 + math.log(tf))
-            * (math.log((1 + count) / (1 + frequency[term])) + 1)
-            for term, tf in document.items()
-        }
-        vectors.append(vector)
-    return vectors
+    return [{term: (PAIR_WEIGHT if " " in term else 1.0) * (1 + math.log(tf)) * service.idf(term)
+             * compared(term) for term, tf in bag.items()} for bag in bags]
 
 
 def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
@@ -114,15 +119,21 @@ def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
         first, second = second, first
     dot = sum(weight * second.get(term, 0.0) for term, weight in first.items())
     norm = math.sqrt(sum(w * w for w in first.values())) * math.sqrt(
-        sum(w * w for w in second.values())
-    )
+        sum(w * w for w in second.values()))
     return dot / norm if norm else 0.0
 
 
-def similarity(first: str, second: str) -> float:
-    """Cosine similarity in [0, 1] of two texts (IDF over just these two)."""
-    vectors = _tfidf([shingles(first), shingles(second)])
-    return _cosine(vectors[0], vectors[1])
+def _scores(text: str, others: Sequence[str], weights: TermWeights | None) -> list[float]:
+    found = [features(text), *(features(other) for other in others)]
+    words = _vectors([f.words for f in found], weights)
+    chars = _vectors([f.chars for f in found], weights)
+    return [WORD_SHARE * _cosine(words[0], w) + (1 - WORD_SHARE) * _cosine(chars[0], c)
+            for w, c in zip(words[1:], chars[1:], strict=True)]
+
+
+def similarity(first: str, second: str, *, weights: TermWeights | None = None) -> float:
+    """How alike two texts read, in [0, 1]."""
+    return _scores(first, [second], weights)[0]
 
 
 @dataclass(frozen=True)
@@ -131,26 +142,59 @@ class Match(Generic[Key]):
     score: float
 
 
+def _ranked(text: str, candidates: Iterable[tuple[Key, str]],
+            weights: TermWeights | None) -> list[Match[Key]]:
+    candidates = list(candidates)
+    if not candidates:
+        return []
+    scores = _scores(text, [candidate_text for _key, candidate_text in candidates], weights)
+    matches = [Match(key=key, score=round(score, 4))
+               for (key, _text), score in zip(candidates, scores, strict=True)]
+    matches.sort(key=lambda match: match.score, reverse=True)
+    return matches
+
+
+def _threshold(threshold: float, candidates: int) -> float:
+    return max(threshold, LONE_CANDIDATE_THRESHOLD) if candidates + 1 < LOCAL_FROM else threshold
+
+
 def rank_similar(
     text: str,
     candidates: Iterable[tuple[Key, str]],
     threshold: float = DEFAULT_THRESHOLD,
     limit: int = 5,
+    *,
+    weights: TermWeights | None = None,
 ) -> list[Match[Key]]:
-    """The candidates (key, text) that read like ``text``, best first.
+    """The candidates (key, text) that read like ``text``, best first — few, or none.
 
-    IDF is computed over the query and the candidates together, so words that every open
-    ticket of this user shares (the school's name, «журнал» at a school) weigh less.
+    Listed: the best when it reaches the threshold, and the others within ``LIST_BAND`` of it;
+    only when they stand out from the rest (the best beats every unlisted candidate by
+    ``LIST_MARGIN``). ``weights``: the service's term weights (``intake.term_weights``).
     """
-    candidates = list(candidates)
-    if not candidates:
+    matches = _ranked(text, candidates, weights)
+    if not matches or matches[0].score < _threshold(threshold, len(matches)):
         return []
-    documents = [shingles(text)] + [shingles(candidate_text) for _key, candidate_text in candidates]
-    vectors = _tfidf(documents)
-    matches = [
-        Match(key=key, score=round(_cosine(vectors[0], vector), 4))
-        for (key, _text), vector in zip(candidates, vectors[1:], strict=True)
-    ]
-    matches = [match for match in matches if match.score >= threshold]
-    matches.sort(key=lambda match: match.score, reverse=True)
-    return matches[:limit]
+    floor = max(threshold, matches[0].score - LIST_BAND)
+    listed = [match for match in matches if match.score >= floor]
+    rest = matches[len(listed)].score if len(listed) < len(matches) else 0.0
+    if matches[0].score - rest < LIST_MARGIN:
+        return []
+    return listed[:limit]
+
+
+def confident_match(
+    text: str,
+    candidates: Iterable[tuple[Key, str]],
+    *,
+    threshold: float = CONFIDENT_THRESHOLD,
+    margin: float = CONFIDENT_MARGIN,
+    weights: TermWeights | None = None,
+) -> Match[Key] | None:
+    """The one candidate that can be linked to ``text`` without asking: above the threshold
+    and ahead of the runner-up by ``margin``; None when no candidate clearly wins."""
+    matches = _ranked(text, candidates, weights)
+    if not matches or matches[0].score < _threshold(threshold, len(matches)):
+        return None
+    runner_up = matches[1].score if len(matches) > 1 else 0.0
+    return matches[0] if matches[0].score - runner_up >= margin else None

@@ -10,10 +10,14 @@ import re
 import threading
 from functools import lru_cache
 
+from edudesk.search import aspects
+
 WORD = re.compile(r"[0-9a-zа-яё]+")
 CYRILLIC = re.compile(r"[а-яё]")
 # Parts of speech that carry no meaning for search: prepositions, conjunctions, particles.
 FUNCTION_WORDS = frozenset({"PREP", "CONJ", "PRCL", "INTJ"})
+# Verb forms: pymorphy3 gives the infinitive as their lemma, read here as its aspect pair's.
+VERB_FORMS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
 # A word can have more than one reading («стали»: «стать» or «сталь»); index each of the
 # first few so that a query for any of them finds it.
 MAX_READINGS = 3
@@ -49,7 +53,8 @@ def words(text: str) -> list[str]:
 def readings(word: str) -> tuple[str, ...]:
     """The lemmas of one folded word, most likely first; () for a word search should skip.
 
-    Latin words, numbers and mixed tokens (logins, «chrome120») are kept as they are.
+    Latin words, numbers and mixed tokens (logins, «chrome120») are kept as they are. A verb's
+    lemma is its aspect pair's one word («сохранилась», «сохраняются» → «сохранять»).
     """
     if not CYRILLIC.search(word) or not word.isalpha():
         return (word,)
@@ -59,6 +64,8 @@ def readings(word: str) -> tuple[str, ...]:
     lemmas: list[str] = []
     for parse in parses:
         lemma = fold(parse.normal_form)
+        if parse.tag.POS in VERB_FORMS:
+            lemma = aspects.aspect_key(lemma)
         if lemma not in lemmas:
             lemmas.append(lemma)
         if len(lemmas) == MAX_READINGS:
