@@ -19,8 +19,16 @@ import re
 from collections.abc import Iterable, Iterator
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse, JsonResponse, RawPostDataException
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    RawPostDataException,
+)
 from django.http.multipartparser import MultiPartParserError
+from django.middleware.csrf import CsrfViewMiddleware
+from django.template import loader
 from django.utils.translation import gettext as _
 
 _FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
@@ -94,4 +102,8 @@ class InputGuardMiddleware:
                     "UTF-16). Удалите их и отправьте снова.")
         if request.path.startswith(API_PREFIX):
             return JsonResponse({"code": "invalid_characters", "message": message}, status=400)
-        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        # The site's 400 page. Django's CSRF middleware runs below this one: wrapped around the
+        # page it sets the cookie its language form's token needs (a bad cookie is replaced).
+        return CsrfViewMiddleware(lambda req: HttpResponseBadRequest(loader.render_to_string(
+            "errors/invalid_characters.html", {"detail": message, "error_page": True},
+            request=req)))(request)

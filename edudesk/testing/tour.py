@@ -102,6 +102,7 @@ PAGES: list[TourPage] = [
     TourPage("error-500", ANONYMOUS, "/tour-errors/500", status=500),
     TourPage("error-400", ANONYMOUS, "/tour-errors/400", status=400),
     TourPage("error-403", ANONYMOUS, "/tour-errors/403", status=403),
+    TourPage("error-400-characters", ANONYMOUS, "/support/eschool/new?school=%00", status=400),
 ]
 
 

@@ -165,3 +165,18 @@ def test_the_queue_does_not_refresh_while_tickets_are_ticked(watched, live_serve
     agent.page.locator("#queue-list input[name=tickets]").first.check()
     assert agent.page.evaluate(POLL) is True
     assert agent.violations == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_request_with_a_nul_byte_gets_the_sites_400_page_and_its_language_switch_works(
+        watched, live_server, eschool, width, tmp_path):
+    visitor = watched(width=width)
+    page = visitor.page
+    response = page.goto(f"{live_server.url}/support/eschool/new?school=%00")
+    assert response.status == 400
+    expect(page.get_by_role("heading", level=1)).to_have_text("Некорректный запрос")
+    expect(page.get_by_text("Запрос содержит недопустимые символы")).to_be_visible()
+    page.screenshot(path=str(tmp_path / f"error-400-characters-{width}.png"), full_page=True)
+    page.select_option("#language-select", "en")  # the form's CSRF cookie was set with the page
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert visitor.violations == []
