@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edudesk.desk import timeline
+from edudesk.desk.access import ticket_scope
 from edudesk.tickets import versions
 from edudesk.tickets.errors import StaleTicket
 from edudesk.tickets.events import EventKind
@@ -47,6 +48,8 @@ def changes_since(ticket, seen: int) -> list[str]:
 
 def report(request, ticket, error: StaleTicket) -> None:
     """Tell the agent the action was not done, and what changed since their page was built."""
+    if error.details.get("number") != ticket.number:  # the other ticket of a merge
+        ticket = ticket_scope(request.user).get(number=error.details["number"])
     messages.error(request, error.message)
     for line in changes_since(ticket, error.details.get("seen", 0)):
         messages.error(request, line)

@@ -26,7 +26,7 @@ from edudesk.tickets import services as tickets
 from edudesk.tickets.errors import DomainError
 from edudesk.tickets.models import Attachment, Channel, Message
 from edudesk.tickets.selectors import visible_to_contact
-from edudesk.tickets.status import MEANINGS, ActorKind, Status, next_statuses
+from edudesk.tickets.status import ActorKind, Status, next_statuses
 from edudesk.tickets.types import Actor
 
 PAGE_SIZE = 50
@@ -145,7 +145,7 @@ def ticket_page(request, service, contact, number: str):
     return render(request, "portal/ticket.html", {
         "service": service, "contact": contact, "ticket": ticket, "conversation": conversation,
         "clarification": clarification, "actions": _actions(ticket, contact),
-        "status_meaning": MEANINGS.get(ticket.status, ""),
+        "status_meaning": ticket.status_meaning(),
         "can_reply": policy.may(target, Actor.customer(contact), policy.Action.REPLY),
         "reply_opens_new": (policy.customer_reply_route(target, timezone.now())
                             == policy.ReplyRoute.NEW_LINKED),

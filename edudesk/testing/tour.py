@@ -71,6 +71,30 @@ def _widget() -> str:
     return f"/support/uchipro/widget?token={token}"
 
 
+def _merge(same_requester: bool) -> str:
+    """The merge confirmation for two open tickets of one requester, or of two."""
+    from edudesk.tickets.models import Ticket
+    from edudesk.tickets.status import OPEN_STATUSES
+
+    open_tickets = list(Ticket.objects.filter(status__in=OPEN_STATUSES, merged_into__isnull=True)
+                        .order_by("id"))
+    pairs = [(a, b) for a in open_tickets for b in open_tickets
+             if a.pk < b.pk and a.service_id == b.service_id
+             and (a.requester_id == b.requester_id) == same_requester]
+    if pairs:
+        original, duplicate = pairs[0]
+    elif same_requester:  # the demo has one ticket per person: the first requester writes again
+        from edudesk.tickets import services
+
+        original = open_tickets[0]
+        duplicate = services.open_ticket(
+            service=original.service, requester=original.requester, channel=original.channel,
+            subject=f"Снова: {original.subject}", description=original.description)
+    else:
+        original, duplicate = open_tickets[0], open_tickets[-1]
+    return f"/desk/t/{duplicate.number}/merge?number={original.number}"
+
+
 def _submit_empty(page) -> None:
     page.get_by_role("button", name="Отправить обращение").click()
     page.wait_for_load_state()
@@ -92,6 +116,8 @@ PAGES: list[TourPage] = [
     TourPage("desk-queue", SUPERVISOR, "/desk/"),
     TourPage("desk-ticket", SUPERVISOR, lambda: f"/desk/t/{_ticket('eschool').number}/"),
     TourPage("desk-ticket-uchipro", SUPERVISOR, lambda: f"/desk/t/{_ticket('uchipro').number}/"),
+    TourPage("desk-merge-confirm", SUPERVISOR, lambda: _merge(same_requester=True)),
+    TourPage("desk-merge-refused", SUPERVISOR, lambda: _merge(same_requester=False)),
     TourPage("desk-consultations", SUPERVISOR, "/desk/consultations/"),
     TourPage("desk-search", SUPERVISOR, "/desk/search?q=Иванова"),
     TourPage("desk-quarantine", SUPERVISOR, "/desk/mail/quarantine"),

@@ -54,4 +54,5 @@ class StaleTicket(DomainError):
     @classmethod
     def build(cls, ticket, seen: int, current: int) -> "StaleTicket":
         return cls(_("Обращение %(number)s изменилось после того, как вы его открыли; действие не "
-                     "выполнено.") % {"number": ticket.number}, seen=seen, current=current)
+                     "выполнено.") % {"number": ticket.number}, seen=seen, current=current,
+                   number=ticket.number)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from edudesk.accounts.models import Contact, Organisation, Service, SupportGroup
-from edudesk.tickets.status import OPEN_STATUSES, Status
+from edudesk.tickets.status import MEANINGS, OPEN_STATUSES, Status
 
 
 class Priority(models.TextChoices):
@@ -163,6 +163,14 @@ class Ticket(models.Model):
         if self.merged_into_id:
             return _("Объединено с %(number)s") % {"number": self.merged_into.number}
         return self.service.status_label(self.status)
+
+    def status_meaning(self) -> str:
+        """What the status means to the customer (seed 2's words; a merged duplicate: where to
+        follow the solution)."""
+        if self.merged_into_id:
+            return _("В обращениях описана одна проблема: следите за решением в обращении "
+                     "%(number)s.") % {"number": self.merged_into.number}
+        return str(MEANINGS.get(self.status, ""))
 
 
 class Message(models.Model):

@@ -23,6 +23,12 @@ A customer's reply to a ticket that is no longer open:
 * resolved longer ago, or cancelled: the reply becomes a new ticket linked to the old one
   (its registration tells the sender the new number); the old one stays closed;
 * merged into another ticket: the reply goes to that ticket, and the same rule applies there.
+
+Merging (``merge_refusal``): a merge moves one ticket's messages and screenshots into another
+and tells the duplicate's requester to follow the other ticket. That is right only when both
+are the same person's: otherwise one requester would read another's messages, screenshots and
+contact data, and be sent a number they cannot open. Tickets of different requesters about the
+same problem are linked instead (each keeps their own ticket; see the mass-incident tools).
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from django.utils.translation import gettext as _
 
 from edudesk.tickets.errors import NotPermitted
 from edudesk.tickets.models import Priority, Ticket
-from edudesk.tickets.status import ActorKind, Status
+from edudesk.tickets.status import CLOSED_STATUSES, ActorKind, Status
 from edudesk.tickets.types import Actor
 
 
@@ -163,3 +169,24 @@ def reply_target(ticket: Ticket) -> Ticket:
         ticket = Ticket.objects.select_related("service").get(pk=ticket.merged_into_id)
         seen.add(ticket.pk)
     return ticket
+
+
+# --- merging ----------------------------------------------------------------------------------
+
+def merge_refusal(duplicate: Ticket, into: Ticket) -> str | None:
+    """Why these two tickets may not be merged (None: they may). Asked by ``services.merge``
+    and shown by the desk's confirmation before the agent confirms."""
+    if duplicate.pk == into.pk:
+        return _("Нельзя объединить обращение с самим собой.")
+    if duplicate.service_id != into.service_id:
+        return _("Объединять можно только обращения одного сервиса.")
+    if duplicate.merged_into_id or duplicate.status in CLOSED_STATUSES:
+        return _("Обращение %(number)s уже закрыто.") % {"number": duplicate.number}
+    if into.merged_into_id:
+        return _("Обращение %(number)s само объединено с другим.") % {"number": into.number}
+    if duplicate.requester_id != into.requester_id:
+        return _("У обращений разные заявители. Объединение показало бы одному заявителю "
+                 "переписку, снимки экрана и контакты другого, поэтому объединять их нельзя. "
+                 "Если это одна и та же проблема, свяжите обращения: каждый заявитель сохранит "
+                 "своё обращение.")
+    return None

@@ -444,23 +444,27 @@ def auto_close_answered(*, service: Service, answered_before: datetime,
 # --- merge, split, link ---------------------------------------------------------------------
 
 @_change
-def merge(duplicate: Ticket, into: Ticket, *, actor: Actor, now: datetime | None = None) -> Ticket:
-    """Merge a duplicate into the original: its messages move, it closes with a link."""
+def merge(duplicate: Ticket, into: Ticket, *, actor: Actor, now: datetime | None = None,
+          seen_version: int | None = None, seen_into_version: int | None = None) -> Ticket:
+    """Merge a duplicate into the original: its messages move, it closes with a link.
+
+    Only one requester's tickets merge (``policy.merge_refusal``); ``seen_version`` and
+    ``seen_into_version`` are the versions of both the agent confirmed.
+    """
     now = now or timezone.now()
     if duplicate.pk == into.pk:
         raise InvalidOperation(_("Нельзя объединить обращение с самим собой."))
     first, second = sorted([duplicate.pk, into.pk])
-    locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[first, second])}
+    locked = {t.pk: t for t in Ticket.objects.select_for_update().select_related("service")
+              .filter(pk__in=[first, second])}
     duplicate, into = locked[duplicate.pk], locked[into.pk]
     policy.require(duplicate, actor, policy.Action.MANAGE)
     policy.require(into, actor, policy.Action.MANAGE)
-    if duplicate.service_id != into.service_id:
-        raise InvalidOperation(_("Объединять можно только обращения одного сервиса."))
-    if duplicate.status in CLOSED_STATUSES or duplicate.merged_into_id:
-        raise InvalidOperation(_("Обращение %(number)s уже закрыто.") % {"number": duplicate.number})
-    if into.merged_into_id:
-        raise InvalidOperation(_("Обращение %(number)s само объединено с другим.")
-                               % {"number": into.number})
+    _check_seen(duplicate, seen_version)
+    _check_seen(into, seen_into_version)
+    refusal = policy.merge_refusal(duplicate, into)
+    if refusal:
+        raise InvalidOperation(refusal)
     _mark_reviewed(duplicate, actor, now)
     next_ordinal = _next_ordinal(into)
     for attachment in duplicate.attachments.order_by("ordinal"):

@@ -89,7 +89,8 @@ def test_merge_a_duplicate_and_split_a_second_problem(desk, live_server, eschool
     # WHEN the agent merges the duplicate into the original by its short number
     desk.goto(f"{live_server.url}/desk/t/{duplicate.number}/")
     desk.fill("#merge-number", str(int(original.number[3:])))
-    desk.click("button:has-text('Объединить')")
+    desk.click("button:has-text('Объединить…')")
+    desk.click("button:has-text('Объединить обращения')")
     # THEN the original shows the duplicate's message and the duplicate is closed with a link
     desk.wait_for_url(re.compile(f"/desk/t/{original.number}/$"))
     expect(desk.locator(".timeline")).to_contain_text("И ещё не печатается отчёт.")

@@ -5,14 +5,27 @@ GIVEN/WHEN/THEN in the seeds' words; the colleague's change is made through the 
 as a second agent's click would make it.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
+from edudesk.portal.auth import issue_login_link
 from edudesk.testing import factories
 from edudesk.tickets import services
 from edudesk.tickets.types import Actor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def customer_page(browser, live_server, contact, ticket):
+    """The requester's portal, signed in by a mailed link, on the ticket's page."""
+    context = browser.new_context(locale="ru-RU")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/support/{ticket.service.code}/signin/{issue_login_link(contact)}")
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/support/{ticket.service.code}/requests/{ticket.number}/")
+    return page
 
 
 def test_take_from_a_stale_page_does_not_take_a_colleagues_ticket(
@@ -35,3 +48,65 @@ def test_take_from_a_stale_page_does_not_take_a_colleagues_ticket(
     expect(desk.locator(".flash")).to_contain_text("Обращение назначено на вас.")
     ticket.refresh_from_db()
     assert ticket.assignee == line1_agent
+
+
+def test_merge_shows_both_tickets_and_refuses_different_requesters_in_favour_of_a_link(
+        browser, desk, live_server, eschool, teacher):
+    # GIVEN Иванова (Казань) and Петров (Тверь) wrote about the same journal error
+    tver = factories.organisation(eschool, name="МОУ «Гимназия № 3»", city="Тверь",
+                                  region="Тверская область")
+    petrov = factories.contact(eschool, full_name="Петров Сергей Иванович", org=tver,
+                               email="petrov@gym3.example")
+    ivanova_ticket = factories.ticket(eschool, teacher, subject="Журнал не сохраняет оценки",
+                                      description="Мой телефон +7 843 555-00-01, класс 5А.")
+    petrov_ticket = factories.ticket(eschool, petrov, subject="Оценки не сохраняются",
+                                     description="Звоните мне: +7 4822 55-00-02.")
+    # WHEN the agent says Иванова's ticket repeats Петров's
+    desk.goto(f"{live_server.url}/desk/t/{ivanova_ticket.number}/")
+    desk.fill("#merge-number", petrov_ticket.number)
+    desk.click("button:has-text('Объединить…')")
+    # THEN both tickets are shown side by side, and the merge is refused: different requesters
+    pair = desk.locator("#merge-pair")
+    for text in (ivanova_ticket.number, petrov_ticket.number, "Иванова Мария Петровна",
+                 "Петров Сергей Иванович", "Казань", "Тверь", "Журнал не сохраняет оценки",
+                 "Оценки не сохраняются", "Обращение зарегистрировано"):
+        expect(pair).to_contain_text(text)
+    expect(desk.locator("#merge-refusal")).to_contain_text("разные заявители")
+    expect(desk.locator("button:has-text('Объединить обращения')")).to_have_count(0)
+    # WHEN the agent links them as one problem instead
+    desk.click("button:has-text('Связать как одну проблему')")
+    expect(desk.locator(".flash")).to_contain_text("Обращения связаны.")
+    ivanova_ticket.refresh_from_db()
+    assert ivanova_ticket.merged_into is None and ivanova_ticket.is_open
+    # THEN Иванова's portal shows her own ticket and nothing of Петров's
+    customer = customer_page(browser, live_server, teacher, ivanova_ticket)
+    expect(customer.locator("main")).to_contain_text("Мой телефон")
+    expect(customer.locator("main")).not_to_contain_text("4822")
+    expect(customer.locator("main")).not_to_contain_text("Петров Сергей")
+    customer.context.close()
+
+
+def test_one_requesters_duplicate_is_merged_after_confirmation_and_shown_as_merged(
+        browser, desk, live_server, eschool, teacher):
+    original = factories.ticket(eschool, teacher, subject="Не сохраняются оценки")
+    duplicate = factories.ticket(eschool, teacher, subject="Снова не сохраняются оценки")
+    desk.goto(f"{live_server.url}/desk/t/{duplicate.number}/")
+    desk.fill("#merge-number", str(int(original.number[3:])))
+    desk.click("button:has-text('Объединить…')")
+    # THEN nothing is merged until the agent confirms what will happen
+    expect(desk.locator("#merge-effect")).to_contain_text(
+        f"заявитель получит письмо с номером {original.number}")
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into is None
+    desk.click("button:has-text('Объединить обращения')")
+    desk.wait_for_url(re.compile(f"/desk/t/{original.number}/$"))
+    # THEN the duplicate reads «Объединено с INC…», in the desk and in the requester's portal
+    desk.goto(f"{live_server.url}/desk/t/{duplicate.number}/")
+    expect(desk.locator("#ticket-status")).to_have_text(f"Объединено с {original.number}")
+    customer = customer_page(browser, live_server, teacher, duplicate)
+    expect(customer.locator(".ticket-status")).to_have_text(f"Объединено с {original.number}")
+    expect(customer.locator(".status-meaning")).to_contain_text(original.number)
+    expect(customer.locator("main")).not_to_contain_text("отменено")
+    customer.goto(f"{live_server.url}/support/eschool/requests/{original.number}/")
+    expect(customer.locator("h1")).to_contain_text(original.number)
+    customer.context.close()

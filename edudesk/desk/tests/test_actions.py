@@ -166,7 +166,7 @@ def test_every_ticket_action_from_a_stale_page_changes_nothing(
 def test_the_ticket_page_gives_every_action_the_version_it_shows(agent_client, ticket):
     page = agent_client.get(reverse("desk:ticket", args=[ticket.number])).content.decode()
     version = versions.current_version(ticket)
-    for name in ("assign", "priority", "category", "merge", "link", "status"):
+    for name in ("assign", "priority", "category", "link", "status"):
         form = page.split(f'action="{reverse(f"desk:{name}", args=[ticket.number])}"', 1)[1]
         assert f'name="seen_event" value="{version}"' in form.split("</form>", 1)[0], name
 
@@ -184,3 +184,32 @@ def test_a_bulk_action_leaves_a_ticket_changed_since_the_queue_was_shown(
     shown = " ".join(str(m) for m in response.context["messages"])
     assert f"{taken.number}: Обращение {taken.number} изменилось" in shown
     assert "Морозов Илья" in shown
+
+
+# --- merge: a confirmation with both tickets --------------------------------------------------
+
+def test_the_merge_form_shows_both_tickets_and_merges_nothing(agent_client, eschool, teacher):
+    original = factories.ticket(eschool, teacher, subject="Не сохраняются оценки")
+    duplicate = factories.ticket(eschool, teacher, subject="Оценки опять не сохраняются")
+    response = agent_client.get(reverse("desk:merge", args=[duplicate.number]),
+                                {"number": original.number})
+    page = response.content.decode()
+    assert response.status_code == 200
+    for text in (original.number, duplicate.number, "Иванова Мария Петровна", "Казань",
+                 "Не сохраняются оценки", "Оценки опять не сохраняются", "Объединить обращения"):
+        assert text in page
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into is None
+
+
+def test_the_merge_form_refuses_different_requesters_and_offers_a_link(agent_client, eschool, teacher):
+    other = factories.contact(eschool, full_name="Петров Сергей Иванович")
+    mine, theirs = factories.ticket(eschool, teacher), factories.ticket(eschool, other)
+    page = agent_client.get(reverse("desk:merge", args=[mine.number]),
+                            {"number": theirs.number}).content.decode()
+    assert "разные заявители" in page
+    assert "Объединить обращения" not in page
+    assert "Связать как одну проблему" in page
+    agent_client.post(reverse("desk:merge", args=[mine.number]), {"number": theirs.number})
+    mine.refresh_from_db()
+    assert mine.merged_into is None

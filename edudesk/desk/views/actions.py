@@ -2,9 +2,9 @@
 naming the version of the ticket the agent's page showed (``desk.staleness``)."""
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from edudesk.desk import staleness
 from edudesk.desk.access import agent_required, get_ticket, ticket_scope
@@ -13,7 +13,7 @@ from edudesk.desk.forms import AssignForm, CategoryForm, NumberForm, PriorityFor
 from edudesk.desk.lookup import number_candidates
 from edudesk.intake import categorize
 from edudesk.intake.services import split_registered_problems
-from edudesk.tickets import services
+from edudesk.tickets import policy, services, versions
 from edudesk.tickets.errors import DomainError, StaleTicket
 from edudesk.tickets.types import Actor
 
@@ -120,23 +120,46 @@ def split_problems(request, number: str):
 
 
 @agent_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def merge(request, number: str):
-    """Merge this ticket (the duplicate) into the original named in the form."""
+    """Merge this ticket (the duplicate) into the original named in the form.
+
+    GET shows both tickets side by side for the agent to confirm (or why they may not be
+    merged, with linking them as one problem instead); POST merges the versions confirmed.
+    """
     duplicate = get_ticket(request.user, number)
-    form = NumberForm(request.POST)
+    form = NumberForm(request.POST if request.method == "POST" else request.GET)
     original = _other_ticket(request, form.data.get("number", "")) if form.is_valid() else None
     if original is None:
         messages.error(request, _("Обращение с таким номером не найдено."))
         return redirect("desk:ticket", number=duplicate.number)
+    if request.method == "GET":
+        return render(request, "desk/merge_confirm.html", merge_context(duplicate, original))
     try:
-        services.merge(duplicate, original, actor=Actor.agent(request.user))
+        services.merge(duplicate, original, actor=Actor.agent(request.user),
+                       seen_version=staleness.seen_version(request),
+                       seen_into_version=versions.parse(request.POST.get("seen_into_event")))
     except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("desk:ticket", number=duplicate.number)
+        return refused(request, duplicate, error)
     messages.success(request, _("Обращение %(duplicate)s объединено с %(original)s.")
                      % {"duplicate": duplicate.number, "original": original.number})
     return redirect("desk:ticket", number=original.number)
+
+
+def merge_context(duplicate, original) -> dict:
+    refusal = policy.merge_refusal(duplicate, original)
+    return {
+        "duplicate": duplicate, "original": original, "refusal": refusal,
+        "sides": [{"role": _("Повтор"), "ticket": duplicate},
+                  {"role": _("Основное обращение"), "ticket": original}],
+        "requesters_differ": duplicate.requester_id != original.requester_id,
+        "organisations_differ": duplicate.organisation_id != original.organisation_id,
+        # Different people's tickets about one problem are linked instead (each keeps theirs).
+        "can_link": bool(refusal) and duplicate.service_id == original.service_id
+        and duplicate.pk != original.pk,
+        "duplicate_version": versions.current_version(duplicate),
+        "original_version": versions.current_version(original),
+    }
 
 
 @agent_required
