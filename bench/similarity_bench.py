@@ -1,4 +1,5 @@
-"""Duplicate detection cost: one rank_similar / confident_match call against 50 open tickets.
+"""Duplicate detection cost: one rank_similar / confident_match call against 50 open tickets
+and 10 of the writer's earlier tickets (``history``).
 
     .venv/bin/python bench/similarity_bench.py
     .venv/bin/python bench/similarity_bench.py --calls 500
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "var" / "bench" / "similarity_bench.json"
 CANDIDATES = 50
+HISTORY = 10
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -53,8 +55,8 @@ def main() -> None:
     def timed(call, *, cold: bool) -> list[float]:
         samples = []
         for _ in range(args.calls):
-            query, *others = rng.sample(texts, CANDIDATES + 1)
-            candidates = list(enumerate(others))
+            query, *others = rng.sample(texts, CANDIDATES + HISTORY + 1)
+            candidates, history = list(enumerate(others[:CANDIDATES])), others[CANDIDATES:]
             if cold:
                 text_features.features.cache_clear()
                 text_features.word_lemma.cache_clear()
@@ -62,12 +64,13 @@ def main() -> None:
                 for other in others:
                     text_features.features(other)
             started = time.perf_counter()
-            call(query, candidates, weights=weights)
+            call(query, candidates, weights=weights, history=history)
             samples.append(time.perf_counter() - started)
         return samples
 
     figures = {
         "candidates": CANDIDATES,
+        "history": HISTORY,
         "rank_similar_warm": _percentiles(timed(similarity.rank_similar, cold=False)),
         "confident_match_warm": _percentiles(timed(similarity.confident_match, cold=False)),
         "rank_similar_cold": _percentiles(timed(similarity.rank_similar, cold=True)),

@@ -19,7 +19,7 @@ an organisation's other open tickets are never joined.
 from __future__ import annotations
 
 from edudesk.intake import requester as requesters
-from edudesk.intake import term_weights
+from edudesk.intake import term_weights, writer_history
 from edudesk.intake.similarity import confident_match
 from edudesk.intake.submission import Submission
 from edudesk.tickets.models import Channel, Ticket
@@ -50,8 +50,11 @@ def repeated_ticket(submission: Submission) -> Ticket | None:
     text = f"{submission.subject}\n{submission.description}"
     # Added without asking anybody: only a match that clearly beats the requester's other
     # open tickets.
-    match = confident_match(text, [(t.pk, f"{t.subject}\n{t.description}") for t in candidates],
-                            weights=term_weights.for_service(submission.service.pk))
+    match = confident_match(
+        text, [(t.pk, f"{t.subject}\n{t.description}") for t in candidates],
+        weights=term_weights.for_service(submission.service.pk),
+        history=writer_history.earlier_texts(contact.pk, submission.service.pk,
+                                             exclude=[t.pk for t in candidates]))
     if match is None:
         return None
     return next(t for t in candidates if t.pk == match.key)

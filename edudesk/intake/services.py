@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edudesk.accounts.models import Contact, Service
-from edudesk.intake import term_weights
+from edudesk.intake import term_weights, writer_history
 from edudesk.intake.attachments import AcceptedImage
 from edudesk.intake.models import Draft, DraftImage, IntakeDecision
 from edudesk.intake.models import FormSchema as FormSchemaRow
@@ -86,6 +86,8 @@ def similar_open_tickets(contact: Contact, text: str, limit: int = 5) -> list[Si
     matches = rank_similar(
         text, [(t.pk, f"{t.subject}\n{t.description}") for t in candidates], limit=limit,
         weights=term_weights.for_service(contact.service_id),
+        history=writer_history.earlier_texts(contact.pk, contact.service_id,
+                                             exclude=[t.pk for t in candidates]),
     )
     visible = set(
         visible_to_contact(contact).filter(pk__in=[m.key for m in matches])

@@ -11,8 +11,9 @@ words) are weighed by TF-IDF, where the inverse document frequency is the produc
 
 * the service's (``TermWeights``, counted over its tickets, ``intake.term_weights``): what
   every request of the service says — «электронный журнал», «как это сделать» — weighs little;
-* the compared set's (the text and its candidates), unsmoothed: what a requester writes in
-  every letter (school, signature, class) weighs nothing when it is in all of them.
+* the compared set's (the text, its candidates and the writer's earlier letters — ``history``,
+  ``intake.writer_history``), unsmoothed: what a requester writes in every letter (school,
+  signature, class) weighs nothing when it is in all of them.
 
 The score is a weighted mean of the cosines of the two views. A match is offered only when it
 is above the threshold AND close to the best (``rank_similar``); a confident match must also
@@ -39,18 +40,18 @@ from edudesk.search import lemmas
 Key = TypeVar("Key")
 
 # Tuned on the training split of tests/similarity (the held-out split is only reported).
-DEFAULT_THRESHOLD = 0.12
+DEFAULT_THRESHOLD = 0.16
 # rank_similar lists only matches this close to the best one (a list of ten "maybes" helps no
 # one), and only when the best beats every candidate left out by the margin.
 LIST_BAND = 0.05
-LIST_MARGIN = 0.1
+LIST_MARGIN = 0.12
 # confident_match: the best must score at least this and beat the runner-up by the margin.
 CONFIDENT_THRESHOLD = 0.16
-CONFIDENT_MARGIN = 0.12
+CONFIDENT_MARGIN = 0.15
 WORD_SHARE = 0.6
-# The compared set's own weights need a query and at least two candidates.
+# The compared set's own weights need at least three texts (the query, candidates, history).
 LOCAL_FROM = 3
-# Without them (one candidate) scores run higher: a lone candidate must reach this instead.
+# Without them (one candidate, no history) scores run higher: it must reach this instead.
 LONE_CANDIDATE_THRESHOLD = 0.3
 PAIR_WEIGHT = 0.5
 STEM_LENGTH = 6
@@ -97,7 +98,9 @@ def terms(text: str) -> list[str]:
 # --- scoring -------------------------------------------------------------------------------------
 
 
-def _vectors(bags: Sequence[Counter[str]], weights: TermWeights | None) -> list[dict[str, float]]:
+def _vectors(bags: Sequence[Counter[str]], weighed: int,
+             weights: TermWeights | None) -> list[dict[str, float]]:
+    """TF-IDF vectors of the first ``weighed`` bags; every bag counts in the compared set's DF."""
     count = len(bags)
     local: Counter[str] = Counter()
     for bag in bags:
@@ -109,26 +112,32 @@ def _vectors(bags: Sequence[Counter[str]], weights: TermWeights | None) -> list[
         return math.log((1 + count) / local[term]) if count >= LOCAL_FROM else 1.0
 
     return [{term: (PAIR_WEIGHT if " " in term else 1.0) * (1 + math.log(tf)) * service.idf(term)
-             * compared(term) for term, tf in bag.items()} for bag in bags]
+             * compared(term) for term, tf in bag.items()} for bag in bags[:weighed]]
 
 
-def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
-    if not first or not second:
-        return 0.0
-    if len(first) > len(second):
-        first, second = second, first
-    dot = sum(weight * second.get(term, 0.0) for term, weight in first.items())
-    norm = math.sqrt(sum(w * w for w in first.values())) * math.sqrt(
-        sum(w * w for w in second.values()))
-    return dot / norm if norm else 0.0
+def _cosines(query: dict[str, float], others: list[dict[str, float]]) -> list[float]:
+    norm = math.sqrt(sum(w * w for w in query.values()))
+    result = []
+    for other in others:
+        other_norm = math.sqrt(sum(w * w for w in other.values()))
+        if not norm or not other_norm:
+            result.append(0.0)
+            continue
+        small, large = (query, other) if len(query) <= len(other) else (other, query)
+        dot = sum(weight * large.get(term, 0.0) for term, weight in small.items())
+        result.append(dot / (norm * other_norm))
+    return result
 
 
-def _scores(text: str, others: Sequence[str], weights: TermWeights | None) -> list[float]:
-    found = [features(text), *(features(other) for other in others)]
-    words = _vectors([f.words for f in found], weights)
-    chars = _vectors([f.chars for f in found], weights)
-    return [WORD_SHARE * _cosine(words[0], w) + (1 - WORD_SHARE) * _cosine(chars[0], c)
-            for w, c in zip(words[1:], chars[1:], strict=True)]
+def _scores(text: str, others: Sequence[str], weights: TermWeights | None,
+            history: Sequence[str] = ()) -> list[float]:
+    found = [features(t) for t in (text, *others, *history)]
+    weighed = 1 + len(others)
+    words = _vectors([f.words for f in found], weighed, weights)
+    chars = _vectors([f.chars for f in found], weighed, weights)
+    return [WORD_SHARE * w + (1 - WORD_SHARE) * c
+            for w, c in zip(_cosines(words[0], words[1:]), _cosines(chars[0], chars[1:]),
+                            strict=True)]
 
 
 def similarity(first: str, second: str, *, weights: TermWeights | None = None) -> float:
@@ -142,20 +151,19 @@ class Match(Generic[Key]):
     score: float
 
 
-def _ranked(text: str, candidates: Iterable[tuple[Key, str]],
-            weights: TermWeights | None) -> list[Match[Key]]:
-    candidates = list(candidates)
+def _ranked(text: str, candidates: Iterable[tuple[Key, str]], weights: TermWeights | None,
+            history: Iterable[str]) -> tuple[list[Match[Key]], float]:
+    """The candidates scored, best first, and the threshold floor for a set of this size."""
+    candidates, history = list(candidates), list(history)
     if not candidates:
-        return []
-    scores = _scores(text, [candidate_text for _key, candidate_text in candidates], weights)
+        return [], 0.0
+    scores = _scores(text, [candidate_text for _key, candidate_text in candidates], weights,
+                     history)
     matches = [Match(key=key, score=round(score, 4))
                for (key, _text), score in zip(candidates, scores, strict=True)]
     matches.sort(key=lambda match: match.score, reverse=True)
-    return matches
-
-
-def _threshold(threshold: float, candidates: int) -> float:
-    return max(threshold, LONE_CANDIDATE_THRESHOLD) if candidates + 1 < LOCAL_FROM else threshold
+    compared = 1 + len(candidates) + len(history)
+    return matches, LONE_CANDIDATE_THRESHOLD if compared < LOCAL_FROM else 0.0
 
 
 def rank_similar(
@@ -165,18 +173,21 @@ def rank_similar(
     limit: int = 5,
     *,
     weights: TermWeights | None = None,
+    history: Iterable[str] = (),
 ) -> list[Match[Key]]:
     """The candidates (key, text) that read like ``text``, best first — few, or none.
 
     Listed: the best when it reaches the threshold, and the others within ``LIST_BAND`` of it;
     only when they stand out from the rest (the best beats every unlisted candidate by
-    ``LIST_MARGIN``). ``weights``: the service's term weights (``intake.term_weights``).
+    ``LIST_MARGIN``). ``weights``: the service's term weights (``intake.term_weights``);
+    ``history``: other texts of the same writer (their closed tickets), never matched, that
+    show what all their letters say.
     """
-    matches = _ranked(text, candidates, weights)
-    if not matches or matches[0].score < _threshold(threshold, len(matches)):
+    matches, floor = _ranked(text, candidates, weights, history)
+    if not matches or matches[0].score < max(threshold, floor):
         return []
-    floor = max(threshold, matches[0].score - LIST_BAND)
-    listed = [match for match in matches if match.score >= floor]
+    band = max(threshold, matches[0].score - LIST_BAND)
+    listed = [match for match in matches if match.score >= band]
     rest = matches[len(listed)].score if len(listed) < len(matches) else 0.0
     if matches[0].score - rest < LIST_MARGIN:
         return []
@@ -190,11 +201,13 @@ def confident_match(
     threshold: float = CONFIDENT_THRESHOLD,
     margin: float = CONFIDENT_MARGIN,
     weights: TermWeights | None = None,
+    history: Iterable[str] = (),
 ) -> Match[Key] | None:
     """The one candidate that can be linked to ``text`` without asking: above the threshold
-    and ahead of the runner-up by ``margin``; None when no candidate clearly wins."""
-    matches = _ranked(text, candidates, weights)
-    if not matches or matches[0].score < _threshold(threshold, len(matches)):
+    and ahead of the runner-up by ``margin``; None when no candidate clearly wins.
+    ``weights`` and ``history`` as for ``rank_similar``."""
+    matches, floor = _ranked(text, candidates, weights, history)
+    if not matches or matches[0].score < max(threshold, floor):
         return None
     runner_up = matches[1].score if len(matches) > 1 else 0.0
     return matches[0] if matches[0].score - runner_up >= margin else None

@@ -15,7 +15,9 @@ same every run:
 
 Half of the pairs and groups come from one requester: the query and every candidate are framed
 alike (the same greeting, school, signature — ``data/signatures.txt``), as the open tickets of
-one teacher are. Frames are what a naive scorer takes for a shared problem.
+one teacher are. Frames are what a naive scorer takes for a shared problem. Each item also has
+the writer's history: three earlier requests of theirs about other parts of the product
+(framed alike too when the writer frames), as production passes their closed tickets.
 
 Families marked ``holdout`` form the held-out split: their pairs and groups use held-out
 requests only, and nothing is tuned on them.
@@ -32,6 +34,7 @@ DATA = Path(__file__).parent / "data"
 SEED = 20261130
 EASY_NEGATIVES = 2
 OTHER_FAMILY_CANDIDATES = 3
+HISTORY = 3
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class Pair:
     first: Request
     second: Request
     framed: bool = False  # both written by one requester who frames each letter alike
+    history: tuple[Request, ...] = ()
 
     @property
     def same(self) -> bool:
@@ -59,6 +63,7 @@ class Pair:
 class Group:
     query: Request
     candidates: tuple[Request, ...]
+    history: tuple[Request, ...] = ()
 
     @property
     def duplicate(self) -> Request | None:
@@ -108,11 +113,21 @@ def _framed(requests: list[Request], frame: tuple[str, str]) -> list[Request]:
 
 
 def _maybe_framed(rng: random.Random, all_frames: dict, service: str,
-                  requests: list[Request]) -> list[Request]:
+                  requests: list[Request]) -> tuple[list[Request], tuple[str, str] | None]:
     """Every second item, at random, comes from one requester who frames each letter alike."""
     if rng.random() < 0.5 or not all_frames.get(service):
-        return requests
-    return _framed(requests, rng.choice(all_frames[service]))
+        return requests, None
+    frame = rng.choice(all_frames[service])
+    return _framed(requests, frame), frame
+
+
+def _history(rng: random.Random, everyone: list[Request], shown: list[Request],
+             frame: tuple[str, str] | None) -> tuple[Request, ...]:
+    """The writer's earlier requests: of the service, about none of the shown requests' families."""
+    families = {r.family for r in shown}
+    pool = [r for r in everyone if r.service == shown[0].service and r.family not in families]
+    earlier = rng.sample(pool, min(HISTORY, len(pool)))
+    return tuple(_framed(earlier, frame) if frame else earlier)
 
 
 def split(requests: list[Request]) -> tuple[list[Request], list[Request]]:
@@ -138,14 +153,17 @@ def pairs(requests: list[Request]) -> list[Pair]:
             plain += [(request, other)
                       for other in rng.sample(others, min(EASY_NEGATIVES, len(others)))]
     result = []
+    history_rng = random.Random(SEED + 1)
     for a, b in plain:
-        first, second = _maybe_framed(rng, all_frames, a.service, [a, b])
-        result.append(Pair(first, second, framed=first.text != a.text))
+        (first, second), frame = _maybe_framed(rng, all_frames, a.service, [a, b])
+        result.append(Pair(first, second, framed=frame is not None,
+                           history=_history(history_rng, requests, [a, b], frame)))
     return result
 
 
 def groups(requests: list[Request]) -> list[Group]:
     rng = random.Random(SEED)
+    history_rng = random.Random(SEED + 1)
     all_frames = frames()
     clusters = _by(requests, "cluster")
     result = []
@@ -162,8 +180,9 @@ def groups(requests: list[Request]) -> list[Group]:
             with_duplicate.insert(rng.randrange(len(with_duplicate) + 1), rng.choice(own))
             variants.append(with_duplicate)
         for candidates in variants:
-            query, *framed = _maybe_framed(rng, all_frames, request.service, [request, *candidates])
-            result.append(Group(query, tuple(framed)))
+            shown = [request, *candidates]
+            (query, *framed), frame = _maybe_framed(rng, all_frames, request.service, shown)
+            result.append(Group(query, tuple(framed), _history(history_rng, requests, shown, frame)))
     return result
 
 

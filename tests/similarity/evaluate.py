@@ -64,21 +64,27 @@ def _ratio(part: int, whole: int) -> float:
 class Scorer:
     """One version of ``edudesk.intake.similarity``, with its service weights when it has them."""
 
-    def __init__(self, module: ModuleType, requests: list[Request]):
+    def __init__(self, module: ModuleType, requests: list[Request], *, history: bool = True):
         self.module = module
+        self.history = history
         self.weights = {}
         if hasattr(module, "TermWeights"):
             self.weights = {service: module.TermWeights.from_texts(texts)
                             for service, texts in service_texts(requests).items()}
 
-    def _kw(self, service: str) -> dict:
-        if "weights" in inspect.signature(self.module.rank_similar).parameters:
-            return {"weights": self.weights.get(service)}
-        return {}
+    def _kw(self, group: Group) -> dict:
+        """What this version of the scorer can be told besides the texts."""
+        accepted = inspect.signature(self.module.rank_similar).parameters
+        kw = {}
+        if "weights" in accepted:
+            kw["weights"] = self.weights.get(group.query.service)
+        if "history" in accepted and self.history:
+            kw["history"] = [r.text for r in group.history]
+        return kw
 
     def ranked(self, group: Group) -> list:
         return self.module.rank_similar(group.query.text, [(c.key, c.text) for c in group.candidates],
-                                        **self._kw(group.query.service))
+                                        **self._kw(group))
 
     def confident(self, group: Group):
         if not hasattr(self.module, "confident_match"):
@@ -86,10 +92,10 @@ class Scorer:
             return ranked[0] if ranked else None
         return self.module.confident_match(group.query.text,
                                            [(c.key, c.text) for c in group.candidates],
-                                           **self._kw(group.query.service))
+                                           **self._kw(group))
 
     def pair_offered(self, pair: Pair, *, confident: bool) -> bool:
-        group = Group(pair.first, (pair.second,))
+        group = Group(pair.first, (pair.second,), pair.history)
         return bool(self.confident(group) if confident else self.ranked(group))
 
 
@@ -126,12 +132,14 @@ def measure(scorer: Scorer, items: list[Request], *, confident: bool) -> Figures
     )
 
 
-def evaluate(module: ModuleType | None = None) -> dict[str, dict[str, Figures]]:
-    """{split: {"rank_similar" | "confident_match": figures}} for this checkout's scorer."""
+def evaluate(module: ModuleType | None = None, *,
+             history: bool = True) -> dict[str, dict[str, Figures]]:
+    """{split: {"rank_similar" | "confident_match": figures}} for this checkout's scorer
+    (``history``: tell it the writer's earlier requests, when it takes them)."""
     if module is None:
         from edudesk.intake import similarity as module
     requests = load()
-    scorer = Scorer(module, requests)
+    scorer = Scorer(module, requests, history=history)
     result = {}
     for name, items in zip(("train", "held-out"), split(requests), strict=True):
         result[name] = {"rank_similar": measure(scorer, items, confident=False),
@@ -160,11 +168,12 @@ def main() -> None:
     print(f"{len(requests)} requests ({len(train)} train, {len(held_out)} held-out); "
           f"{len(pairs(train)) + len(pairs(held_out))} pairs, "
           f"{len(groups(train)) + len(groups(held_out))} groups")
-    versions = [("before " + args.before, _module_at(args.before))] if args.before else []
-    versions.append(("this checkout", None))
-    for title, module in versions:
+    versions = [("before " + args.before, _module_at(args.before), False)] if args.before else []
+    versions.append(("this checkout, without the writer's history", None, False))
+    versions.append(("this checkout", None, True))
+    for title, module, history in versions:
         print(f"\n== {title}")
-        for split_name, figures in evaluate(module).items():
+        for split_name, figures in evaluate(module, history=history).items():
             for entry, fig in figures.items():
                 print(f"{split_name:9} {entry:16} {fig.line()}")
                 print(f"{'':26} {fig.pair_line()}")

@@ -122,3 +122,15 @@ def test_lms_course_problem_is_matched_across_word_order():
         "Курс «Охрана труда» не открывается у слушателей, белый экран",
         "Слушатели не могут открыть курс Охрана труда — пустой белый экран",
     ) >= 0.3
+
+
+def test_the_writers_earlier_letters_show_their_frame_to_a_lone_open_ticket():
+    frame = ("Здравствуйте! Пишу из МБОУ СОШ №12 г. Торжка, электронный журнал 7А класса, "
+             "учитель информатики и классный руководитель.\n{}\nИнформатика, 7А, кабинет 12")
+    open_ticket = [(1, frame.format("Пропало расписание на неделю"))]
+    query = frame.format("Не приходят уведомления родителям")
+    earlier = [frame.format("Не формируется отчёт"), frame.format("Как перенести урок")]
+    assert rank_similar(query, open_ticket, history=earlier) == []
+    assert confident_match(query, open_ticket, history=earlier) is None
+    same = frame.format("Расписание на неделю пропало")
+    assert confident_match(same, open_ticket, history=earlier).key == 1
