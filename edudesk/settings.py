@@ -284,6 +284,8 @@ EDUDESK_EFFECTS_LEASE_SECONDS = env_int("EDUDESK_EFFECTS_LEASE_SECONDS", 300)
 EDUDESK_EFFECTS_GRACE_SECONDS = env_int("EDUDESK_EFFECTS_GRACE_SECONDS", 60)
 # Days after closing in which a customer's reply reopens a solved ticket (later: a new one).
 EDUDESK_REOPEN_DAYS = env_int("EDUDESK_REOPEN_DAYS", 14)
+# How often an open desk queue asks whether it changed (an unchanged queue answers 304).
+EDUDESK_QUEUE_POLL_SECONDS = env_int("EDUDESK_QUEUE_POLL_SECONDS", 20)
 
 # --- Mail channel (docs/mail.md) ----------------------------------------------------------------
 # Mails above this size are quarantined whole instead of processed.

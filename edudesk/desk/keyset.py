@@ -6,6 +6,7 @@ both directions and are then ordered by id.
 
 import base64
 import binascii
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,6 +31,7 @@ class Keyset:
         return self.field == "id"
 
     def order_by(self) -> list:
+        """The whole order in one query (NULLs last). Pages do not use it: see page()."""
         tie = "-id" if self.descending else "id"
         if self.by_id_only:
             return [tie]
@@ -39,27 +41,61 @@ class Keyset:
         first = column.desc(nulls_last=True) if self.descending else column.asc(nulls_last=True)
         return [first, tie]
 
-    def after(self, queryset: QuerySet, cursor: Cursor) -> QuerySet:
-        beyond = "lt" if self.descending else "gt"
-        id_beyond = Q(**{f"id__{beyond}": cursor.id})
-        if self.by_id_only:
-            return queryset.filter(id_beyond)
-        if cursor.value is None:
-            return queryset.filter(Q(**{f"{self.field}__isnull": True}) & id_beyond)
-        later = Q(**{f"{self.field}__{beyond}": cursor.value}) | (Q(**{self.field: cursor.value}) & id_beyond)
-        if self.nullable:
-            later |= Q(**{f"{self.field}__isnull": True})
-        return queryset.filter(later)
+    def _plain_order(self) -> list[str]:
+        tie = "-id" if self.descending else "id"
+        return [tie] if self.by_id_only else [f"-{self.field}" if self.descending else self.field, tie]
 
-    def page(self, queryset: QuerySet, cursor: Cursor | None, size: int) -> tuple[list, str]:
-        """One page in order and the cursor of the next page ("" when this is the last)."""
-        if cursor is not None:
-            queryset = self.after(queryset, cursor)
-        rows = list(queryset.order_by(*self.order_by())[: size + 1])
+    def _known_after(self, queryset: QuerySet, cursor: Cursor) -> QuerySet:
+        """Rows with a value beyond the cursor as `value >= v AND (value > v OR id > x)`: the
+        index range starts at v on either database (the OR alone makes SQLite scan)."""
+        beyond, reach = ("lt", "lte") if self.descending else ("gt", "gte")
+        return queryset.filter(Q(**{f"{self.field}__{reach}": cursor.value})).filter(
+            Q(**{f"{self.field}__{beyond}": cursor.value}) | Q(**{f"id__{beyond}": cursor.id}))
+
+    def page(self, queryset: QuerySet, cursor: Cursor | None, size: int,
+             load: Callable[[QuerySet], QuerySet] | None = None) -> tuple[list, str]:
+        """One page in order and the cursor of the next page ("" when this is the last).
+
+        A nullable sort column is read in two index-ordered parts, never with `NULLS LAST`
+        (which no index serves on SQLite): the rows with a value and, once they run out, the
+        rows without one, by id. Each part is one range of an index on (…, column, id).
+
+        `load` adds what the rows show (joins, deferred columns) to the chosen rows only: the
+        page's ids are picked in a subquery of the bare table, so joined tables cannot lead the
+        planner away from the index (SQLite then drives the join from the other table and sorts)."""
+        beyond = "lt" if self.descending else "gt"
+        if self.by_id_only:
+            if cursor is not None:
+                queryset = queryset.filter(**{f"id__{beyond}": cursor.id})
+            rows = self._rows(queryset, self._plain_order(), size + 1, load)
+        elif not self.nullable:
+            if cursor is not None:
+                queryset = self._known_after(queryset, cursor)
+            rows = self._rows(queryset, self._plain_order(), size + 1, load)
+        else:
+            rows = []
+            if cursor is None or cursor.value is not None:
+                known = queryset.filter(**{f"{self.field}__isnull": False})
+                if cursor is not None:
+                    known = self._known_after(known, cursor)
+                rows = self._rows(known, self._plain_order(), size + 1, load)
+            if len(rows) <= size:
+                unknown = queryset.filter(**{f"{self.field}__isnull": True})
+                if cursor is not None and cursor.value is None:
+                    unknown = unknown.filter(**{f"id__{beyond}": cursor.id})
+                rows += self._rows(unknown, ["-id" if self.descending else "id"], size + 1 - len(rows), load)
         if len(rows) <= size:
             return rows, ""
         rows = rows[:size]
         return rows, self.encode(rows[-1])
+
+    @staticmethod
+    def _rows(queryset: QuerySet, order: list[str], limit: int, load) -> list:
+        ordered = queryset.order_by(*order)
+        if load is None:
+            return list(ordered[:limit])
+        chosen = queryset.model._base_manager.filter(pk__in=ordered.values("pk")[:limit])
+        return list(load(chosen).order_by(*order))
 
     def encode(self, row) -> str:
         value = None if self.by_id_only else getattr(row, self.field)

@@ -1,4 +1,4 @@
-"""Desk data: saved queue filters, canned responses, who is looking at a ticket."""
+"""Desk data: saved queue filters, queue preferences, canned responses, who is looking at a ticket."""
 
 from django.conf import settings
 from django.db import models
@@ -27,6 +27,21 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class QueuePreference(models.Model):
+    """How an agent likes the queue laid out, kept across devices and sessions."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="queue_preference", verbose_name=_("сотрудник"))
+    dense = models.BooleanField(_("плотный список"), default=False)
+
+    class Meta:
+        verbose_name = _("вид очереди")
+        verbose_name_plural = _("вид очереди")
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 class CannedResponse(models.Model):

@@ -16,6 +16,8 @@ app_name = "desk"
 
 urlpatterns = [
     path("", queue.queue_view, name="queue"),
+    path("queue/updates", queue.queue_updates, name="queue_updates"),
+    path("queue/density", queue.queue_density, name="queue_density"),
     path("sign-in", auth.sign_in_view, name="login"),
     path("sign-out", auth.sign_out_view, name="logout"),
     path("filters", queue.save_filter, name="save_filter"),

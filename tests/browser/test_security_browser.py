@@ -146,24 +146,23 @@ def test_reports_work_under_the_policy(watched, live_server, eschool, teacher, s
     assert chief.violations == []
 
 
-POLL = """() => {
-  const list = document.getElementById("queue-list");
-  const poll = new CustomEvent("htmx:beforeRequest", {detail: {elt: list}, cancelable: true, bubbles: true});
-  list.dispatchEvent(poll);
-  return poll.defaultPrevented;
-}"""
-
-
 def test_the_queue_does_not_refresh_while_tickets_are_ticked(watched, live_server, eschool, teacher,
-                                                             line1_agent):
-    """desk.js keeps the rule the trigger filter held before (a filter would need eval)."""
+                                                             line1_agent, settings):
+    """queue.js polls without eval or inline script, and not while tickets are ticked (a
+    refresh would clear the ticks)."""
+    settings.EDUDESK_QUEUE_POLL_SECONDS = 1
     factories.ticket(eschool, teacher)
     agent = watched()
+    polls = []
+    agent.page.on("request", lambda r: polls.append(r.url) if "/desk/queue/updates" in r.url else None)
     sign_in(agent.page, live_server.url, "line1")
     agent.page.goto(f"{live_server.url}/desk/?queue=all")
-    assert agent.page.evaluate(POLL) is False
     agent.page.locator("#queue-list input[name=tickets]").first.check()
-    assert agent.page.evaluate(POLL) is True
+    agent.page.wait_for_timeout(2500)
+    assert polls == []
+    agent.page.locator("#queue-list input[name=tickets]").first.uncheck()
+    agent.page.wait_for_timeout(2500)
+    assert polls
     assert agent.violations == []
 
 

@@ -62,10 +62,11 @@ def test_a_queue_page_costs_the_same_queries_with_few_and_many_tickets(agent_cli
     few = queries_for_page()
     _many(eschool, teacher, queues.PAGE_SIZE + 30)
     assert queries_for_page() == few
-    # session, user, served services (twice: the services and the ticket scope), active agents,
-    # lines, the page, the assignees, all the counts in one, saved filters, the version the bulk
-    # form acts on (desk.staleness)
-    assert few == 11
+    # session, user, the latest event (the page's version for its poll), served services (twice:
+    # the services and the ticket scope), active agents, lines, the page, the assignees, the SLA
+    # clocks, all the counts in one, saved filters, the version the bulk form acts on
+    # (desk.staleness)
+    assert few == 13
 
 
 def test_counts_stop_at_the_cap_so_they_stay_cheap(eschool, teacher, line1_agent, monkeypatch):
@@ -113,18 +114,17 @@ def test_an_agent_sees_no_tickets_of_services_it_does_not_serve(outsider_client,
     assert all(c.count == 0 for c in response.context["queue_counts"])
 
 
-def test_the_refresh_returns_the_same_page_the_agent_is_on(agent_client, eschool, teacher, monkeypatch):
+def test_the_updates_return_the_same_page_the_agent_is_on(agent_client, eschool, teacher, monkeypatch):
     monkeypatch.setattr(queues, "PAGE_SIZE", 2)
     _many(eschool, teacher, 5)
     first = agent_client.get(reverse("desk:queue"), {"queue": "all"})
     cursor = first.context["next_cursor"]
     second = agent_client.get(reverse("desk:queue"), {"queue": "all", "after": cursor})
-    refreshed = agent_client.get(reverse("desk:queue"), {"queue": "all", "after": cursor},
-                                 headers={"HX-Request": "true"})
+    assert f"queue=all&amp;after={cursor}" in second.content.decode()  # what the page polls
+    refreshed = agent_client.get(reverse("desk:queue_updates"), {"queue": "all", "after": cursor})
     assert _numbers(refreshed) == _numbers(second)
     html = refreshed.content.decode()
-    assert 'id="queue-list"' in html and f"after={cursor}" in html
-    assert 'hx-swap-oob="true"' in html and "<html" not in html
+    assert 'id="queue-list"' in html and 'id="queue-counts"' in html and "<html" not in html
 
 
 def test_a_saved_filter_is_kept_per_agent_and_replayed(agent_client, line1_agent):

@@ -1,14 +1,18 @@
-"""Queues: the list an agent works through, with filters, saved filters and self-refresh."""
+"""Queues: the list an agent works through, with filters, saved filters, a denser layout and
+updates by a cheap poll."""
 
 from datetime import datetime, time
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError
 from django.db.models import Q
+from django.http import HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,11 +21,12 @@ from edudesk.desk import queues
 from edudesk.desk.access import agent_required, served_services, ticket_scope
 from edudesk.desk.forms import NAME_FIELDS, QueueFilterForm
 from edudesk.desk.models import SavedFilter
-from edudesk.desk.rows import queue_rows
+from edudesk.desk.queue_updates import prefers_dense, queue_etag, set_dense
+from edudesk.desk.rows import queue_rows, rows_html, with_clocks
 from edudesk.tickets.models import Priority
 from edudesk.tickets.status import Status
 
-FILTER_KEYS = ("queue", "service", "status", "priority", "channel", "category", "region",
+FILTER_KEYS = ("queue", "sort", "service", "status", "priority", "channel", "category", "region",
                "organisation", "assignee", "created_from", "created_to")
 
 
@@ -60,10 +65,24 @@ def _filter_query(request) -> str:
     return urlencode(pairs)
 
 
-@agent_required
-def queue_view(request):
+def _sort_query(request, sort: str) -> str:
+    """This queue and its filters in the other order, from its first page."""
+    pairs = [(key, request.GET[key]) for key in FILTER_KEYS if request.GET.get(key) and key != "sort"]
+    return urlencode([*pairs, ("sort", sort)] if sort else pairs)
+
+
+def _page_query(request) -> str:
+    """The page the agent is on: filters, order and cursor (what the poll asks for again)."""
+    pairs = [(key, request.GET[key]) for key in (*FILTER_KEYS, "after") if request.GET.get(key)]
+    return urlencode(pairs)
+
+
+def _queue_context(request, dense: bool) -> dict:
     user = request.user
     queue = queues.QUEUES.get(request.GET.get("queue", ""), queues.QUEUES[queues.DEFAULT_QUEUE])
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in queues.SORTS and queue.due_sortable else ""
+    keyset = queue.keyset_for(sort)
     services = served_services(user)
     service_ids = [s.pk for s in services]
     agents = (User.objects.filter(services__in=service_ids, is_active=True).distinct()
@@ -72,27 +91,68 @@ def queue_view(request):
     data = form.cleaned_data if form.is_valid() else {}
     scope = ticket_scope(user)
     viewer = queues.viewer_for(user)
-    tickets = queues.listed(_apply_filters(queue.tickets(scope, viewer), data))
-    page, next_cursor = queue.keyset.page(tickets, queue.keyset.decode(request.GET.get("after", "")),
-                                          queues.PAGE_SIZE)
+    tickets = _apply_filters(queue.tickets(scope, viewer), data)
+    after = request.GET.get("after", "")
+    page, next_cursor = keyset.page(tickets, keyset.decode(after), queues.PAGE_SIZE, load=queues.listed)
     filter_query = _filter_query(request)
-    context = {
+    rows = queue_rows(with_clocks(page))
+    return {
         "queue": queue,
+        "sort": sort,
+        "by_due": queue.sorted_by_due(sort),
         "queue_counts": queues.counts(scope, viewer),
         "tickets": page,
-        "rows": queue_rows(page),
+        "rows": rows,
+        "rows_html": rows_html(rows),
         "next_cursor": next_cursor,
-        "after": request.GET.get("after", ""),
+        "after": after,
         "filter_query": filter_query,
+        "page_query": _page_query(request),
+        "sort_query": _sort_query(request, "" if sort else "due"),
         "form": form,
         "filters_active": any(value not in (None, "") for value in data.values()),
-        "saved_filters": SavedFilter.objects.filter(user=user),
         "now": timezone.now(),
-        "bulk_actions": _bulk_actions(),
+        "dense": dense,
     }
-    if request.htmx:
-        return render(request, "desk/partials/queue_refresh.html", context)
+
+
+@agent_required
+def queue_view(request):
+    dense = prefers_dense(request)
+    etag = queue_etag(request.user, _page_query(request), dense)
+    context = _queue_context(request, dense)
+    context.update(etag=etag, saved_filters=SavedFilter.objects.filter(user=request.user),
+                   bulk_actions=_bulk_actions(), poll_seconds=settings.EDUDESK_QUEUE_POLL_SECONDS)
     return render(request, "desk/queue.html", context)
+
+
+@agent_required
+def queue_updates(request):
+    """The list and the counts of the page the agent is on, for its poll.
+
+    An idle queue costs one primary-key look-up: the answer's ETag is the latest ticket event
+    (every change of every ticket writes one, the SLA sweep's warnings and breaches included)
+    with the agent, the page and the language, and an unchanged queue answers 304, unrendered."""
+    dense = prefers_dense(request)
+    tag = queue_etag(request.user, _page_query(request), dense)
+    if tag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        response = render(request, "desk/partials/queue_refresh.html", _queue_context(request, dense))
+    response["ETag"] = tag
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@agent_required
+@require_POST
+def queue_density(request):
+    """The denser list on or off, remembered for this agent."""
+    set_dense(request, request.POST.get("dense") == "1")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("desk:queue")
+    return redirect(target)
 
 
 @agent_required

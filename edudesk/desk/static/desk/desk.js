@@ -1,12 +1,15 @@
-// The agent workspace. The queue refreshes itself every 30 s, except while the agent has ticked
-// tickets for a bulk action (a refresh would clear the ticks). This check lives here, not in an
-// htmx trigger filter: filters are evaluated with eval(), which the Content-Security-Policy forbids.
+// The agent workspace (the queue itself: queue.js).
+
+// Opened from the queue with r (reply) or n (note): the composer is ready, in that mode.
 (function () {
   "use strict";
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    var list = event.detail.elt;
-    if (list && list.id === "queue-list" && list.querySelector("input[name=tickets]:checked")) {
-      event.preventDefault();
-    }
+  var modes = { "#reply": "reply", "#note": "note" };
+  document.addEventListener("DOMContentLoaded", function () {
+    var mode = modes[window.location.hash];
+    var body = document.getElementById("composer-body");
+    if (!mode || !body) { return; }
+    var radio = document.querySelector("#composer input[name=mode][value=" + mode + "]");
+    if (radio) { radio.checked = true; radio.dispatchEvent(new Event("change", { bubbles: true })); }
+    body.focus();
   });
 })();
