@@ -95,6 +95,13 @@ def _merge(same_requester: bool) -> str:
     return f"/desk/t/{duplicate.number}/merge?number={original.number}"
 
 
+def _dense_queue(page) -> None:
+    """The denser queue: switched on once (the agent's preference), kept for the next width."""
+    if page.get_attribute("#density-toggle", "aria-pressed") != "true":
+        page.click("#density-toggle")
+        page.wait_for_load_state()
+
+
 def _submit_empty(page) -> None:
     page.get_by_role("button", name="Отправить обращение").click()
     page.wait_for_load_state()
@@ -114,6 +121,7 @@ PAGES: list[TourPage] = [
     TourPage("widget", ANONYMOUS, _widget),
     TourPage("desk-sign-in", ANONYMOUS, "/desk/sign-in"),
     TourPage("desk-queue", SUPERVISOR, "/desk/"),
+    TourPage("desk-queue-dense", SUPERVISOR, "/desk/?queue=all", then=_dense_queue),
     TourPage("desk-ticket", SUPERVISOR, lambda: f"/desk/t/{_ticket('eschool').number}/"),
     TourPage("desk-ticket-uchipro", SUPERVISOR, lambda: f"/desk/t/{_ticket('uchipro').number}/"),
     TourPage("desk-merge-confirm", SUPERVISOR, lambda: _merge(same_requester=True)),
