@@ -5,6 +5,31 @@ from django.db import connection
 
 from edudesk.testing import factories
 
+# Fixtures through which a test reaches the suite's database (pytest-django's list).
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+                     "live_server"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-free", choices=("run", "skip"), default="run",
+        help="skip: leave out the tests that use no test database; they behave the same whatever the "
+             "suite's database, so scripts/test.sh runs them once, in the SQLite run")
+
+
+def uses_test_database(item) -> bool:
+    """The test reads or writes the suite's database (the multi-process tests make PostgreSQL
+    databases of their own, whatever the suite's database is: they do not count)."""
+    return (item.get_closest_marker("django_db") is not None
+            or not DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("database_free") == "run":
+        return
+    config.hook.pytest_deselected(items=[item for item in items if not uses_test_database(item)])
+    items[:] = [item for item in items if uses_test_database(item)]
+
 
 @pytest.fixture(autouse=True)
 def _jobs_run_inline(settings, tmp_path):

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole suite: on SQLite, then on PostgreSQL (DATABASE_URL, or 127.0.0.1:5432 when it answers).
+# The whole suite on SQLite and on PostgreSQL (DATABASE_URL, or 127.0.0.1:5432 when it answers),
+# both runs at once; each run's output is shown whole when both are done, SQLite's first.
 # With CI=true the PostgreSQL and Redis runs are mandatory. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,29 +31,74 @@ fi
 if [ -z "${REDIS_URL:-}" ] && ! answers 127.0.0.1 6379 && command -v redis-server >/dev/null 2>&1; then
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no || true
 fi
-if [ -z "${REDIS_URL:-}" ] && answers 127.0.0.1 6379; then
-  export EDUDESK_TEST_REDIS_URL=redis://127.0.0.1:6379/15
+# Each run has a Redis database of its own: the two runs go at the same time.
+redis_base=${REDIS_URL:-}
+if [ -z "$redis_base" ] && answers 127.0.0.1 6379; then
+  redis_base=redis://127.0.0.1:6379/15
 fi
-[ -n "${REDIS_URL:-}" ] && export EDUDESK_TEST_REDIS_URL=$REDIS_URL
-if [ "$ci" = true ] && [ -z "${EDUDESK_TEST_REDIS_URL:-}" ]; then
+if [ "$ci" = true ] && [ -z "$redis_base" ]; then
   echo "!! CI=true needs Redis (REDIS_URL or 127.0.0.1:6379)" >&2; exit 1
 fi
-
-status=0
-echo "== test suite on SQLite"
-env -u DATABASE_URL -u REDIS_URL $PY -m pytest "$@" || status=$?
+redis_db() {  # the URL $1 with database number $2
+  $PY -c "import sys; from urllib.parse import urlparse; print(urlparse(sys.argv[1])._replace(path='/' + sys.argv[2]).geturl())" "$1" "$2"
+}
 
 pg_url=${DATABASE_URL:-}
 if [ -z "$pg_url" ] && answers 127.0.0.1 5432; then
   pg_url=postgres://postgres@127.0.0.1:5432/edudesk
 fi
-if [ -n "$pg_url" ]; then
-  echo "== test suite on PostgreSQL"
-  env -u REDIS_URL DATABASE_URL="$pg_url" $PY -m pytest "$@" || status=$?
-elif [ "$ci" = true ]; then
-  echo "!! CI=true needs PostgreSQL (DATABASE_URL or 127.0.0.1:5432)" >&2
-  status=1
-else
-  echo "== PostgreSQL not reachable: skipped its run (set DATABASE_URL to include it)"
+if [ -z "$pg_url" ] && [ "$ci" = true ]; then
+  echo "!! CI=true needs PostgreSQL (DATABASE_URL or 127.0.0.1:5432)" >&2; exit 1
 fi
+
+# The test databases need no commit to survive a crash of PostgreSQL itself: commits do not wait
+# for the disk (what the tests see of transactions and locks is the same).
+export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c synchronous_commit=off"
+
+# One folder per run for its var/ (secret key, job store), its temporary files and its output.
+work=$(mktemp -d "${TMPDIR:-/tmp}/edudesk-test.XXXXXX")
+pids=()
+trap 'for p in "${pids[@]}"; do kill -- "-$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+
+# run NAME REDIS_DB ENV... -- PYTEST_ARGS...: one pytest run with its own var/, tmp and Redis database.
+run() {
+  local name=$1 db=$2; shift 2
+  local vars=()
+  while [ "$1" != -- ]; do vars+=("$1"); shift; done
+  shift
+  mkdir -p "$work/$name/var"
+  local redis=()
+  [ -n "$redis_base" ] && redis=(EDUDESK_TEST_REDIS_URL="$(redis_db "$redis_base" "$db")")
+  env -u DATABASE_URL -u REDIS_URL -u EDUDESK_TEST_REDIS_URL EDUDESK_VAR_DIR="$work/$name/var" \
+    "${redis[@]}" "${vars[@]}" $PY -m pytest --basetemp="$work/$name/tmp" "$@"
+}
+
+status=0
+if [ -z "$pg_url" ]; then
+  echo "== test suite on SQLite"
+  run sqlite 15 -- "$@" || status=$?
+  echo "== PostgreSQL not reachable: skipped its run (set DATABASE_URL to include it)"
+  exit $status
+fi
+
+# Both databases at once, each in a process group of its own; the tests that use no test
+# database behave the same on both, so they run once, in the SQLite run.
+set -m
+run sqlite 15 EDUDESK_TEST_POSTGRES_URL="$pg_url" -- "$@" >"$work/sqlite.log" 2>&1 &
+pids+=($!)
+run postgresql 13 DATABASE_URL="$pg_url" -- --database-free=skip "$@" >"$work/postgresql.log" 2>&1 &
+pids+=($!)
+set +m
+sqlite_status=0 pg_status=0
+wait "${pids[0]}" || sqlite_status=$?
+wait "${pids[1]}" || pg_status=$?
+pids=()
+echo "== test suite on SQLite (with the tests that use no database)"
+cat "$work/sqlite.log"
+echo "== test suite on PostgreSQL (the tests that use the database)"
+cat "$work/postgresql.log"
+[ $sqlite_status = 0 ] || echo "!! SQLite run failed (exit $sqlite_status)"
+[ $pg_status = 0 ] || echo "!! PostgreSQL run failed (exit $pg_status)"
+[ $sqlite_status = 0 ] && [ $pg_status = 0 ] || status=1
 exit $status

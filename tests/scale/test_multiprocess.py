@@ -50,8 +50,11 @@ def scale_env(tmp_path):
     import psycopg
     import redis
 
+    # The suite's PostgreSQL server, or on a SQLite run the one scripts/test.sh names (or the local one).
     base = os.environ.get("DATABASE_URL", "")
-    server = urlparse(base) if base.startswith("postgres") else urlparse("postgres://postgres@127.0.0.1:5432/")
+    if not base.startswith("postgres"):
+        base = os.environ.get("EDUDESK_TEST_POSTGRES_URL") or "postgres://postgres@127.0.0.1:5432/"
+    server = urlparse(base)
     admin = server._replace(path="/postgres").geturl()
     name = f"{SCALE_DB}_{uuid.uuid4().hex[:8]}"
     try:
