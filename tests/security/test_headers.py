@@ -79,19 +79,19 @@ def test_hardening_headers_are_sent(client, eschool):
     assert "camera=()" in response["Permissions-Policy"]
 
 
-def settings_under(site_url: str) -> str:
+def settings_under(site_url: str, var_dir: Path) -> str:
     code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'edudesk.settings'; django.setup();"
             "from django.conf import settings as s;"
             "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE, "
             "s.SECURE_HSTS_SECONDS)")
-    env = {"PATH": "/usr/bin:/bin", "SITE_URL": site_url, "EDUDESK_VAR_DIR": str(ROOT / "var")}
+    env = {"PATH": "/usr/bin:/bin", "SITE_URL": site_url, "EDUDESK_VAR_DIR": str(var_dir)}
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                           text=True, check=True).stdout.split()
 
 
-def test_cookies_are_secure_when_the_site_is_served_over_https():
-    assert settings_under("https://support.eschool.example") == ["True", "True", "True", "31536000"]
-    assert settings_under("http://127.0.0.1:8000") == ["False", "False", "False", "0"]
+def test_cookies_are_secure_when_the_site_is_served_over_https(tmp_path):
+    assert settings_under("https://support.eschool.example", tmp_path) == ["True", "True", "True", "31536000"]
+    assert settings_under("http://127.0.0.1:8000", tmp_path) == ["False", "False", "False", "0"]
 
 
 def test_no_template_holds_inline_script_event_handlers_or_styles():
