@@ -33,6 +33,9 @@ def Text(max_length: int, default: Any = "", **extra) -> Any:
     return Field(default, max_length=max_length, **extra)
 
 
+# Path segments, as long as the columns they name.
+TicketNumber = Annotated[str, StringConstraints(max_length=column(Ticket, "number"))]
+ServiceCode = Annotated[str, StringConstraints(max_length=column(Service, "code"))]
 PriorityIn = Literal["", *Priority.values]  # "" = the service's default (normal)
 FieldKey = Annotated[str, StringConstraints(min_length=1, max_length=FIELD_KEY_LIMIT)]
 FieldString = Annotated[str, StringConstraints(max_length=TEXT_LIMIT)]

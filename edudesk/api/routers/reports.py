@@ -5,27 +5,34 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from pydantic import Field
 
+from edudesk.accounts.models import Organisation
 from edudesk.api.errors import ApiError
+from edudesk.api.schemas import BIGINT_MAX, Text, column
 from edudesk.reports import board, figures, serialize
 from edudesk.reports.access import report_services
 from edudesk.reports.forms import ReportForm
+from edudesk.tickets.models import Ticket
 
 router = Router(tags=["reports"])
 
 
 class PeriodQuery(Schema):
-    date_from: str | None = None
-    date_to: str | None = None
-    grouping: str | None = None
-    service: int | None = None
-    line: int | None = None
-    agent: int | None = None
-    channel: str | None = None
-    category: str | None = None
-    priority: str | None = None
-    region: str | None = None
-    organisation: int | None = None
+    """The report form's filters (`reports/forms.py` validates them); strings as long as the
+    columns they match (a date is YYYY-MM-DD)."""
+
+    date_from: str | None = Text(10, None)
+    date_to: str | None = Text(10, None)
+    grouping: str | None = Text(5, None)
+    service: int | None = Field(None, ge=0, le=BIGINT_MAX)
+    line: int | None = Field(None, ge=0, le=BIGINT_MAX)
+    agent: int | None = Field(None, ge=0, le=BIGINT_MAX)
+    channel: str | None = Text(column(Ticket, "channel"), None)
+    category: str | None = Text(column(Ticket, "category"), None)
+    priority: str | None = Text(column(Ticket, "priority"), None)
+    region: str | None = Text(column(Organisation, "region"), None)
+    organisation: int | None = Field(None, ge=0, le=BIGINT_MAX)
 
 
 def _supervisor(request):

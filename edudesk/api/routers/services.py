@@ -6,7 +6,7 @@ from ninja import Router
 
 from edudesk.accounts.models import Service
 from edudesk.api import access
-from edudesk.api.schemas import ServiceOut
+from edudesk.api.schemas import ServiceCode, ServiceOut
 from edudesk.intake.services import schema_for
 
 router = Router(tags=["services"])
@@ -24,7 +24,7 @@ def list_services(request):
 
 
 @router.get("/services/{code}/form", response=dict[str, Any])
-def service_form(request, code: str):
+def service_form(request, code: ServiceCode):
     """The service's form schema: the common fields and each category's fields, with their
     Russian and English labels and help texts (the shape is documented in
     edudesk/intake/schema.py). Submit the values as ``fields`` and the category's key as

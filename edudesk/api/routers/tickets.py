@@ -16,6 +16,7 @@ from edudesk.api.schemas import (
     MessageIn,
     MessageOut,
     TicketCreateIn,
+    TicketNumber,
     TicketOut,
     TicketPage,
     TransitionIn,
@@ -118,12 +119,12 @@ def list_tickets(request, filters: Query[TicketFilters]):
 
 
 @router.get("/tickets/{number}", response=TicketOut)
-def get_ticket(request, number: str):
+def get_ticket(request, number: TicketNumber):
     return ticket_out(access.get_ticket(request, number))
 
 
 @router.get("/tickets/{number}/messages", response=list[MessageOut])
-def list_messages(request, number: str):
+def list_messages(request, number: TicketNumber):
     ticket = access.get_ticket(request, number)
     messages = ticket.messages.select_related("author_user", "author_contact").prefetch_related(
         "attachments")
@@ -133,7 +134,7 @@ def list_messages(request, number: str):
 
 
 @router.post("/tickets/{number}/messages", response={201: MessageOut})
-def add_message(request, number: str, payload: MessageIn):
+def add_message(request, number: TicketNumber, payload: MessageIn):
     ticket = access.get_ticket(request, number)
     if payload.internal:
         access.require_agent(request)
@@ -147,7 +148,7 @@ def add_message(request, number: str, payload: MessageIn):
 
 
 @router.post("/tickets/{number}/transitions", response={200: TicketOut})
-def make_transition(request, number: str, payload: TransitionIn):
+def make_transition(request, number: TicketNumber, payload: TransitionIn):
     ticket = access.get_ticket(request, number)
     if payload.to not in TicketStatus.values:
         raise ApiError(422, "unknown_status", _("Неизвестный статус «%(to)s».") % {"to": payload.to},
@@ -157,7 +158,7 @@ def make_transition(request, number: str, payload: TransitionIn):
 
 
 @router.get("/tickets/{number}/events", response=list[EventOut])
-def list_events(request, number: str):
+def list_events(request, number: TicketNumber):
     ticket = access.get_ticket(request, number)
     events = ticket.events.select_related("actor_user", "actor_contact").order_by("id")
     if not access.is_agent(request):
