@@ -19,7 +19,10 @@ The score is a weighted mean of the cosines of the two views. A match is offered
 is above the threshold AND close to the best (``rank_similar``); a confident match must also
 beat the runner-up by a clear margin.
 
-Figures on the labelled requests (tests/similarity): ``python -m tests.similarity.evaluate``.
+Figures on the labelled requests (tests/similarity): ``python -m tests.similarity.evaluate``
+(precision / recall / false offers on requests without a duplicate — training split: listed
+0.80 / 0.23 / 0.04, confident 0.88 / 0.20 / 0.03; held-out: 1.00 / 0.25 / 0.00 for both; the
+scorer before this one: 0.60 / 0.37 / 0.14 and 0.69 / 0.53 / 0.18).
 """
 
 from __future__ import annotations
@@ -106,13 +109,11 @@ def _vectors(bags: Sequence[Counter[str]], weighed: int,
     for bag in bags:
         local.update(bag.keys())
     service = weights or TermWeights()
-
-    def compared(term: str) -> float:
-        # Two texts alone cannot tell a shared frame from a shared problem: no local weight.
-        return math.log((1 + count) / local[term]) if count >= LOCAL_FROM else 1.0
-
+    # Two texts alone cannot tell a shared frame from a shared problem: no local weight then.
+    compared = ({term: math.log((1 + count) / seen) for term, seen in local.items()}
+                if count >= LOCAL_FROM else dict.fromkeys(local, 1.0))
     return [{term: (PAIR_WEIGHT if " " in term else 1.0) * (1 + math.log(tf)) * service.idf(term)
-             * compared(term) for term, tf in bag.items()} for bag in bags[:weighed]]
+             * compared[term] for term, tf in bag.items()} for bag in bags[:weighed]]
 
 
 def _cosines(query: dict[str, float], others: list[dict[str, float]]) -> list[float]:

@@ -121,6 +121,8 @@ class TermWeights:
 
     documents: int = 0
     frequency: dict[str, int] = field(default_factory=dict)
+    # Each term's IDF once computed: the same open tickets are compared again and again.
+    _known: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> TermWeights:
@@ -137,4 +139,8 @@ class TermWeights:
         """Inverse document frequency over the service; 1 for every term without tickets."""
         if not self.documents:
             return 1.0
-        return math.log((1 + self.documents) / (1 + self.frequency.get(term, 0))) + 1
+        known = self._known.get(term)
+        if known is None:
+            known = math.log((1 + self.documents) / (1 + self.frequency.get(term, 0))) + 1
+            self._known[term] = known
+        return known
