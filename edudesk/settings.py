@@ -286,6 +286,9 @@ EDUDESK_EFFECTS_GRACE_SECONDS = env_int("EDUDESK_EFFECTS_GRACE_SECONDS", 60)
 EDUDESK_REOPEN_DAYS = env_int("EDUDESK_REOPEN_DAYS", 14)
 # How often an open desk queue asks whether it changed (an unchanged queue answers 304).
 EDUDESK_QUEUE_POLL_SECONDS = env_int("EDUDESK_QUEUE_POLL_SECONDS", 20)
+# Minutes in which whoever cancelled or closed a ticket may undo it; the customer's mail about
+# the closing waits that long (and is withdrawn when the closing is undone).
+EDUDESK_UNDO_MINUTES = env_int("EDUDESK_UNDO_MINUTES", 10)
 
 # --- Mail channel (docs/mail.md) ----------------------------------------------------------------
 # Mails above this size are quarantined whole instead of processed.

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from edudesk.accounts.models import User
 from edudesk.mail.htmltext import resolve_inline_images, without_remote_images
 from edudesk.mail.models import InboundMail
+from edudesk.tickets import policy
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Attachment, Event, Message, Priority, SlaFlag, Ticket
 
@@ -136,15 +137,25 @@ def describe_mail(event: Event) -> str:
         "sender": data.get("from", "")}
 
 
+def _describe_status(event: Event, label) -> str:
+    old, new, data = event.old or {}, event.new or {}, event.data or {}
+    if data.get("undoes"):
+        return _("Закрытие отменено: статус «%(new)s» и сроки SLA восстановлены") % {
+            "new": label(new.get("status"))}
+    text = _("Статус: «%(old)s» → «%(new)s»") % {"old": label(old.get("status")),
+                                                 "new": label(new.get("status"))}
+    reason = policy.close_reason_text(data)
+    return _("%(change)s, причина: %(reason)s") % {"change": text, "reason": reason} if reason else text
+
+
 def describe(ticket: Ticket, event: Event, names: dict[int, str]) -> str:
     if event.kind in _MAIL_EVENTS:
         return describe_mail(event)
-    old, new = event.old or {}, event.new or {}
+    new = event.new or {}
     label = ticket.service.status_label
     match event.kind:
         case EventKind.STATUS_CHANGED:
-            return _("Статус: «%(old)s» → «%(new)s»") % {"old": label(old.get("status")),
-                                                         "new": label(new.get("status"))}
+            return _describe_status(event, label)
         case EventKind.ASSIGNED:
             who = names.get(new.get("assignee")) or _("никто")
             return _("Назначено: %(who)s") % {"who": who}

@@ -97,6 +97,7 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         N_(
             "Здравствуйте{% if name %}, {{ name }}{% endif %}!\n\n"
             "Обращение {{ number }} «{{ subject }}» закрыто со статусом «{{ status }}».\n"
+            "{% if reason %}Причина: {{ reason }}\n{% endif %}"
             "Если проблема повторится, ответьте на это письмо.\n\n"
             "{% if rating_url %}Оцените, пожалуйста, решение — один щелчок, без входа:\n"
             "{{ rating_url }}\n\n{% endif %}"

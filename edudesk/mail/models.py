@@ -153,6 +153,8 @@ class OutboundMail(models.Model):
         FAILED = "failed", _("не отправлено")
         SUPPRESSED = "suppressed", _("не отправлено: ограничение автоответов")
         BOUNCED = "bounced", _("не доставлено")
+        # About a closing undone while the mail was held (tickets.policy.undoable_close).
+        WITHDRAWN = "withdrawn", _("не отправлено: действие отменено")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="outbound_mails",
                                null=True, blank=True, verbose_name=_("обращение"))
@@ -176,6 +178,8 @@ class OutboundMail(models.Model):
     sending_until = models.DateTimeField(null=True, blank=True, editable=False)
     # After a failed attempt: when the next one is due (the stalled-mail sweep waits for it).
     retry_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Held until then: a mail about a closing that may still be undone (nothing is sent before).
+    send_after = models.DateTimeField(_("не раньше"), null=True, blank=True)
     last_error = models.TextField(_("последняя ошибка"), blank=True)
     created_at = models.DateTimeField(_("создано"), default=timezone.now)
     sent_at = models.DateTimeField(_("отправлено"), null=True, blank=True)

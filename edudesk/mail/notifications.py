@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 
 from django.db.models import Q
@@ -19,9 +20,10 @@ from django.db.models import Q
 from edudesk.accounts.models import Contact
 from edudesk.mail.models import MailTemplate, OutboundMail
 from edudesk.mail.outbound import queue_mail
+from edudesk.tickets import policy
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Event, Message
-from edudesk.tickets.status import MEANINGS, ActorKind, Status
+from edudesk.tickets.status import CLOSED_STATUSES, MEANINGS, ActorKind, Status
 
 Key = MailTemplate.Key
 
@@ -39,6 +41,8 @@ class Notice:
     automatic: bool = False
     # Extra template context; a callable is evaluated in the recipient's language.
     context: dict | Callable[[], dict] | None = None
+    # Held until then, withdrawn if the change is undone meanwhile (a closing: policy.undo_window).
+    send_after: datetime | None = None
 
 
 # Status changes a customer is told about by the status mail; the others come with a message
@@ -159,6 +163,8 @@ def _status_changed(event: Event) -> Notice | None:
     data = event.data or {}
     if event.actor_kind == ActorKind.CUSTOMER or data.get("automatic"):
         return None
+    if data.get("undoes"):
+        return None  # the closing's mail was held and is withdrawn: nothing to correct
     if data.get("reason") == "merged":
         return None  # the merge notice names the ticket to follow instead
     status = (event.new or {}).get("status")
@@ -172,9 +178,12 @@ def _status_changed(event: Event) -> Notice | None:
     template = _STATUS_TEMPLATES.get(status)
     if template is None:
         return None
+    closing = status in CLOSED_STATUSES and event.actor_kind == ActorKind.AGENT
     return Notice(template, Audience.PARTICIPANTS,
                   context=lambda: {"status_meaning": str(MEANINGS[status]),
-                                   "rating_url": _rating_url(event.ticket, status)})
+                                   "rating_url": _rating_url(event.ticket, status),
+                                   "reason": policy.close_reason_text(data)},
+                  send_after=event.created_at + policy.undo_window() if closing else None)
 
 
 def _rating_url(ticket, status: str) -> str:
@@ -223,7 +232,8 @@ def notify_customer(event: Event) -> list[OutboundMail]:
     composed = []
     for recipient in _recipients(event, notice.audience):
         mail = queue_mail(ticket=event.ticket, recipient=recipient, template=notice.template,
-                          event=event, automatic=notice.automatic, context=notice.context)
+                          event=event, automatic=notice.automatic, context=notice.context,
+                          send_after=notice.send_after)
         if mail is not None:
             composed.append(mail)
     return composed

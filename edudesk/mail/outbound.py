@@ -33,7 +33,7 @@ from edudesk.mail.conf import mail_setting, reply_token_secret
 from edudesk.mail.models import InboundMail, Mailbox, OutboundAttachment, OutboundMail
 from edudesk.mail.reply_address import make_reply_address
 from edudesk.mail.tags import tag_subject
-from edudesk.tickets import events
+from edudesk.tickets import events, policy
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Event, Message, Ticket
 from edudesk.tickets.types import Actor
@@ -161,6 +161,7 @@ def queue_mail(
     now: datetime | None = None,
     service: Service | None = None,
     attachments: Sequence[tuple[str, bytes, str]] = (),
+    send_after: datetime | None = None,
 ) -> OutboundMail | None:
     """Compose one mail and send it after the current transaction commits.
 
@@ -170,6 +171,8 @@ def queue_mail(
     them. An automatic mail over the hourly cap is stored as suppressed and not sent.
     ``context`` may be a callable, evaluated in the recipient's language; ``attachments``
     are (file name, content, content type), stored with the mail and sent with it.
+    ``send_after``: the mail is held until then (a closing that may still be undone); at that
+    time it is sent, or withdrawn when its event was undone meanwhile.
     """
     recipient = Recipient.of(recipient)
     if not recipient.email:
@@ -214,6 +217,7 @@ def queue_mail(
                 references=" ".join(references),
                 state=OutboundMail.State.SUPPRESSED if capped else OutboundMail.State.QUEUED,
                 created_at=timezone.now(),  # after the message it answers
+                send_after=send_after,
             )
             OutboundAttachment.objects.bulk_create(
                 [OutboundAttachment(outbound=outbound, filename=name, content=content,
@@ -224,7 +228,8 @@ def queue_mail(
     if capped:
         log.warning("automatic reply to %s suppressed: hourly cap reached", recipient.email)
     else:
-        transaction.on_commit(lambda: _enqueue_send(outbound.pk))
+        delay = int((send_after - now).total_seconds()) + 1 if send_after and send_after > now else 0
+        transaction.on_commit(lambda: _enqueue_send(outbound.pk, delay=delay))
     return outbound
 
 
@@ -240,6 +245,7 @@ def _enqueue_send(outbound_id: int, delay: int = 0) -> None:
 def _claim(outbound_id: int, now: datetime) -> OutboundMail | None:
     claimed = OutboundMail.objects.filter(
         Q(sending_until__isnull=True) | Q(sending_until__lt=now),
+        Q(send_after__isnull=True) | Q(send_after__lte=now),
         pk=outbound_id,
         state=OutboundMail.State.QUEUED,
     ).update(sending_until=now + timedelta(seconds=mail_setting("EDUDESK_MAIL_SEND_LEASE_SECONDS")),
@@ -292,6 +298,10 @@ def send_outbound(outbound_id: int, now: datetime | None = None) -> str:
     outbound = _claim(outbound_id, now)
     if outbound is None:
         return OutboundMail.objects.filter(pk=outbound_id).values_list("state", flat=True).first() or ""
+    if outbound.send_after and outbound.event_id and policy.undone(outbound.event):
+        OutboundMail.objects.filter(pk=outbound.pk).update(
+            state=OutboundMail.State.WITHDRAWN, sending_until=None)
+        return OutboundMail.State.WITHDRAWN
     try:
         build_message(outbound).send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as error:
@@ -346,6 +356,7 @@ def requeue_stalled(now: datetime | None = None) -> int:
     stalled = list(OutboundMail.objects.filter(
         Q(sending_until__isnull=True, created_at__lt=grace) | Q(sending_until__lt=grace),
         Q(retry_at__isnull=True) | Q(retry_at__lt=grace),
+        Q(send_after__isnull=True) | Q(send_after__lt=grace),
         state=OutboundMail.State.QUEUED,
     ).order_by("id").values_list("pk", flat=True)[:_STALLED_BATCH])
     for outbound_id in stalled:

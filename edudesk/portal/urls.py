@@ -20,6 +20,8 @@ urlpatterns = [
     path("<slug:service>/requests/<str:number>/", views_portal.ticket_page, name="ticket"),
     path("<slug:service>/requests/<str:number>/reply", views_portal.reply, name="reply"),
     path("<slug:service>/requests/<str:number>/action", views_portal.act, name="act"),
+    path("<slug:service>/requests/<str:number>/close", views_portal.close_page, name="close"),
+    path("<slug:service>/requests/<str:number>/undo", views_portal.undo, name="undo"),
     path("<slug:service>/requests/<str:number>/pictures/<int:ordinal>", views_portal.picture,
          name="picture"),
 ]

@@ -26,7 +26,7 @@ from edudesk.tickets import services as tickets
 from edudesk.tickets.errors import DomainError
 from edudesk.tickets.models import Attachment, Channel, Message
 from edudesk.tickets.selectors import visible_to_contact
-from edudesk.tickets.status import ActorKind, Status, next_statuses
+from edudesk.tickets.status import CLOSED_STATUSES, ActorKind, Status, next_statuses
 from edudesk.tickets.types import Actor
 
 PAGE_SIZE = 50
@@ -131,6 +131,19 @@ def _actions(ticket, contact) -> list[tuple[str, str]]:
             if target in targets]
 
 
+def _chosen_target(ticket, contact, chosen: str):
+    """The status an offered action leads to: 404 for no such action or one not offered now,
+    403 for one who may read the ticket but not change it (an organisation's administrator)."""
+    target = next((t for t, (name, _text) in CUSTOMER_ACTIONS.items() if name == chosen), None)
+    if target is None:
+        raise Http404
+    if not policy.may(ticket, Actor.customer(contact), policy.Action.CHANGE_STATUS):
+        raise PermissionDenied
+    if chosen not in dict(_actions(ticket, contact)):
+        raise Http404
+    return target
+
+
 @auth.contact_required
 def ticket_page(request, service, contact, number: str):
     ticket = _ticket_for(contact, number)
@@ -142,9 +155,14 @@ def ticket_page(request, service, contact, number: str):
         clarification = (ticket.messages.filter(kind=Message.Kind.PUBLIC, author_user__isnull=False)
                          .order_by("-created_at", "-id").first())
     target = policy.reply_target(ticket)
+    closing = policy.closing_event(ticket)
     return render(request, "portal/ticket.html", {
         "service": service, "contact": contact, "ticket": ticket, "conversation": conversation,
         "clarification": clarification, "actions": _actions(ticket, contact),
+        "closing_actions": [name for target, (name, _t) in CUSTOMER_ACTIONS.items()
+                            if target in CLOSED_STATUSES],
+        "close_reason": policy.close_reason_text(closing.data) if closing else "",
+        "undo": policy.undoable_close(ticket, Actor.customer(contact), timezone.now()),
         "status_meaning": ticket.status_meaning(),
         "can_reply": policy.may(target, Actor.customer(contact), policy.Action.REPLY),
         "reply_opens_new": (policy.customer_reply_route(target, timezone.now())
@@ -184,21 +202,52 @@ def reply(request, service, contact, number: str):
 def act(request, service, contact, number: str):
     ticket = _ticket_for(contact, number)
     chosen = request.POST.get("action", "")
-    target = next((t for t, (name, _text) in CUSTOMER_ACTIONS.items() if name == chosen), None)
-    if target is None:
-        raise Http404
-    # One who may read the ticket (an organisation's administrator) knows it exists: 403.
-    if not policy.may(ticket, Actor.customer(contact), policy.Action.CHANGE_STATUS):
-        raise PermissionDenied
-    if chosen not in dict(_actions(ticket, contact)):
-        raise Http404
+    target = _chosen_target(ticket, contact, chosen)
+    if target in CLOSED_STATUSES and not request.POST.get("reason"):
+        # Cancelling or confirming asks first (close_page): why, and that it can be undone.
+        return redirect(reverse("portal:close", kwargs={"service": service.code, "number": number})
+                        + f"?action={chosen}")
     try:
-        tickets.transition(ticket, target, actor=Actor.customer(contact))
+        tickets.transition(ticket, target, actor=Actor.customer(contact),
+                           reason=request.POST.get("reason", ""),
+                           comment=request.POST.get("comment", ""))
     except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Статус обращения: «%(status)s».")
                          % {"status": ticket.service.status_label(target)})
+    return redirect("portal:ticket", service=service.code, number=number)
+
+
+@auth.contact_required
+def close_page(request, service, contact, number: str):
+    """«Отменить обращение» / «Подтвердить решение»: the reason, and how long it can be undone."""
+    ticket = _ticket_for(contact, number)
+    chosen = request.GET.get("action", "")
+    target = _chosen_target(ticket, contact, chosen)
+    if target not in CLOSED_STATUSES:
+        raise Http404
+    return render(request, "portal/close.html", {
+        "service": service, "contact": contact, "ticket": ticket, "action": chosen,
+        "title": CUSTOMER_ACTIONS[target][1],
+        "reasons": policy.close_reasons(target, Actor.customer(contact)),
+        "undo_minutes": int(policy.undo_window().total_seconds() // 60),
+        "comment_limit": policy.MAX_COMMENT,
+    })
+
+
+@require_POST
+@auth.contact_required
+def undo(request, service, contact, number: str):
+    ticket = _ticket_for(contact, number)
+    try:
+        tickets.undo_close(ticket, actor=Actor.customer(contact))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        ticket.refresh_from_db(fields=["status"])
+        messages.success(request, _("Готово: обращение снова «%(status)s».")
+                         % {"status": ticket.status_label()})
     return redirect("portal:ticket", service=service.code, number=number)
 
 

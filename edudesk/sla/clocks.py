@@ -8,7 +8,9 @@
   its due time by exactly the working time spent waiting;
 * answered / resolved / suggestion stop the solution clock; cancelled cancels every clock;
   a reopened ticket resumes its solution clock, the closed interval counted as a pause;
-* a priority change recomputes every active clock's due time.
+* a priority change recomputes every active clock's due time;
+* a closing undone (``tickets.services.undo_close``) restores the clocks it stopped as they were:
+  the minutes it lasted are not a pause, the customer was waiting all along.
 
 Every clock change writes an event; the ticket keeps `review_due_at`, `due_at` and its SLA
 flag through `tickets.services.record_sla`.
@@ -86,9 +88,12 @@ def on_ticket_event(event: Event) -> None:
         # current, so the due dates are recorded without reading the clocks or the row again.
         sync_ticket(ticket, now, clocks=start_clocks(ticket, now), current=True)
         return
-    if event.kind == EventKind.STATUS_CHANGED:
+    if event.kind == EventKind.STATUS_CHANGED and (event.data or {}).get("undoes"):
+        _restore(ticket, event.data["undoes"], now)
+    elif event.kind == EventKind.STATUS_CHANGED:
         _on_status_changed(
-            ticket, (event.old or {}).get("status"), event.new["status"], event.actor_kind, now
+            ticket, (event.old or {}).get("status"), event.new["status"], event.actor_kind, now,
+            cause=event.pk,
         )
     elif event.kind == EventKind.MESSAGE_ADDED:
         if event.actor_kind != ActorKind.AGENT or event.data.get("kind") != Message.Kind.PUBLIC:
@@ -115,21 +120,24 @@ def start_clocks(ticket: Ticket, now: datetime) -> list[SlaClock]:
     return clocks
 
 
-def _on_status_changed(ticket: Ticket, old: str | None, new: str, actor_kind: str, now: datetime) -> None:
+def _on_status_changed(ticket: Ticket, old: str | None, new: str, actor_kind: str, now: datetime,
+                       cause: int | None = None) -> None:
+    """`cause`: the status change's event, named on the clock events it leads to (an undo of
+    that change finds the clocks it stopped)."""
     if old == Status.REGISTERED:
         if new == Status.CANCELLED and actor_kind != ActorKind.AGENT:
-            _cancel(ticket, ClockKind.REVIEW, now)
+            _cancel(ticket, ClockKind.REVIEW, now, cause)
         else:
-            _stop(ticket, ClockKind.REVIEW, now)
+            _stop(ticket, ClockKind.REVIEW, now, cause)
     if new == Status.CANCELLED:
         for kind in ClockKind:
-            _cancel(ticket, kind, now)
+            _cancel(ticket, kind, now, cause)
     elif new in FIRST_ANSWER_STATUSES:
-        _stop(ticket, ClockKind.FIRST_ANSWER, now)
+        _stop(ticket, ClockKind.FIRST_ANSWER, now, cause)
     if new in WAITING_FOR_CUSTOMER:
         _pause(ticket, ClockKind.SOLUTION, now)
     elif new in SOLUTION_STOPPED_STATUSES:
-        _stop(ticket, ClockKind.SOLUTION, now)
+        _stop(ticket, ClockKind.SOLUTION, now, cause)
     elif new != Status.CANCELLED:
         if old in WAITING_FOR_CUSTOMER:
             _resume(ticket, ClockKind.SOLUTION, now)
@@ -148,7 +156,7 @@ def _active(ticket: Ticket, kind: str) -> SlaClock | None:
     )
 
 
-def _stop(ticket: Ticket, kind: str, now: datetime) -> None:
+def _stop(ticket: Ticket, kind: str, now: datetime, cause: int | None = None) -> None:
     clock = _active(ticket, kind)
     if clock is None:
         return
@@ -158,17 +166,17 @@ def _stop(ticket: Ticket, kind: str, now: datetime) -> None:
     clock.breached = clock.breached or clock.state == ClockState.BREACHED
     clock.stopped_at = counted_until
     clock.save(update_fields=["state", "breached", "stopped_at"])
-    _clock_event(ticket, EventKind.CLOCK_STOPPED, clock, now)
+    _clock_event(ticket, EventKind.CLOCK_STOPPED, clock, now, cause)
 
 
-def _cancel(ticket: Ticket, kind: str, now: datetime) -> None:
+def _cancel(ticket: Ticket, kind: str, now: datetime, cause: int | None = None) -> None:
     clock = _active(ticket, kind)
     if clock is None:
         return
     clock.state = ClockState.CANCELLED
     clock.stopped_at = clock.paused_at or now
     clock.save(update_fields=["state", "stopped_at"])
-    _clock_event(ticket, EventKind.CLOCK_STOPPED, clock, now)
+    _clock_event(ticket, EventKind.CLOCK_STOPPED, clock, now, cause)
 
 
 def _pause(ticket: Ticket, kind: str, now: datetime) -> None:
@@ -212,6 +220,20 @@ def _continue(ticket: Ticket, clock: SlaClock, since: datetime, now: datetime, k
     _clock_event(ticket, kind, clock, now)
 
 
+def _restore(ticket: Ticket, undone_event_id: int, now: datetime) -> None:
+    """The clocks the undone closing stopped run (or wait) again with their due times as they
+    were: a stopped clock keeps its pauses and due moment, so it resumes where it stood."""
+    stopped = Event.objects.filter(ticket=ticket, kind=EventKind.CLOCK_STOPPED,
+                                   data__cause=undone_event_id).values_list("data", flat=True)
+    kinds = {data["clock"] for data in stopped}
+    for clock in _locked().filter(ticket=ticket, kind__in=kinds).exclude(
+            state__in=[ClockState.RUNNING, ClockState.PAUSED]):
+        clock.state = ClockState.PAUSED if clock.paused_at else ClockState.RUNNING
+        clock.stopped_at = None
+        clock.save(update_fields=["state", "stopped_at"])
+        _clock_event(ticket, EventKind.CLOCK_RESUMED, clock, now, undone_event_id)
+
+
 def recompute(ticket: Ticket, now: datetime) -> None:
     """After a priority change: new targets, new due moments for every active clock."""
     calendar = calendar_for(ticket.service)
@@ -238,8 +260,12 @@ def clock_data(clock: SlaClock) -> dict:
     }
 
 
-def _clock_event(ticket: Ticket, kind: str, clock: SlaClock, now: datetime) -> None:
-    record(ticket, kind, Actor.system(), data=clock_data(clock), now=now)
+def _clock_event(ticket: Ticket, kind: str, clock: SlaClock, now: datetime,
+                 cause: int | None = None) -> None:
+    data = clock_data(clock)
+    if cause is not None:
+        data["cause"] = cause
+    record(ticket, kind, Actor.system(), data=data, now=now)
 
 
 def ticket_flag(clocks: list[SlaClock]) -> str:

@@ -24,6 +24,12 @@ A customer's reply to a ticket that is no longer open:
   (its registration tells the sender the new number); the old one stays closed;
 * merged into another ticket: the reply goes to that ticket, and the same rule applies there.
 
+Closing (cancelling, or confirming «Вопрос решён»): the person closing gives a reason (one of
+``CLOSE_REASONS`` or their own words), shown to the customer in the portal and in the mail; for
+``EDUDESK_UNDO_MINUTES`` after, the same person may undo it (``undoable_close``): the status and
+the SLA clocks come back as they were, and the customer's mail about the closing, held for that
+time, is withdrawn instead of sent.
+
 Merging (``merge_refusal``): a merge moves one ticket's messages and screenshots into another
 and tells the duplicate's requester to follow the other ticket. That is right only when both
 are the same person's: otherwise one requester would read another's messages, screenshots and
@@ -38,9 +44,11 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from edudesk.tickets.errors import NotPermitted
-from edudesk.tickets.models import Priority, Ticket
+from edudesk.tickets.errors import InvalidOperation, NotPermitted
+from edudesk.tickets.events import EventKind
+from edudesk.tickets.models import Event, Priority, Ticket
 from edudesk.tickets.status import CLOSED_STATUSES, ActorKind, Status
 from edudesk.tickets.types import Actor
 
@@ -190,3 +198,86 @@ def merge_refusal(duplicate: Ticket, into: Ticket) -> str | None:
                  "Если это одна и та же проблема, свяжите обращения: каждый заявитель сохранит "
                  "своё обращение.")
     return None
+
+
+# --- closing: a reason, and undo for a short time ---------------------------------------------
+
+OTHER_REASON = "other"
+CLOSE_REASONS: dict[str, list[tuple[str, str]]] = {
+    Status.CANCELLED: [
+        ("not_needed", gettext_lazy("Вопрос больше не актуален")),
+        ("solved_myself", gettext_lazy("Проблема решилась сама")),
+        ("by_mistake", gettext_lazy("Обращение создано по ошибке")),
+        ("customer_asked", gettext_lazy("По просьбе заявителя")),
+        (OTHER_REASON, gettext_lazy("Другая причина")),
+    ],
+    Status.RESOLVED: [
+        ("answer_helped", gettext_lazy("Ответ техподдержки помог")),
+        ("solved_myself", gettext_lazy("Проблема решилась сама")),
+        (OTHER_REASON, gettext_lazy("Другая причина")),
+    ],
+}
+MAX_COMMENT = 1000
+
+
+def close_reasons(target: str, actor: Actor) -> list[tuple[str, str]]:
+    """The reasons offered for closing with ``target``; a customer does not ask themselves."""
+    return [(code, str(label)) for code, label in CLOSE_REASONS.get(target, [])
+            if not (code == "customer_asked" and actor.kind == ActorKind.CUSTOMER)]
+
+
+def check_close_reason(target: str, reason: str, comment: str) -> None:
+    """Refuse a reason that is not offered for ``target``, or «другая» without words."""
+    if not reason and not comment:
+        return
+    codes = {code for code, _label in CLOSE_REASONS.get(target, [])}
+    if reason not in codes:
+        raise InvalidOperation(_("Выберите причину из списка."))
+    if reason == OTHER_REASON and not comment.strip():
+        raise InvalidOperation(_("Напишите, по какой причине."))
+    if len(comment) > MAX_COMMENT:
+        raise InvalidOperation(_("Причина длиннее %(limit)s знаков.") % {"limit": MAX_COMMENT})
+
+
+def close_reason_text(data: dict | None) -> str:
+    """The reason of a closing event (``Event.data``) in words: the label, then the comment."""
+    data = data or {}
+    labels = {code: label for reasons in CLOSE_REASONS.values() for code, label in reasons}
+    label = str(labels[data["reason"]]) if data.get("reason") in labels else ""
+    comment = (data.get("comment") or "").strip()
+    if label and comment and data.get("reason") != OTHER_REASON:
+        return f"{label}. {comment}"
+    return comment or label
+
+
+def closing_event(ticket: Ticket) -> Event | None:
+    """The status change that closed this (closed) ticket, for its reason and its undo."""
+    if ticket.status not in CLOSED_STATUSES:
+        return None
+    return (Event.objects.filter(ticket=ticket, kind=EventKind.STATUS_CHANGED,
+                                 new__status=ticket.status)
+            .select_related("actor_user", "actor_contact").order_by("-id").first())
+
+
+def undo_window() -> timedelta:
+    return timedelta(minutes=settings.EDUDESK_UNDO_MINUTES)
+
+
+def undoable_close(ticket: Ticket, actor: Actor, now: datetime) -> Event | None:
+    """The closing this actor may still undo: theirs, within the window, and nothing since."""
+    from edudesk.tickets import versions
+
+    event = closing_event(ticket)
+    if event is None or event.actor_kind != actor.kind or now - event.created_at > undo_window():
+        return None
+    same_person = (event.actor_user_id == getattr(actor.user, "pk", None)
+                   and event.actor_contact_id == getattr(actor.contact, "pk", None))
+    if not same_person or versions.current_version(ticket) != event.pk:
+        return None
+    return event
+
+
+def undone(event: Event) -> bool:
+    """Whether this closing was undone (its customer mail is then withdrawn, not sent)."""
+    return Event.objects.filter(ticket_id=event.ticket_id, kind=EventKind.STATUS_CHANGED,
+                                data__undoes=event.pk).exists()

@@ -311,16 +311,46 @@ def request_clarification(ticket: Ticket, *, actor: Actor, body: str,
 
 @_change
 def transition(ticket: Ticket, to: str, *, actor: Actor, now: datetime | None = None,
-               seen_version: int | None = None) -> Ticket:
-    """Move a ticket to another status, if the table allows this actor that move."""
+               seen_version: int | None = None, reason: str = "", comment: str = "") -> Ticket:
+    """Move a ticket to another status, if the table allows this actor that move.
+
+    Closing (cancelled, resolved) may give a ``reason`` (``policy.CLOSE_REASONS``) and a
+    ``comment`` in the person's own words: kept on the event, shown to the customer.
+    """
     now = now or timezone.now()
     ticket = _lock(ticket, seen_version)
     target = Status(to)
     policy.require(ticket, actor, policy.Action.CHANGE_STATUS)
+    comment = comment.strip()
+    if target in CLOSED_STATUSES:
+        policy.check_close_reason(target, reason, comment)
     if not (ticket.status == Status.REGISTERED and target == Status.IN_PROCESSING):
         _mark_reviewed(ticket, actor, now)
     _check_transition(ticket, target, actor)
-    _apply_transition(ticket, target, actor, now)
+    given = {"reason": reason, "comment": comment} if target in CLOSED_STATUSES else {}
+    _apply_transition(ticket, target, actor, now, data={k: v for k, v in given.items() if v} or None)
+    _touch(ticket, now)
+    return ticket
+
+
+@_change
+def undo_close(ticket: Ticket, *, actor: Actor, now: datetime | None = None) -> Ticket:
+    """Undo one's own cancelling or closing within ``policy.undo_window()``: the status it had
+    comes back (the SLA app restores the clocks the closing stopped, ``data["undoes"]``) and the
+    customer's mail about the closing, still held, is withdrawn."""
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    closing = policy.undoable_close(ticket, actor, now)
+    if closing is None:
+        raise InvalidOperation(_("Вернуть обращение %(number)s уже нельзя: прошло больше "
+                                 "%(minutes)s минут или его изменили после закрытия.")
+                               % {"number": ticket.number,
+                                  "minutes": int(policy.undo_window().total_seconds() // 60)})
+    closed, restored = ticket.status, Status(closing.old["status"])
+    ticket.status, ticket.closed_at = restored, None
+    ticket.save(update_fields=["status", "closed_at"])
+    _record(ticket, EventKind.STATUS_CHANGED, actor, old={"status": closed},
+            new={"status": str(restored)}, data={"undoes": closing.pk}, now=now)
     _touch(ticket, now)
     return ticket
 

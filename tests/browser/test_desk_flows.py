@@ -76,7 +76,8 @@ def test_review_clarify_customer_answers_agent_replies_customer_confirms(
 
     # AND the teacher confirms the solution in the portal
     customer.reload()
-    customer.click("button[name=action][value=confirm]")
+    customer.click("a:has-text('Подтвердить решение')")
+    customer.click("#close-form button[type=submit]")
     desk.reload()
     expect(_status(desk)).to_have_text("Вопрос решён")
     customer.context.close()

@@ -110,3 +110,66 @@ def test_one_requesters_duplicate_is_merged_after_confirmation_and_shown_as_merg
     customer.goto(f"{live_server.url}/support/eschool/requests/{original.number}/")
     expect(customer.locator("h1")).to_contain_text(original.number)
     customer.context.close()
+
+
+def test_cancel_asks_why_tells_the_customer_and_can_be_undone_without_any_mail(
+        browser, desk, live_server, eschool, teacher, line1_agent):
+    from edudesk.mail.models import MailTemplate, OutboundMail
+    from edudesk.tickets.status import Status
+
+    # GIVEN a teacher's ticket in work
+    ticket = factories.ticket(eschool, teacher, subject="Не открывается журнал 5А")
+    services.transition(ticket, Status.IN_WORK, actor=Actor.agent(line1_agent))
+    desk.goto(f"{live_server.url}/desk/t/{ticket.number}/")
+    # WHEN the agent presses «Обращение отменено»: nothing happens before a reason is given
+    desk.click(".status-buttons a:has-text('Обращение отменено')")
+    expect(desk.locator("#close-form")).to_contain_text("её увидит заявитель")
+    ticket.refresh_from_db()
+    assert ticket.status == Status.IN_WORK
+    desk.check("input[name=reason][value=other]")
+    desk.fill("#close-comment", "Учитель перешёл в другую школу")
+    desk.click("#close-form button[type=submit]")
+    # THEN the ticket is cancelled with its reason, the customer's mail is held, and undo is offered
+    expect(desk.locator("#ticket-status")).to_have_text("Обращение отменено")
+    expect(desk.locator("#close-reason")).to_contain_text("Учитель перешёл в другую школу")
+    mail = OutboundMail.objects.get(ticket=ticket, template=MailTemplate.Key.CLOSED)
+    assert mail.state == OutboundMail.State.QUEUED and mail.send_after is not None
+    assert "Причина: Учитель перешёл в другую школу" in mail.body_text
+    # AND the teacher sees the reason in her portal
+    customer = customer_page(browser, live_server, teacher, ticket)
+    expect(customer.locator(".close-reason")).to_contain_text("Учитель перешёл в другую школу")
+    # WHEN the agent undoes it
+    desk.click("#undo button:has-text('Отменить закрытие')")
+    # THEN the status is back, the history says so, and the held mail will never go
+    expect(desk.locator("#ticket-status")).to_have_text("Обращение в работе")
+    expect(desk.locator(".timeline")).to_contain_text("Закрытие отменено")
+    from edudesk.mail.outbound import send_outbound
+
+    assert send_outbound(mail.pk, now=mail.send_after) == OutboundMail.State.WITHDRAWN
+    customer.reload()
+    expect(customer.locator(".ticket-status")).to_have_text("Обращение в работе")
+    expect(customer.locator(".close-reason")).to_have_count(0)
+    customer.context.close()
+
+
+def test_the_customer_confirms_the_solution_with_a_reason_and_can_take_it_back(
+        browser, live_server, eschool, teacher, line1_agent):
+    from edudesk.tickets.status import Status
+
+    ticket = factories.ticket(eschool, teacher, subject="Не печатается отчёт")
+    services.transition(ticket, Status.ANSWERED, actor=Actor.agent(line1_agent))
+    customer = customer_page(browser, live_server, teacher, ticket)
+    # WHEN the teacher presses «Подтвердить решение»: she is asked why first
+    customer.click("a:has-text('Подтвердить решение')")
+    expect(customer.locator("#close-form")).to_contain_text("Ответ техподдержки помог")
+    ticket.refresh_from_db()
+    assert ticket.status == Status.ANSWERED
+    customer.click("#close-form button[type=submit]")
+    # THEN «Вопрос решён» with her reason, and a way back for a few minutes
+    expect(customer.locator(".ticket-status")).to_have_text("Вопрос решён")
+    expect(customer.locator(".close-reason")).to_contain_text("Ответ техподдержки помог")
+    customer.click("#undo button:has-text('Вернуть обращение')")
+    expect(customer.locator(".ticket-status")).to_have_text("Ответ техподдержки")
+    ticket.refresh_from_db()
+    assert ticket.status == Status.ANSWERED
+    customer.context.close()

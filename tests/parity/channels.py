@@ -125,12 +125,14 @@ CUSTOMER_REPLY = {"portal": reply_portal, "mail": reply_mail, "api": reply_api}
 # --- a customer changes a ticket's state ---------------------------------------------------------
 
 PORTAL_ACTIONS = {Status.CANCELLED: "cancel", Status.RESOLVED: "confirm", Status.IN_WORK: "reopen"}
+# Closing in the portal is confirmed with a reason (the form's first choice).
+PORTAL_REASONS = {Status.CANCELLED: "not_needed", Status.RESOLVED: "answer_helped"}
 
 
 def act_portal(world: World, ticket: Ticket, who: Contact, target: Status) -> Result:
     response = _signed_in(who).post(
         f"/support/{world.service.code}/requests/{ticket.number}/action",
-        {"action": PORTAL_ACTIONS[target]})
+        {"action": PORTAL_ACTIONS[target], "reason": PORTAL_REASONS.get(target, "")})
     ticket.refresh_from_db()
     return Result(ok=ticket.status == target, ticket=ticket, status_code=response.status_code)
 

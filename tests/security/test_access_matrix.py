@@ -301,7 +301,8 @@ def portal_reply(world, role):
 
 
 def portal_cancel(world, role):
-    response = _portal(world, role, "act", method="POST", data={"action": "cancel"})
+    response = _portal(world, role, "act", method="POST",
+                       data={"action": "cancel", "reason": "not_needed"})
     return Result(response, world.reload().status == Status.CANCELLED)
 
 

@@ -27,10 +27,11 @@ from edudesk.desk.uploads import accept_uploads
 from edudesk.desk.views.actions import refused
 from edudesk.mail.models import InboundMail
 from edudesk.sla.notices import format_working_time, sla_summary
-from edudesk.tickets import services
+from edudesk.tickets import policy, services
 from edudesk.tickets.errors import DomainError, StaleTicket
 from edudesk.tickets.models import Message, TicketLink
 from edudesk.tickets.status import (
+    CLOSED_STATUSES,
     NEEDS_MESSAGE_STATUSES,
     NOT_AFTER_REPLY_STATUSES,
     ActorKind,
@@ -42,9 +43,11 @@ from edudesk.tickets.versions import current_version as latest_event_id
 
 
 def status_buttons(ticket) -> list[dict]:
-    """The allowed next statuses for an agent, named as the ticket's service names them."""
+    """The allowed next statuses for an agent, named as the ticket's service names them; a
+    closing move first asks for its reason (``close_view``)."""
     return [
-        {"code": str(s), "label": ticket.service.status_label(s), "via_composer": s in NEEDS_MESSAGE_STATUSES}
+        {"code": str(s), "label": ticket.service.status_label(s),
+         "via_composer": s in NEEDS_MESSAGE_STATUSES, "via_confirm": s in CLOSED_STATUSES}
         for s in next_statuses(ticket.status, ActorKind.AGENT)
     ]
 
@@ -100,9 +103,17 @@ def ticket_context(request, ticket, composer=None, conflict=None, errors=()) -> 
         "others": presence.others(ticket, request.user, now),
         "heartbeat": presence.HEARTBEAT_SECONDS,
         "conflict": conflict or [],
+        "undo": policy.undoable_close(ticket, Actor.agent(request.user), now),
+        "close_reason": close_reason(ticket),
         "seen_version": version,
         "errors": list(errors),
     }
+
+
+def close_reason(ticket) -> str:
+    """Why a closed ticket was closed, in words (empty for an open one: no query)."""
+    closing = policy.closing_event(ticket)
+    return policy.close_reason_text(closing.data) if closing else ""
 
 
 def _assign_form(ticket) -> AssignForm:
@@ -211,9 +222,13 @@ def change_status(request, number: str):
     target = request.POST.get("status", "")
     if target not in Status.values:
         raise Http404
+    if target in CLOSED_STATUSES and not request.POST.get("reason"):
+        return redirect(reverse("desk:close", args=[ticket.number]) + f"?status={target}")
     try:
         services.transition(ticket, target, actor=Actor.agent(request.user),
-                            seen_version=staleness.seen_version(request))
+                            seen_version=staleness.seen_version(request),
+                            reason=request.POST.get("reason", ""),
+                            comment=request.POST.get("comment", ""))
     except DomainError as error:
         return refused(request, ticket, error)
     else:
@@ -277,3 +292,33 @@ def raw_mail(request, number: str, message_id: int):
         response["Content-Disposition"] = f'attachment; filename="{ticket.number}-{message_id}.eml"'
         return response
     return HttpResponse(raw.decode("utf-8", errors="replace"), content_type="text/plain; charset=utf-8")
+
+
+@agent_required
+def close_view(request, number: str):
+    """Cancelling or closing asks first: why (shown to the customer), and says it can be undone."""
+    ticket = get_ticket(request.user, number)
+    target = request.GET.get("status", "")
+    if target not in CLOSED_STATUSES:
+        raise Http404
+    actor = Actor.agent(request.user)
+    return render(request, "desk/close_confirm.html", {
+        "ticket": ticket, "target": target, "target_label": ticket.service.status_label(target),
+        "reasons": policy.close_reasons(target, actor), "seen_version": latest_event_id(ticket),
+        "undo_minutes": int(policy.undo_window().total_seconds() // 60),
+        "comment_limit": policy.MAX_COMMENT,
+    })
+
+
+@agent_required
+@require_POST
+def undo_close(request, number: str):
+    ticket = get_ticket(request.user, number)
+    try:
+        services.undo_close(ticket, actor=Actor.agent(request.user))
+    except DomainError as error:
+        return refused(request, ticket, error)
+    ticket.refresh_from_db(fields=["status"])
+    messages.success(request, _("Закрытие отменено: статус «%(label)s» и сроки восстановлены, "
+                                "письмо заявителю не отправлено.") % {"label": ticket.status_label()})
+    return redirect("desk:ticket", number=ticket.number)

@@ -70,6 +70,10 @@ def test_customer_hears_of_status_changes_they_care_about_but_not_of_their_own(
     tickets.add_message(ticket, actor=factories.as_customer(ticket.requester), body="Не работает.")
     assert len(smtp_capture.received) == before, "her own reply reopened it: nothing to tell"
     tickets.transition(ticket, Status.RESOLVED, actor=agent)
+    # The closing mail waits while the agent may still undo the closing (tickets.policy).
+    held = OutboundMail.objects.filter(ticket=ticket).latest("id")
+    assert len(smtp_capture.received) == before and held.send_after is not None
+    send_outbound(held.pk, now=held.send_after)
     closing = smtp_capture.messages()[-1]
     assert subject(closing) == f"[{ticket.number}] Вопрос решён: {ticket.subject}"
 

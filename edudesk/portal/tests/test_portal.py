@@ -160,7 +160,12 @@ def test_confirming_the_solution_closes_the_ticket(client, eschool, teacher, lin
     tickets.transition(ticket, Status.ANSWERED, actor=Actor.agent(line1_agent))
     signed_in(client, teacher)
     assert "Подтвердить решение" in page_of(client, ticket).content.decode()
-    client.post(f"/support/eschool/requests/{ticket.number}/action", {"action": "confirm"})
+    asked = client.post(f"/support/eschool/requests/{ticket.number}/action", {"action": "confirm"})
+    assert asked.url == f"/support/eschool/requests/{ticket.number}/close?action=confirm"
+    ticket.refresh_from_db()
+    assert ticket.status == Status.ANSWERED  # nothing closes before the reason is given
+    client.post(f"/support/eschool/requests/{ticket.number}/action",
+                {"action": "confirm", "reason": "answer_helped"})
     ticket.refresh_from_db()
     assert ticket.status == Status.RESOLVED
 
@@ -175,7 +180,8 @@ def test_reopening_a_solved_ticket(client, eschool, teacher, line1_agent, ticket
 
 def test_cancelling_and_then_no_more_actions(client, eschool, teacher, ticket):
     signed_in(client, teacher)
-    client.post(f"/support/eschool/requests/{ticket.number}/action", {"action": "cancel"})
+    client.post(f"/support/eschool/requests/{ticket.number}/action",
+                {"action": "cancel", "reason": "other", "comment": "Разобралась сама"})
     ticket.refresh_from_db()
     assert ticket.status == Status.CANCELLED
     page = page_of(client, ticket).content.decode()
