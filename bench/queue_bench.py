@@ -6,12 +6,14 @@
 
 Requests go through Django's test client in this process (no HTTP, no server): what is timed is
 the view, its queries and its template. Each figure is the median of --runs requests after one
-warm-up, for two people: a first-line agent of the e-school (its line, its own tickets) and a
-supervisor who serves every service. A deep page is the page after the ticket at position
---deep of the queue (its cursor is found beforehand, not timed). The data set is the one of
-`make bench` (bench/dataset.py) without search documents, which no queue reads. `--reuse`
-keeps a database that already holds the tickets; `--profile QUEUE` prints where the time of
-that queue's first page goes (cProfile, top functions) and its queries with their times.
+warm-up: wall time, this process's CPU time (what the request costs, even on a busy machine)
+and the summed wall time of its queries, for two people: a first-line agent of the e-school
+(its line, its own tickets) and a supervisor who serves every service. A deep page is the page
+after the ticket at position --deep of the queue (its cursor is found beforehand, not timed).
+The data set is the one of `make bench` (bench/dataset.py) without search documents, which no
+queue reads. `--reuse` keeps a database that already holds the tickets; `--profile QUEUE`
+prints where the time of that queue's first page goes (cProfile, top functions) and its
+queries with their times.
 """
 
 from __future__ import annotations
@@ -156,17 +158,21 @@ class QueryLog:
         self._wrapper.__exit__(*exc)
 
 
-def timed(client, url: str, runs: int) -> tuple[float, int]:
+def timed(client, url: str, runs: int) -> dict:
+    """Median wall time, median CPU time of this process (what the request costs Python, whatever
+    else the machine runs), and the queries with their summed wall time."""
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     with QueryLog() as log:
         client.get(url)
-    samples = []
+    walls, cpus = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         client.get(url)
-        samples.append((time.perf_counter() - started) * 1000)
-    return round(statistics.median(samples), 2), len(log.queries)
+        cpus.append((time.process_time() - cpu) * 1000)
+        walls.append((time.perf_counter() - wall) * 1000)
+    return {"ms": round(statistics.median(walls), 2), "cpu_ms": round(statistics.median(cpus), 2),
+            "queries": len(log.queries), "sql_ms": round(sum(ms for ms, _sql in log.queries), 2)}
 
 
 def measure(args) -> dict:
@@ -179,16 +185,16 @@ def measure(args) -> dict:
         client = Client()
         client.force_login(user)
         for key in queues.QUEUES:
-            first_ms, first_queries = timed(client, "/desk/?" + urlencode({"queue": key}), args.runs)
+            entry = {"first": timed(client, "/desk/?" + urlencode({"queue": key}), args.runs)}
             cursor, position = deep_cursor(user, key, args.deep)
-            entry = {"first_ms": first_ms, "first_queries": first_queries, "deep_position": position}
             if cursor:
-                deep_ms, deep_queries = timed(client, "/desk/?" + urlencode({"queue": key, "after": cursor}),
-                                              args.runs)
-                entry.update(deep_ms=deep_ms, deep_queries=deep_queries)
+                deep_url = "/desk/?" + urlencode({"queue": key, "after": cursor})
+                entry["deep"] = timed(client, deep_url, args.runs)
+                entry["deep"]["position"] = position
             out[f"{who} {key}"] = entry
-            print(f"  {who:10} {key:9} first {first_ms:6.2f} ms ({first_queries} q)"
-                  + (f"  deep@{position} {entry['deep_ms']:6.2f} ms" if cursor else ""), flush=True)
+            print(f"  {who:10} {key:9} " + "  ".join(
+                f"{part} {figures['ms']:6.2f} ms (cpu {figures['cpu_ms']:5.2f}, {figures['queries']} q,"
+                f" sql {figures['sql_ms']:5.2f})" for part, figures in entry.items()), flush=True)
     return out
 
 
@@ -248,9 +254,9 @@ def main(argv=None) -> int:
                                  "measurements": measure(args)})
     if len(result["stages"]) == 2:
         small, large = (stage["measurements"] for stage in result["stages"])
-        result["growth"] = {name: round(large[name]["first_ms"] / small[name]["first_ms"], 2)
-                            for name in large if name in small and small[name]["first_ms"]}
-        print("== growth of the first page, N/10 → N:",
+        result["growth"] = {name: round(large[name]["first"]["cpu_ms"] / small[name]["first"]["cpu_ms"], 2)
+                            for name in large if name in small and small[name]["first"]["cpu_ms"]}
+        print("== growth of the first page's CPU time, N/10 → N:",
               ", ".join(f"{name} {ratio}×" for name, ratio in result["growth"].items()))
     if args.profile:
         profile(args.profile, args.runs)
