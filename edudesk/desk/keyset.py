@@ -41,7 +41,8 @@ class Keyset:
         first = column.desc(nulls_last=True) if self.descending else column.asc(nulls_last=True)
         return [first, tie]
 
-    def _plain_order(self) -> list[str]:
+    def index_order(self) -> list[str]:
+        """The order of the index behind the keyset, NULLs wherever the database puts them."""
         tie = "-id" if self.descending else "id"
         return [tie] if self.by_id_only else [f"-{self.field}" if self.descending else self.field, tie]
 
@@ -67,18 +68,18 @@ class Keyset:
         if self.by_id_only:
             if cursor is not None:
                 queryset = queryset.filter(**{f"id__{beyond}": cursor.id})
-            rows = self._rows(queryset, self._plain_order(), size + 1, load)
+            rows = self._rows(queryset, self.index_order(), size + 1, load)
         elif not self.nullable:
             if cursor is not None:
                 queryset = self._known_after(queryset, cursor)
-            rows = self._rows(queryset, self._plain_order(), size + 1, load)
+            rows = self._rows(queryset, self.index_order(), size + 1, load)
         else:
             rows = []
             if cursor is None or cursor.value is not None:
                 known = queryset.filter(**{f"{self.field}__isnull": False})
                 if cursor is not None:
                     known = self._known_after(known, cursor)
-                rows = self._rows(known, self._plain_order(), size + 1, load)
+                rows = self._rows(known, self.index_order(), size + 1, load)
             if len(rows) <= size:
                 unknown = queryset.filter(**{f"{self.field}__isnull": True})
                 if cursor is not None and cursor.value is None:

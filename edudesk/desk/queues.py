@@ -116,7 +116,10 @@ def counts(scope: QuerySet, viewer: Viewer) -> list[QueueCount]:
     connection = connections[scope.db]
     columns, params = [], []
     for queue in queues:
-        capped = queue.tickets(scope, viewer).order_by().values("pk")[: COUNT_CAP + 1]
+        # Read in the queue's own index order: with no order PostgreSQL may choose a sequential
+        # scan that stops at the cap only if matching rows come early in the table.
+        capped = (queue.tickets(scope, viewer).order_by(*queue.keyset.index_order())
+                  .values("pk")[: COUNT_CAP + 1])
         try:
             sql, capped_params = capped.query.get_compiler(connection=connection).as_sql()
         except EmptyResultSet:  # e.g. «Моей линии» for someone in no line
