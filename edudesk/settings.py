@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "edudesk.search",
     "edudesk.portal",
     "edudesk.desk",
+    "edudesk.incidents",
     "edudesk.reports",
     "edudesk.api",
     "edudesk.ops",

@@ -16,6 +16,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("support/rate/<str:token>", rate_view, name="rate"),
     path("support/", include("edudesk.portal.urls")),
+    path("status/", include("edudesk.incidents.urls_public")),
+    path("desk/incidents/", include("edudesk.incidents.urls_desk")),
     path("mail/", include("edudesk.mail.urls")),
     path("", include("edudesk.ops.urls")),
 ]

@@ -37,7 +37,7 @@ def visible_tickets(request) -> QuerySet[Ticket]:
 def get_ticket(request, number: str) -> Ticket:
     ticket = (visible_tickets(request)
               .select_related("service", "requester", "organisation", "group", "assignee",
-                              "merged_into")
+                              "merged_into", "incident_link__incident__service")
               .filter(number=number.upper()).first())
     if ticket is None:
         raise not_found(_("Обращение %(number)s") % {"number": number})

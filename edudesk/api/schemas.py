@@ -117,6 +117,19 @@ class PersonOut(Schema):
     login: str
 
 
+class KnownProblemOut(Schema):
+    id: int
+    label: str
+    title: str
+    text: str
+    state: str
+    regions: list[str]
+    started_at: datetime
+    resolved_at: datetime | None
+    closing_text: str
+    status_url: str
+
+
 class TicketOut(Schema):
     number: str
     service: str
@@ -145,6 +158,10 @@ class TicketOut(Schema):
     off_hours_notice: str = Field(
         "", description="The sentence to show the requester for a request received out of "
                         "working hours (in the request's language); empty otherwise.")
+    known_problem: KnownProblemOut | None = Field(
+        None, description="The active (or since resolved) mass incident this ticket is linked "
+                          "to: a known problem the requester will be told about when it is "
+                          "fixed; null otherwise.")
 
 
 class TicketPage(Schema):

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from edudesk.incidents.public import known_problem_out
 from edudesk.sla.notices import next_working_moment, off_hours_notice, remaining_minutes
 from edudesk.tickets.models import Consultation, Event, Message, Ticket
 
@@ -35,6 +36,8 @@ def ticket_out(ticket: Ticket) -> dict:
         # Received out of hours (seed 2): registered at once, a specialist contacts from then.
         "specialist_contacts_from": next_working_moment(ticket.service, ticket.created_at),
         "off_hours_notice": off_hours_notice(ticket.service, ticket.created_at),
+        # Linked to a mass incident (at intake or by an agent): a known problem.
+        "known_problem": known_problem_out(ticket),
     }
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from edudesk.incidents import intake as known_problems
 from edudesk.intake import categorize, limits, repeats
 from edudesk.intake import requester as requesters
 from edudesk.intake.attachments import DEFAULT_POLICY, AcceptedImage, Upload, check_uploads
@@ -115,6 +116,7 @@ def register(submission: Submission, checked: Checked) -> Outcome:
     with transaction.atomic():
         requester = _resolve_requester(submission)
         actor = submission.actor or Actor.customer(requester)
+        known = known_problems.known_problem(submission, requester)
         # The category the request named, when the service has it; otherwise none (the data
         # asked for is the fallback category's, and an agent or the classifier sets it): the
         # same on every channel, whether the data was complete or not.
@@ -124,7 +126,7 @@ def register(submission: Submission, checked: Checked) -> Outcome:
                 submission.consultation, actor=actor, requester=requester,
                 subject=submission.subject, description=submission.description,
                 category=category, priority=submission.priority or Priority.NORMAL,
-                fields=submission.fields)
+                fields=submission.fields, event_data=known_problems.event_data(known))
         else:
             ticket = tickets.open_ticket(
                 service=submission.service, requester=requester, subject=submission.subject,
@@ -134,15 +136,19 @@ def register(submission: Submission, checked: Checked) -> Outcome:
                 body_html=submission.body_html,
                 attachments=[new_attachment(image) for image in checked.images],
                 event_data={**_refusals(checked.refused_files),
-                            **_intake_findings(submission, checked)},
+                            **_intake_findings(submission, checked),
+                            **known_problems.event_data(known)},
             )
         if checked.missing and submission.register_incomplete:
             # «Техподдержке требуется уточнение»: the registration notice lists what is missing.
             tickets.request_clarification(ticket, actor=Actor.system(),
                                           body=missing_text(checked.missing), missing=checked.missing)
-            ticket.refresh_from_db()
+        # An active mass incident it belongs to: linked (after the data was asked for, so the
+        # request still gets it), or suggested to the agent.
+        incident = known_problems.attach(ticket, known, chosen=bool(submission.incident_id))
+        ticket.refresh_from_db()
     return Outcome(OutcomeKind.CREATED, ticket=ticket, refused_files=checked.refused_files,
-                   missing=checked.missing)
+                   missing=checked.missing, incident=incident)
 
 
 def _intake_findings(submission: Submission, checked: Checked) -> dict:

@@ -63,6 +63,8 @@ class Submission:
     repeat: bool = False
     # The phone or messenger consultation this request registers (an agent's conversion).
     consultation: Consultation | None = None
+    # The active mass incident the requester says they have («У меня та же проблема»).
+    incident_id: int | None = None
 
 
 class OutcomeKind(StrEnum):
@@ -86,6 +88,8 @@ class Outcome:
     continues: str = ""
     # A new request repeating the requester's open ticket was added to that ticket instead.
     repeat_of: str = ""
+    # The active mass incident the new ticket was linked to (a known problem).
+    incident: Any = None
 
     @property
     def ok(self) -> bool:

@@ -122,6 +122,43 @@ DEFAULTS: dict[str, tuple[str, str]] = {
             "в отдельное обращение.\n\n"
         ),
     ),
+    Key.KNOWN_PROBLEM: (
+        N_("Известная проблема, обращение зарегистрировано: {{ subject }}"),
+        N_(
+            "Здравствуйте{% if name %}, {{ name }}{% endif %}!\n\n"
+            "Ваше обращение зарегистрировано под номером {{ number }} от {{ created }}.\n\n"
+            "Это известная проблема: «{{ incident_title }}».\n"
+            "{{ incident_text }}\n\n"
+            "Мы уже работаем над ней и сообщим вам, когда она будет устранена: писать повторно "
+            "не нужно.{% if status_url %} Состояние работ: {{ status_url }}{% endif %}\n\n"
+            "{% if missing %}Чтобы специалист мог найти ошибку, не хватает данных:\n"
+            "{% for item in missing %}- {{ item }}\n{% endfor %}\n"
+            "Ответьте, пожалуйста, на это письмо и укажите их.\n\n{% endif %}"
+            "{% if off_hours_notice %}{{ off_hours_notice }}\n{% endif %}\n"
+        ),
+    ),
+    Key.INCIDENT_LINKED: (
+        N_("Известная проблема: {{ incident_title }}"),
+        N_(
+            "Здравствуйте{% if name %}, {{ name }}{% endif %}!\n\n"
+            "Ваше обращение {{ number }} «{{ subject }}» связано с известной проблемой "
+            "«{{ incident_title }}».\n{{ incident_text }}\n\n"
+            "Мы уже работаем над ней и сообщим вам, когда она будет устранена: писать повторно "
+            "не нужно.{% if status_url %} Состояние работ: {{ status_url }}{% endif %}\n\n"
+        ),
+    ),
+    Key.INCIDENT_RESOLVED: (
+        N_("Проблема устранена: {{ subject }}"),
+        N_(
+            "Здравствуйте{% if name %}, {{ name }}{% endif %}!\n\n"
+            "{{ message }}\n\n"
+            "Известная проблема, с которой связано ваше обращение {{ number }} «{{ subject }}», "
+            "устранена. Обращение закрыто со статусом «{{ status }}».\n"
+            "Если проблема повторится, ответьте на это письмо.\n\n"
+            "{% if rating_url %}Оцените, пожалуйста, решение — один щелчок, без входа:\n"
+            "{{ rating_url }}\n\n{% endif %}"
+        ),
+    ),
     Key.MERGED: (
         N_("Обращение объединено с обращением {{ original_number }}"),
         N_(
@@ -178,7 +215,7 @@ PERSONAL_DEFAULTS: dict[str, tuple[str, str]] = {
 }
 # Parts appended to every default text for customers, in this order.
 _FOOTERS = (_REFUSED_FILES, _KEEP_SUBJECT, _SIGNATURE)
-_REGISTRATION_KEYS = frozenset({Key.REGISTERED, Key.NEEDS_DATA})
+_REGISTRATION_KEYS = frozenset({Key.REGISTERED, Key.NEEDS_DATA, Key.KNOWN_PROBLEM})
 
 
 def default_texts(key: str, language: str) -> tuple[str, str]:

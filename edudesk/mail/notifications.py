@@ -81,8 +81,30 @@ def _created(event: Event) -> Notice:
             "continues": data.get("continues", ""),
         }
 
+    if data.get("incident"):
+        # Linked to an active mass incident at intake: told at once it is a known problem.
+        def known_problem() -> dict:
+            return {**context(), **_incident_context(data["incident"])}
+
+        return Notice(Key.KNOWN_PROBLEM, Audience.REQUESTER, automatic=True, context=known_problem)
     return Notice(Key.NEEDS_DATA if asked else Key.REGISTERED, Audience.REQUESTER,
                   automatic=True, context=context)
+
+
+def _incident_context(incident: dict) -> dict:
+    """What the customer reads about the mass incident covering their ticket (its text as it
+    is now, and the service's status page)."""
+    from edudesk.incidents.public import incident_notice_context
+
+    return incident_notice_context(incident.get("id"))
+
+
+def _incident_linked(event: Event) -> Notice | None:
+    data = event.data or {}
+    if data.get("at_intake"):
+        return None  # the registration notice already said it is a known problem
+    return Notice(Key.INCIDENT_LINKED, Audience.PARTICIPANTS,
+                  context=lambda: _incident_context(data))
 
 
 def _problem_texts(problems) -> list[str]:
@@ -100,6 +122,8 @@ def _message_added(event: Event) -> Notice | None:
     if message is None or message.kind != Message.Kind.PUBLIC:
         return None
     data = event.data or {}
+    if data.get("closing"):
+        return None  # the incident's closing text: the resolution mail quotes it
     if message.author_user_id is None:
         # The customer's own message: told only where it went, or what was not kept.
         if data.get("repeat"):
@@ -167,6 +191,12 @@ def _status_changed(event: Event) -> Notice | None:
         return None  # the closing's mail was held and is withdrawn: nothing to correct
     if data.get("reason") == "merged":
         return None  # the merge notice names the ticket to follow instead
+    if data.get("reason") == "incident":
+        # Resolved with its mass incident: one mail with the incident's closing text.
+        message = Message.objects.filter(pk=data.get("message_id")).first()
+        return Notice(Key.INCIDENT_RESOLVED, Audience.PARTICIPANTS, context=lambda: {
+            "message": message.body if message else "",
+            "rating_url": _rating_url(event.ticket, Status.RESOLVED)})
     status = (event.new or {}).get("status")
     if status in _ALWAYS_TOLD:
         # The customer must act on these: told always, by the message's own mail when the
@@ -199,6 +229,7 @@ RULES: dict[str, Callable[[Event], Notice | None]] = {
     EventKind.CLARIFICATION_REQUESTED: _clarification_requested,
     EventKind.STATUS_CHANGED: _status_changed,
     EventKind.MERGED_INTO: _merged_into,
+    EventKind.INCIDENT_LINKED: _incident_linked,
 }
 # The events that may tell the customer something (others never queue a job for mail).
 NOTIFIED_KINDS = frozenset(RULES)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from edudesk.incidents import public as known_problems
 from edudesk.intake import services as intake
 from edudesk.intake.multiproblem import detect_problems
 from edudesk.intake.pipeline import check, register
@@ -117,6 +118,7 @@ def submitted(request, service: str, receipt: str):
         raise Http404
     for ticket in tickets:
         ticket.off_hours_notice = off_hours_notice(service_obj, ticket.created_at)
+        ticket.known_problem = known_problems.incident_of(ticket)
     return render(request, "portal/submitted.html", {
         "service": service_obj, "tickets": tickets, "added": bool(data.get("added")),
         "widget": bool(data.get("w")), "email": tickets[0].requester.email,
@@ -138,24 +140,31 @@ def _widget_visitor_or_refuse(request, service):
 
 def _form(request, visitor: Visitor):
     category = request.POST.get("category") or request.GET.get("category") or ""
+    incident = known_problems.chosen(visitor.service, request.POST.get("incident")
+                                     or request.GET.get("incident"))
+    if incident is not None and not category:
+        category = known_problems.category_for(incident, intake.schema_for(visitor.service))
     if request.method != "POST" or request.POST.get("step") != "submit":
-        return _render_form(request, visitor, category=category, typed=request.POST)
+        return _render_form(request, visitor, category=category, typed=request.POST,
+                            incident=incident)
     schema = intake.schema_for(visitor.service)
-    submission = _submission(request, visitor, schema, category)
+    submission = _submission(request, visitor, schema, category, incident)
     wait = throttle.form_submission(request, visitor.service, visitor.contact, submission.fields)
     if wait is not None:  # before any work on the files; the typed text stays on the page
         response = _render_form(request, visitor, category=category, typed=request.POST,
-                                errors={"throttle": [throttle.form_message(wait)]}, status=429)
+                                errors={"throttle": [throttle.form_message(wait)]}, status=429,
+                                incident=incident)
         response["Retry-After"] = str(wait)
         return response
     checked = check(submission, schema)
     submission = checked.submission
     if checked.blocking or not schema.has_category(category):
-        return _render_form(request, visitor, category=category, typed=request.POST,
-                            errors=checked.validation.errors, status=400)
+        return _render_form(request, visitor, category=category, typed=_typed(request, submission),
+                            errors=checked.validation.errors, status=400, incident=incident)
+    # «У меня та же проблема» registers at once: the review step is for unknown problems.
     similar = (intake.similar_open_tickets(visitor.contact, submission.description)
-               if visitor.contact else [])
-    problems = detect_problems(submission.description)
+               if visitor.contact and incident is None else [])
+    problems = detect_problems(submission.description) if incident is None else None
     if similar or problems:
         suggested = {"similar": [{"number": s.number, "score": s.score} for s in similar],
                      "problems": len(problems.items) if problems else 0}
@@ -163,12 +172,17 @@ def _form(request, visitor: Visitor):
         return _render_review(request, visitor, draft, similar, problems)
     outcome = register(submission, checked)
     if not outcome.ok:
-        return _render_form(request, visitor, category=category, typed=request.POST,
-                            errors=outcome.errors, status=400)
+        return _render_form(request, visitor, category=category, typed=_typed(request, submission),
+                            errors=outcome.errors, status=400, incident=incident)
     return _to_receipt(visitor, [outcome.ticket])
 
 
-def _submission(request, visitor: Visitor, schema, category: str) -> Submission:
+def _typed(request, submission: Submission) -> dict:
+    """What the form shows again: what was typed, and the text «У меня та же проблема» wrote."""
+    return {**request.POST.dict(), "description": submission.description}
+
+
+def _submission(request, visitor: Visitor, schema, category: str, incident=None) -> Submission:
     locked = visitor.locked_keys(schema)
     fields = {
         spec.key: request.POST.get(spec.key, "")
@@ -176,11 +190,15 @@ def _submission(request, visitor: Visitor, schema, category: str) -> Submission:
         if spec.type != "file" and spec.key != "description" and spec.key not in locked
     }
     files = incoming_files(request)
+    description = request.POST.get("description", "")
+    if incident is not None and not description.strip():
+        description = known_problems.same_problem_text(incident)
     return Submission(
         service=visitor.service,
         channel=Channel.WIDGET if visitor.is_widget else Channel.WEB,
         requester=visitor.requester(),
-        description=request.POST.get("description", ""),
+        description=description,
+        incident_id=incident.pk if incident is not None else None,
         category=category,
         fields=fields,
         files=files,
@@ -191,7 +209,7 @@ def _submission(request, visitor: Visitor, schema, category: str) -> Submission:
 
 
 def _render_form(request, visitor: Visitor, *, category: str, typed=None, errors=None,
-                 status: int = 200):
+                 status: int = 200, incident=None):
     schema = intake.schema_for(visitor.service)
     if not schema.has_category(category):
         category = ""
@@ -217,6 +235,9 @@ def _render_form(request, visitor: Visitor, *, category: str, typed=None, errors
         "fields": fields,
         "summary": summary,
         "action": _action(visitor, "form"),
+        # «Известные проблемы» first, while the service has active incidents.
+        "known_problems": known_problems.for_form(visitor.service),
+        "chosen_incident": incident,
     }, status=status)
 
 

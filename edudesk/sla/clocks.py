@@ -10,7 +10,9 @@
   a reopened ticket resumes its solution clock, the closed interval counted as a pause;
 * a priority change recomputes every active clock's due time;
 * a closing undone (``tickets.services.undo_close``) restores the clocks it stopped as they were:
-  the minutes it lasted are not a pause, the customer was waiting all along.
+  the minutes it lasted are not a pause, the customer was waiting all along;
+* a ticket linked to a mass incident whose policy is «pause» pauses its first-answer and
+  solution clocks; the incident's resolution stops them.
 
 Every clock change writes an event; the ticket keeps `review_due_at`, `due_at` and its SLA
 flag through `tickets.services.record_sla`.
@@ -101,6 +103,13 @@ def on_ticket_event(event: Event) -> None:
         _stop(ticket, ClockKind.FIRST_ANSWER, now)
     elif event.kind == EventKind.PRIORITY_CHANGED:
         recompute(ticket, now)
+    elif event.kind == EventKind.INCIDENT_LINKED:
+        if (event.data or {}).get("sla") != "pause":
+            return
+        # A child of a mass incident waits for the incident (its policy «pause»): the answer
+        # and solution clocks stop counting until the incident's resolution stops them.
+        _pause(ticket, ClockKind.FIRST_ANSWER, now)
+        _pause(ticket, ClockKind.SOLUTION, now)
     else:
         return
     sync_ticket(ticket, now)

@@ -42,6 +42,9 @@ class EventKind(StrEnum):
     SPLIT_INTO = "split_into"
     LINKED = "linked"
     CONSULTATION_CONVERTED = "consultation_converted"
+    # A mass incident covers the ticket (incidents.services): data has the incident and its
+    # SLA policy for children; the closing text is a message, the resolution a status change.
+    INCIDENT_LINKED = "incident_linked"
     DUE_RECORDED = "due_recorded"
     SLA_FLAGGED = "sla_flagged"
     # The SLA clocks (sla.clocks, sla.escalation).

@@ -187,7 +187,7 @@ def log_consultation(*, service: Service, agent, contact: Contact | None = None,
 def convert_consultation(consultation: Consultation, *, actor: Actor, requester: Contact,
                          subject: str, description: str, category: str = "",
                          priority: str = Priority.NORMAL, fields: dict | None = None,
-                         now: datetime | None = None) -> Ticket:
+                         event_data: dict | None = None, now: datetime | None = None) -> Ticket:
     """Turn a phone or messenger consultation into an official request (seed 2)."""
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if Ticket.objects.filter(consultation=consultation).exists():
@@ -198,7 +198,8 @@ def convert_consultation(consultation: Consultation, *, actor: Actor, requester:
     ticket = open_ticket(
         service=consultation.service, requester=requester, subject=subject,
         description=description, channel=consultation.channel, category=category,
-        priority=priority, fields=fields, actor=actor, consultation=consultation, now=now,
+        priority=priority, fields=fields, actor=actor, consultation=consultation,
+        event_data=event_data, now=now,
     )
     if consultation.contact_id is None:
         consultation.contact = requester
@@ -577,6 +578,50 @@ def link(ticket: Ticket, other: Ticket, *, actor: Actor, now: datetime | None = 
     if created:
         _record(ticket, EventKind.LINKED, actor, now=now, new={"ticket": other.number})
         _record(other, EventKind.LINKED, actor, now=now, new={"ticket": ticket.number})
+
+
+# --- mass incidents (the incident's own rows: incidents.services) --------------------------
+
+@_change
+def join_incident(ticket: Ticket, *, incident: dict, actor: Actor, at_intake: bool = False,
+                  now: datetime | None = None) -> Ticket:
+    """Record that a mass incident covers this ticket, and tell the timeline.
+
+    ``incident``: ``{"id", "label", "title", "sla"}``. A new request the intake linked is
+    reviewed by that (the known problem is its answer for now); ``sla == "pause"`` pauses its
+    clocks (``sla.clocks``) until the incident is resolved.
+    """
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    policy.require(ticket, actor, policy.Action.MANAGE)
+    if actor.kind == ActorKind.SYSTEM and ticket.status == Status.REGISTERED:
+        _apply_transition(ticket, Status.IN_PROCESSING, actor, now,
+                          data={"automatic": True, "incident": incident["id"]})
+    else:
+        _mark_reviewed(ticket, actor, now)
+    Message.objects.create(
+        ticket=ticket, kind=Message.Kind.SYSTEM, created_at=now,
+        body=_("Обращение связано с известной проблемой %(label)s «%(title)s». Мы сообщим, "
+               "когда она будет устранена.") % {"label": incident["label"], "title": incident["title"]})
+    _record(ticket, EventKind.INCIDENT_LINKED, actor, now=now,
+            new={"incident": incident["id"]}, data={**incident, "at_intake": at_intake})
+    _touch(ticket, now)
+    return ticket
+
+
+@_change
+def resolve_with_incident(ticket: Ticket, *, actor: Actor, body: str, incident_id: int,
+                          now: datetime | None = None) -> Ticket:
+    """The incident covering an open ticket is resolved: its closing text, then «Вопрос решён»
+    (one mail: the resolution's, which quotes the text)."""
+    now = now or timezone.now()
+    message = add_message(ticket, actor=actor, body=body, now=now,
+                          event_data={"incident": incident_id, "closing": True})
+    ticket = _lock(ticket)
+    _apply_transition(ticket, Status.RESOLVED, actor, now,
+                      data={"reason": "incident", "incident": incident_id, "message_id": message.pk})
+    _touch(ticket, now)
+    return ticket
 
 
 # --- internals ------------------------------------------------------------------------------

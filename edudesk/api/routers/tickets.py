@@ -95,7 +95,8 @@ def _refuse_unless_ok(outcome) -> None:
 @router.get("/tickets", response=TicketPage)
 def list_tickets(request, filters: Query[TicketFilters]):
     tickets = access.visible_tickets(request).select_related(
-        "service", "requester", "organisation", "group", "assignee", "merged_into")
+        "service", "requester", "organisation", "group", "assignee", "merged_into",
+        "incident_link__incident__service")
     if filters.service:
         tickets = tickets.filter(service__code=filters.service)
     if filters.status:

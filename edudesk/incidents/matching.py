@@ -1,0 +1,80 @@
+"""Which active mass incident a new request reads like.
+
+The scoring is the intake's one similarity (``intake.similarity``): an incident is compared by
+its title, its public text and the words of the first requests it was declared from (users
+describe an outage in their own words, not in the agent's). A request is linked automatically
+only when one incident clearly beats the others; a weaker likeness is a suggestion for the
+agent. An incident that names its regions or organisations takes requests from them only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from edudesk.incidents.models import Incident
+from edudesk.intake.similarity import rank_similar
+
+# Scores of ``rank_similar``: at or above SUGGEST the agent is shown the incident; a match at
+# or above CONFIDENT that beats the runner-up by MARGIN is linked without asking.
+SUGGEST_THRESHOLD = 0.2
+CONFIDENT_THRESHOLD = 0.35
+MARGIN = 0.1
+# The first requests of an incident whose words stand for it.
+SAMPLE_CHILDREN = 3
+
+
+@dataclass(frozen=True)
+class IncidentMatch:
+    incident: Incident
+    score: float
+    confident: bool
+
+
+def incident_text(incident: Incident, samples: list[str]) -> str:
+    return "\n".join([incident.title, incident.public_text, *samples])
+
+
+def candidates_for(service_id: int, *, organisation=None, region: str = "") -> list[Incident]:
+    """Active incidents of the service whose scope includes this organisation and region."""
+    incidents = list(Incident.objects.filter(service_id=service_id, state=Incident.State.ACTIVE)
+                     .prefetch_related("organisations").order_by("-started_at"))
+    region = region.strip().casefold()
+    in_scope = []
+    for incident in incidents:
+        organisations = {o.pk for o in incident.organisations.all()}
+        if organisations and organisation is not None and organisation.pk not in organisations:
+            continue
+        regions = {r.strip().casefold() for r in incident.regions if r.strip()}
+        if regions and region and region not in regions:
+            continue
+        in_scope.append(incident)
+    return in_scope
+
+
+def _samples(incidents: list[Incident]) -> dict[int, list[str]]:
+    from edudesk.incidents.models import IncidentChild
+
+    samples: dict[int, list[str]] = {incident.pk: [] for incident in incidents}
+    children = (IncidentChild.objects.filter(incident__in=incidents)
+                .order_by("incident_id", "id").values_list("incident_id", "ticket__description"))
+    for incident_id, description in children:
+        if len(samples[incident_id]) < SAMPLE_CHILDREN:
+            samples[incident_id].append(description)
+    return samples
+
+
+def best_match(text: str, incidents: list[Incident]) -> IncidentMatch | None:
+    """The incident ``text`` reads like, and whether it is confident enough to link it."""
+    if not incidents or not text.strip():
+        return None
+    samples = _samples(incidents)
+    by_pk = {incident.pk: incident for incident in incidents}
+    matches = rank_similar(
+        text, [(i.pk, incident_text(i, samples[i.pk])) for i in incidents],
+        threshold=SUGGEST_THRESHOLD, limit=2)
+    if not matches:
+        return None
+    best = matches[0]
+    runner_up = matches[1].score if len(matches) > 1 else 0.0
+    confident = best.score >= CONFIDENT_THRESHOLD and best.score - runner_up >= MARGIN
+    return IncidentMatch(by_pk[best.key], best.score, confident)
