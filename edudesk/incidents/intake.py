@@ -39,14 +39,20 @@ def event_data(match: matching.IncidentMatch | None) -> dict:
     return {"incident": services.incident_data(match.incident)}
 
 
-def attach(ticket: Ticket, match: matching.IncidentMatch | None, *, chosen: bool) -> Incident | None:
-    """Link the new ticket (a confident match) or suggest it to the agent; the incident linked."""
+def attach(ticket: Ticket, match: matching.IncidentMatch | None, *,
+           chosen: bool) -> IncidentChild | None:
+    """Link the new ticket (a confident match) or suggest it to the agent; the link made."""
     if match is None:
         return None
     if not match.confident:
         services.suggest(match.incident, ticket, match.score)
         return None
     how = IncidentChild.How.CUSTOMER if chosen else IncidentChild.How.AUTOMATIC
-    services.link(match.incident, ticket, actor=Actor.system(), how=how,
-                  score=None if chosen else match.score, at_intake=True)
-    return match.incident
+    return services.link(match.incident, ticket, actor=Actor.system(), how=how,
+                         score=None if chosen else match.score, at_intake=True)
+
+
+def remember(ticket: Ticket, child: IncidentChild | None) -> None:
+    """Keep on the ticket instance what the intake knows of its incident, so the channel's
+    answer (the API's ``known_problem``) does not read it again."""
+    Ticket.incident_link.related.set_cached_value(ticket, child)

@@ -143,12 +143,15 @@ def register(submission: Submission, checked: Checked) -> Outcome:
             # «Техподдержке требуется уточнение»: the registration notice lists what is missing.
             tickets.request_clarification(ticket, actor=Actor.system(),
                                           body=missing_text(checked.missing), missing=checked.missing)
+            ticket.refresh_from_db()
         # An active mass incident it belongs to: linked (after the data was asked for, so the
         # request still gets it), or suggested to the agent.
-        incident = known_problems.attach(ticket, known, chosen=bool(submission.incident_id))
-        ticket.refresh_from_db()
+        child = known_problems.attach(ticket, known, chosen=bool(submission.incident_id))
+        if child is not None:
+            ticket.refresh_from_db()
+        known_problems.remember(ticket, child)
     return Outcome(OutcomeKind.CREATED, ticket=ticket, refused_files=checked.refused_files,
-                   missing=checked.missing, incident=incident)
+                   missing=checked.missing, incident=child.incident if child else None)
 
 
 def _intake_findings(submission: Submission, checked: Checked) -> dict:
