@@ -39,6 +39,9 @@ def fill(po_path: Path, translations: dict[str, str]) -> list[str]:
             continue
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
+            # msgmerge's guess from a similar msgid is wrong more often than not
+            # («Объявить инцидент» → "Send the rating"): untranslated is better than that.
+            entry.msgstr = ""
         if entry.msgid_plural:
             continue
         if entry.msgid in translations:

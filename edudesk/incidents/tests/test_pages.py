@@ -1,0 +1,142 @@
+"""The pages: the form's «Известные проблемы», the status page and its feeds, the desk's forms."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from edudesk.incidents import services
+from edudesk.incidents.models import Incident, IncidentChild
+from edudesk.incidents.tests.conftest import OUTAGE_TEXT, OUTAGE_TITLE, outage_ticket
+from edudesk.portal import auth
+from edudesk.tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def incident(eschool, line1_agent):
+    return services.declare(service=eschool, agent=line1_agent, title=OUTAGE_TITLE,
+                            public_text=OUTAGE_TEXT)
+
+
+def signed_in(contact) -> Client:
+    client = Client()
+    session = client.session
+    session[auth.SESSION_KEY] = contact.pk
+    session.save()
+    return client
+
+
+def test_the_form_shows_known_problems_first_only_while_one_is_active(eschool, teacher, incident, line1_agent):
+    page = Client().get(f"/support/{eschool.code}/new").content.decode()
+    assert page.index("Известные проблемы") < page.index("С чем связано обращение")
+    assert OUTAGE_TEXT in page and "У меня та же проблема" in page
+    services.resolve(incident, agent=line1_agent, closing_text="Исправлено.")
+    assert "Известные проблемы" not in Client().get(f"/support/{eschool.code}/new").content.decode()
+
+
+def test_same_problem_asks_for_the_required_data_and_keeps_the_choice(eschool, teacher, incident):
+    response = signed_in(teacher).post(f"/support/{eschool.code}/new",
+                                       {"incident": str(incident.pk), "step": "submit"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'name="incident" value="{incident.pk}"' in page
+    assert "Вы сообщаете об известной проблеме" in page
+    assert not Ticket.objects.exists(), "nothing registered without the required data"
+
+
+def test_same_problem_with_the_data_registers_a_linked_child_in_one_step(eschool, teacher, incident):
+    teacher.phone = "+78435550001"
+    teacher.save()
+    response = signed_in(teacher).post(f"/support/{eschool.code}/new", {
+        "incident": str(incident.pk), "step": "submit", "region": "Республика Татарстан",
+        "institution": "МБОУ «Средняя школа № 12», г. Казань", "initiator_login": "m.ivanova",
+        "affected_login": "m.ivanova", "phone": "+78435550001", "full_name": teacher.full_name,
+        "email": teacher.email})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    child = IncidentChild.objects.get()
+    assert child.incident == incident and child.how == IncidentChild.How.CUSTOMER
+    assert child.ticket.description == f"У меня та же проблема: {OUTAGE_TITLE}"
+    receipt = Client().get(response.url).content.decode()
+    assert f"Это известная проблема: «{OUTAGE_TITLE}»" in receipt
+
+
+@pytest.mark.parametrize("value", ["abc", "999999", "-1"])
+def test_a_bad_or_unknown_incident_is_ignored(eschool, teacher, incident, value):
+    response = signed_in(teacher).post(f"/support/{eschool.code}/new",
+                                       {"incident": value, "step": "category", "category": "other"})
+    assert response.status_code == 200
+    assert "Вы сообщаете об известной проблеме" not in response.content.decode()
+
+
+def test_a_resolved_incident_is_not_linked_by_a_late_same_problem(eschool, teacher, incident, line1_agent):
+    services.resolve(incident, agent=line1_agent, closing_text="Исправлено.")
+    response = signed_in(teacher).post(f"/support/{eschool.code}/new",
+                                       {"incident": str(incident.pk), "step": "submit"})
+    assert "Вы сообщаете об известной проблеме" not in response.content.decode()
+
+
+def test_the_status_page_and_feeds_show_active_and_recent_incidents(eschool, incident, line1_agent):
+    old = services.declare(service=eschool, agent=line1_agent, title="Не приходят уведомления",
+                           public_text="Почта задерживается.")
+    services.resolve(old, agent=line1_agent, closing_text="Почта доставлена.")
+    page = Client().get(f"/status/{eschool.code}").content.decode()
+    assert OUTAGE_TITLE in page and "Недавно устранено" in page and "Почта доставлена." in page
+    feed = Client().get(f"/status/{eschool.code}/incidents.json")
+    data = json.loads(feed.content)
+    assert feed["Access-Control-Allow-Origin"] == "*"
+    assert [i["title"] for i in data["active"]] == [OUTAGE_TITLE]
+    assert [i["closing_text"] for i in data["recent"]] == ["Почта доставлена."]
+    rss = Client().get(f"/status/{eschool.code}/feed.rss")
+    assert rss["Content-Type"].startswith("application/rss+xml")
+    body = rss.content.decode()
+    assert f"Известная проблема: {OUTAGE_TITLE}" in body and "Устранено: Не приходят уведомления" in body
+
+
+def test_a_long_resolved_incident_leaves_the_status_page(eschool, incident, line1_agent):
+    services.resolve(incident, agent=line1_agent, closing_text="Исправлено.",
+                     now=timezone.now() - timedelta(days=30))
+    data = json.loads(Client().get(f"/status/{eschool.code}/incidents.json").content)
+    assert data["active"] == [] and data["recent"] == []
+
+
+def test_an_unknown_service_has_no_status_page(db):
+    assert Client().get("/status/nope").status_code == 404
+    assert Client().get("/status/nope/feed.rss").status_code == 404
+
+
+def test_declaring_in_the_desk_refuses_bad_input_and_changes_nothing(eschool, teacher, line1_agent):
+    client = Client()
+    client.force_login(line1_agent)
+    base = {"service": eschool.pk, "title": "Журнал", "public_text": "Не открывается.",
+            "child_sla": "pause"}
+    for bad in ({"title": ""}, {"public_text": ""}, {"tickets": "INC9999999"},
+                {"started_at": (timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")},
+                {"child_sla": "forever"}):
+        response = client.post("/desk/incidents/new", {**base, **bad})
+        assert response.status_code == 400, bad
+        assert 'class="error"' in response.content.decode(), bad
+    assert not Incident.objects.exists()
+    ticket = outage_ticket(eschool, teacher)
+    response = client.post("/desk/incidents/new", {**base, "tickets": ticket.number})
+    incident = Incident.objects.get()
+    assert response.url == f"/desk/incidents/{incident.pk}/"
+    assert incident.children.get().ticket == ticket
+
+
+def test_another_services_agent_sees_no_incident(eschool, incident, outsider_agent):
+    client = Client()
+    client.force_login(outsider_agent)
+    assert client.get(f"/desk/incidents/{incident.pk}/").status_code == 404
+    assert client.post(f"/desk/incidents/{incident.pk}/update", {"body": "x"}).status_code == 404
+    assert OUTAGE_TITLE not in client.get("/desk/incidents/").content.decode()
+
+
+def test_an_empty_update_is_refused_on_the_page(eschool, incident, line1_agent):
+    client = Client()
+    client.force_login(line1_agent)
+    response = client.post(f"/desk/incidents/{incident.pk}/update", {"body": "  "})
+    assert response.status_code == 400 and not incident.updates.exists()
