@@ -1,9 +1,10 @@
 """Which active mass incident a new request reads like.
 
-The scoring is the intake's one similarity (``intake.similarity``): an incident is compared by
-its title, its public text and the words of the first requests it was declared from (users
-describe an outage in their own words, not in the agent's). A request is linked automatically
-only when one incident clearly beats the others; a weaker likeness is a suggestion for the
+The scoring is the intake's one similarity (``intake.similarity``, with the service's term
+weights): an incident is compared by its title, its public text and the words of the first
+requests it was declared from (users describe an outage in their own words, not in the
+agent's). A request is linked automatically only on ``confident_match`` (one incident clearly
+beats the others); what ``rank_similar`` lists but not confidently is a suggestion for the
 agent. An incident that names its regions or organisations takes requests from them only.
 """
 
@@ -12,13 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from edudesk.incidents.models import Incident
-from edudesk.intake.similarity import rank_similar
+from edudesk.intake import term_weights
+from edudesk.intake.similarity import confident_match, rank_similar
 
-# Scores of ``rank_similar``: at or above SUGGEST the agent is shown the incident; a match at
-# or above CONFIDENT that beats the runner-up by MARGIN is linked without asking.
-SUGGEST_THRESHOLD = 0.2
-CONFIDENT_THRESHOLD = 0.35
-MARGIN = 0.1
 # The first requests of an incident whose words stand for it.
 SAMPLE_CHILDREN = 3
 
@@ -69,12 +66,12 @@ def best_match(text: str, incidents: list[Incident]) -> IncidentMatch | None:
         return None
     samples = _samples(incidents)
     by_pk = {incident.pk: incident for incident in incidents}
-    matches = rank_similar(
-        text, [(i.pk, incident_text(i, samples[i.pk])) for i in incidents],
-        threshold=SUGGEST_THRESHOLD, limit=2)
-    if not matches:
-        return None
-    best = matches[0]
-    runner_up = matches[1].score if len(matches) > 1 else 0.0
-    confident = best.score >= CONFIDENT_THRESHOLD and best.score - runner_up >= MARGIN
-    return IncidentMatch(by_pk[best.key], best.score, confident)
+    candidates = [(i.pk, incident_text(i, samples[i.pk])) for i in incidents]
+    weights = term_weights.for_service(incidents[0].service_id)
+    confident = confident_match(text, candidates, weights=weights)
+    if confident is not None:
+        return IncidentMatch(by_pk[confident.key], confident.score, confident=True)
+    listed = rank_similar(text, candidates, limit=1, weights=weights)
+    if listed:
+        return IncidentMatch(by_pk[listed[0].key], listed[0].score, confident=False)
+    return None

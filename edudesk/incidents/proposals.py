@@ -6,7 +6,8 @@ Run by a periodic job (``incidents.tasks``). Steps for one service:
 1. the open requests of the window that no incident covers and no proposal has named yet
    (the newest ``CANDIDATES``);
 2. grouped greedily, oldest first: a request and every later one that reads like it (the
-   intake's one similarity, ``intake.similarity.rank_similar``);
+   intake's one similarity, ``intake.similarity.similarity`` with the service's term weights,
+   at the score it trusts for a lone pair);
 3. a group with enough requests from enough organisations becomes an ``IncidentProposal``,
    shown in the desk's incident list with «Объявить инцидент» (the tickets pre-filled).
 """
@@ -21,30 +22,27 @@ from django.utils import timezone
 from edudesk.accounts.models import Service
 from edudesk.incidents.models import IncidentProposal
 from edudesk.incidents.services import policy_for
-from edudesk.intake.similarity import rank_similar
+from edudesk.intake import term_weights
+from edudesk.intake.similarity import LONE_CANDIDATE_THRESHOLD, similarity
 from edudesk.tickets.models import Ticket
 from edudesk.tickets.status import OPEN_STATUSES
 
 CANDIDATES = 200
-# How alike two requests must read to count as one problem here (rank_similar's score).
-GROUP_THRESHOLD = 0.3
 
 
 def _text(ticket: Ticket) -> str:
     return f"{ticket.subject}\n{ticket.description}"
 
 
-def _groups(tickets: list[Ticket]) -> list[list[Ticket]]:
+def _groups(tickets: list[Ticket], weights) -> list[list[Ticket]]:
     grouped: set[int] = set()
     groups = []
     for index, ticket in enumerate(tickets):
         if ticket.pk in grouped:
             continue
-        later = [t for t in tickets[index + 1:] if t.pk not in grouped]
-        matches = rank_similar(_text(ticket), [(t.pk, _text(t)) for t in later],
-                               threshold=GROUP_THRESHOLD, limit=len(later) or 1)
-        members = {match.key for match in matches}
-        group = [ticket, *[t for t in later if t.pk in members]]
+        text = _text(ticket)
+        group = [ticket, *[t for t in tickets[index + 1:] if t.pk not in grouped and
+                           similarity(text, _text(t), weights=weights) >= LONE_CANDIDATE_THRESHOLD]]
         grouped.update(t.pk for t in group)
         groups.append(group)
     return groups
@@ -61,7 +59,7 @@ def propose(service: Service, now: datetime | None = None) -> list[IncidentPropo
     ).order_by("-created_at", "-id")[:CANDIDATES])
     recent.reverse()
     made = []
-    for group in _groups(recent):
+    for group in _groups(recent, term_weights.for_service(service.pk)):
         organisations = {t.organisation_id for t in group if t.organisation_id}
         if len(group) < policy.propose_min_tickets or len(organisations) < policy.propose_min_organisations:
             continue

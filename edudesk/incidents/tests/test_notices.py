@@ -53,16 +53,18 @@ def test_an_update_is_one_reply_mail_per_child_and_the_resolution_one_closing_ma
 
 def test_a_weak_likeness_is_suggested_and_the_agent_links_it_in_one_click(
         eschool, teachers, line1_agent):
-    first = outage_ticket(eschool, teachers[0])
+    # Two outages at once: the journal and the parents' diary
     incident = services.declare(service=eschool, agent=line1_agent, title=OUTAGE_TITLE,
-                                public_text=OUTAGE_TEXT, tickets_=[first])
+                                public_text="С 8:15 электронный журнал не открывается: ошибка 502.")
+    services.declare(service=eschool, agent=line1_agent, title="Не открывается электронный дневник",
+                     public_text="С 8:15 электронный дневник не открывается у родителей: ошибка 502.")
     vague = Client()
     from edudesk.testing import factories
 
     token = factories.token_for(teachers[1])
     response = vague.post("/api/v1/tickets", {
         "service": eschool.code, "category": "other",
-        "description": "Здравствуйте, у нас с утра не работает журнал",
+        "description": "Журнал и дневник не открываются",
         "fields": {"region": "Республика Татарстан", "institution": "Гимназия № 5",
                    "initiator_login": "o.p", "affected_login": "o.p", "phone": "+78435550005"}},
         content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")

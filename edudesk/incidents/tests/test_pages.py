@@ -30,7 +30,8 @@ def signed_in(contact) -> Client:
     return client
 
 
-def test_the_form_shows_known_problems_first_only_while_one_is_active(eschool, teacher, incident, line1_agent):
+def test_the_form_shows_known_problems_first_only_while_one_is_active(eschool, teacher, incident,
+                                                                    line1_agent):
     page = Client().get(f"/support/{eschool.code}/new").content.decode()
     assert page.index("Известные проблемы") < page.index("С чем связано обращение")
     assert OUTAGE_TEXT in page and "У меня та же проблема" in page

@@ -22,7 +22,8 @@ def declare(service, agent, children=(), **extra):
 
 
 def test_declaring_from_tickets_makes_them_children_reviewed_and_noted(eschool, teachers, line1_agent):
-    first, second = (outage_ticket(eschool, t, text) for t, text in zip(teachers[:2], SAME_OUTAGE[:2], strict=True))
+    first, second = (outage_ticket(eschool, t, text)
+                     for t, text in zip(teachers[:2], SAME_OUTAGE[:2], strict=True))
     incident = declare(eschool, line1_agent, [first, second])
     assert incident.is_active and incident.started_at == first.created_at
     assert set(incident.children.values_list("ticket", flat=True)) == {first.pk, second.pk}
