@@ -55,6 +55,12 @@ def _receipt() -> str:
     return f"/support/eschool/submitted/{receipt}"
 
 
+def _incident():
+    from edudesk.incidents.models import Incident
+
+    return Incident.objects.order_by("id").first()
+
+
 def _widget() -> str:
     import secrets
 
@@ -131,6 +137,11 @@ PAGES: list[TourPage] = [
     TourPage("desk-merge-confirm", SUPERVISOR, lambda: _merge(same_requester=True)),
     TourPage("desk-merge-refused", SUPERVISOR, lambda: _merge(same_requester=False)),
     TourPage("desk-consultations", SUPERVISOR, "/desk/consultations/"),
+    TourPage("status-eschool", ANONYMOUS, "/status/eschool"),
+    TourPage("desk-incidents", SUPERVISOR, "/desk/incidents/"),
+    TourPage("desk-incident", SUPERVISOR, lambda: f"/desk/incidents/{_incident().pk}/"),
+    TourPage("desk-incident-declare", SUPERVISOR,
+             lambda: f"/desk/incidents/new?tickets={_ticket('eschool').number}"),
     TourPage("desk-search", SUPERVISOR, "/desk/search?q=Иванова"),
     TourPage("desk-quarantine", SUPERVISOR, "/desk/mail/quarantine"),
     TourPage("reports-board", SUPERVISOR, "/reports/"),

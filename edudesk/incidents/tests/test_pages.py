@@ -141,3 +141,27 @@ def test_an_empty_update_is_refused_on_the_page(eschool, incident, line1_agent):
     client.force_login(line1_agent)
     response = client.post(f"/desk/incidents/{incident.pk}/update", {"body": "  "})
     assert response.status_code == 400 and not incident.updates.exists()
+
+
+def test_the_widget_shows_known_problems_and_registers_the_same_problem(eschool, incident):
+    import secrets
+    import time
+
+    from edudesk.portal.widget_token import sign
+
+    now = int(time.time())
+    claims = {"service": eschool.code, "iat": now, "exp": now + 600, "nonce": secrets.token_urlsafe(16),
+              "full_name": "Петрова Ольга Сергеевна", "login": "o.petrova", "email": "o.petrova@gym5.example",
+              "phone": "+78435550005", "organisation": "МБОУ «Гимназия № 5»"}
+    client = Client()
+    page = client.post(f"/support/{eschool.code}/widget",
+                       {"token": sign(eschool.widget_secret, claims)}).content.decode()
+    assert "Известные проблемы" in page and "У меня та же проблема" in page
+    session = page.split('name="widget_session" value="')[1].split('"')[0]
+    response = client.post(f"/support/{eschool.code}/widget/form", {
+        "widget_session": session, "incident": str(incident.pk), "step": "submit",
+        "region": "Республика Татарстан", "institution": "МБОУ «Гимназия № 5», г. Казань",
+        "affected_login": "o.petrova"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    child = IncidentChild.objects.get()
+    assert child.incident == incident and child.ticket.channel == "widget"

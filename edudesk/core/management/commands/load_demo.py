@@ -136,11 +136,26 @@ class Command(BaseCommand):
         tickets.add_message(course, actor=agent, body="Исправили настройки доступа к курсу. "
                             "Проверьте, пожалуйста, открывается ли он сейчас.")
         tickets.transition(course, "answered", actor=agent)
+        self._incident(services["eschool"], contacts["smirnov_ai"], people["agent"])
         tickets.log_consultation(
             service=services["uchipro"], agent=people["agent"], contact=contacts["ipetrov"],
             caller_name="Петров Игорь Васильевич", contact_info="+73832223344",
             topic="Как сбросить пароль в СДО", notes="Подсказали, как восстановить пароль.",
             duration_minutes=4, outcome="Решено консультацией")
+
+    def _incident(self, service, requester, agent) -> None:
+        """An outage the agent declared a mass incident: the form shows it as a known problem."""
+        from edudesk.incidents import services as incidents
+
+        outage = tickets.open_ticket(
+            service=service, requester=requester, channel=Channel.EMAIL, category="other",
+            subject="Не открывается электронный журнал",
+            description="С утра не открывается электронный журнал: страница выдаёт ошибку 502.")
+        incidents.declare(
+            service=service, agent=agent, title="Не открывается электронный журнал",
+            public_text="С 8:15 электронный журнал не открывается у части школ (ошибка 502). "
+                        "Специалисты восстанавливают работу сервера.",
+            tickets_=[outage])
 
     def _print_logins(self, created: bool) -> None:
         self.stdout.write("Demo data " + ("loaded." if created else "already present."))
