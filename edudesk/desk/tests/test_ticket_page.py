@@ -215,8 +215,8 @@ def test_the_ticket_page_costs_the_same_queries_with_few_and_many_messages(agent
     # screenshots, changes, SLA clocks, the requester's other tickets, links, the newest
     # change, agents and lines to assign, colleagues on the page, canned responses; what the
     # intake noticed at registration (the «created» event's data); the customer's rating of
-    # the solution (reports)
-    assert few == 18
+    # the solution (reports); the mass incident covering the ticket or suggested for it
+    assert few == 19
 
 
 def test_the_requester_card_shows_intake_fields_and_other_tickets(agent_client, error_ticket, teacher):
