@@ -18,6 +18,9 @@ def test_load_demo_is_idempotent_and_fills_the_schema_fields(db):
 
     call_command("load_demo")
     call_command("load_demo")
-    assert Ticket.objects.count() == 3
+    assert Ticket.objects.count() == 4  # three requests and the outage of the demo incident
+    from edudesk.incidents.models import Incident
+
+    assert Incident.objects.get().children.count() == 1
     journal = Ticket.objects.get(service__code="eschool", category="error")
     assert journal.fields["affected_login"] == "ivanova_mp"

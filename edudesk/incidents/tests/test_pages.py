@@ -119,7 +119,7 @@ def test_declaring_in_the_desk_refuses_bad_input_and_changes_nothing(eschool, te
                 {"child_sla": "forever"}):
         response = client.post("/desk/incidents/new", {**base, **bad})
         assert response.status_code == 400, bad
-        assert 'class="error"' in response.content.decode(), bad
+        assert 'role="alert"' in response.content.decode(), bad
     assert not Incident.objects.exists()
     ticket = outage_ticket(eschool, teacher)
     response = client.post("/desk/incidents/new", {**base, "tickets": ticket.number})
