@@ -66,8 +66,9 @@ class Draft(models.Model):
         return str(self.id)
 
 
-class DraftImage(models.Model):
-    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="images")
+class KeptImage(models.Model):
+    """A screenshot the attachment policy accepted (re-encoded), kept until a submission is sent."""
+
     position = models.PositiveSmallIntegerField()
     original_name = models.CharField(max_length=255)
     format = models.CharField(max_length=8)
@@ -76,10 +77,18 @@ class DraftImage(models.Model):
     data = models.BinaryField()
 
     class Meta:
+        abstract = True
         ordering = ["position"]
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class DraftImage(KeptImage):
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="images")
+
+    class Meta(KeptImage.Meta):
+        pass
 
 
 class IntakeDecision(models.Model):
@@ -159,3 +168,15 @@ class CategoryModel(models.Model):
 
     def __str__(self) -> str:
         return str(self.service)
+
+
+class PendingUpload(KeptImage):
+    """A screenshot accepted by a form whose submission failed for another reason: kept, tied
+    to the form's token, so the user need not pick the file again (``intake.pending_uploads``)."""
+
+    token = models.CharField(max_length=64, db_index=True)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta(KeptImage.Meta):
+        pass

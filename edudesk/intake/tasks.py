@@ -18,3 +18,13 @@ def retrain_category_models() -> None:
     for service in services_due_for_training():
         row = train_service(service, schema_for(service))
         log.info("category model of %s retrained on %d examples", service.code, row.examples)
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def sweep_pending_uploads() -> None:
+    """Every ten minutes: screenshots kept for forms that were never sent again are removed."""
+    from edudesk.intake.pending_uploads import sweep
+
+    removed = sweep()
+    if removed:
+        log.info("%d abandoned pending screenshots removed", removed)

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from edudesk.incidents import public as known_problems
+from edudesk.intake import pending_uploads
 from edudesk.intake import services as intake
 from edudesk.intake.multiproblem import detect_problems
 from edudesk.intake.pipeline import check, register
@@ -139,28 +140,35 @@ def _widget_visitor_or_refuse(request, service):
 
 
 def _form(request, visitor: Visitor):
+    """The form, and its submit. Screenshots accepted by a submit that fails for another reason
+    stay attached (``intake.pending_uploads``, tied to the form's token) until sent or removed."""
     category = request.POST.get("category") or request.GET.get("category") or ""
+    token = pending_uploads.token_from(request.POST.get("upload_token"))
+    if request.POST.get("remove_upload"):
+        pending_uploads.remove(visitor.service, token, request.POST["remove_upload"])
     incident = known_problems.chosen(visitor.service, request.POST.get("incident")
                                      or request.GET.get("incident"))
     if incident is not None and not category:
         category = known_problems.category_for(incident, intake.schema_for(visitor.service))
     if request.method != "POST" or request.POST.get("step") != "submit":
         return _render_form(request, visitor, category=category, typed=request.POST,
-                            incident=incident)
+                            incident=incident, token=token)
     schema = intake.schema_for(visitor.service)
-    submission = _submission(request, visitor, schema, category, incident)
+    submission = _submission(request, visitor, schema, category, incident, token)
     wait = throttle.form_submission(request, visitor.service, visitor.contact, submission.fields)
     if wait is not None:  # before any work on the files; the typed text stays on the page
         response = _render_form(request, visitor, category=category, typed=request.POST,
                                 errors={"throttle": [throttle.form_message(wait)]}, status=429,
-                                incident=incident)
+                                incident=incident, token=token)
         response["Retry-After"] = str(wait)
         return response
     checked = check(submission, schema)
     submission = checked.submission
     if checked.blocking or not schema.has_category(category):
+        pending_uploads.keep(visitor.service, token, checked.images)
         return _render_form(request, visitor, category=category, typed=_typed(request, submission),
-                            errors=checked.validation.errors, status=400, incident=incident)
+                            errors=checked.validation.errors, status=400, incident=incident,
+                            token=token)
     # «У меня та же проблема» registers at once: the review step is for unknown problems.
     similar = (intake.similar_open_tickets(visitor.contact, submission.description)
                if visitor.contact and incident is None else [])
@@ -169,11 +177,14 @@ def _form(request, visitor: Visitor):
         suggested = {"similar": [{"number": s.number, "score": s.score} for s in similar],
                      "problems": len(problems.items) if problems else 0}
         draft = intake.save_draft(submission, checked.images, visitor.contact, suggested)
+        pending_uploads.forget(visitor.service, token)  # the draft keeps them now
         return _render_review(request, visitor, draft, similar, problems)
     outcome = register(submission, checked)
     if not outcome.ok:
+        pending_uploads.keep(visitor.service, token, checked.images)
         return _render_form(request, visitor, category=category, typed=_typed(request, submission),
-                            errors=outcome.errors, status=400, incident=incident)
+                            errors=outcome.errors, status=400, incident=incident, token=token)
+    pending_uploads.forget(visitor.service, token)
     return _to_receipt(visitor, [outcome.ticket])
 
 
@@ -182,14 +193,16 @@ def _typed(request, submission: Submission) -> dict:
     return {**request.POST.dict(), "description": submission.description}
 
 
-def _submission(request, visitor: Visitor, schema, category: str, incident=None) -> Submission:
+def _submission(request, visitor: Visitor, schema, category: str, incident=None,
+                token: str = "") -> Submission:
     locked = visitor.locked_keys(schema)
     fields = {
         spec.key: request.POST.get(spec.key, "")
         for spec in (schema.fields_for(category) if schema.has_category(category) else schema.common)
         if spec.type != "file" and spec.key != "description" and spec.key not in locked
     }
-    files = incoming_files(request)
+    # The screenshots kept from a failed submit first (checked again), then the new ones.
+    files = pending_uploads.as_incoming(visitor.service, token) + incoming_files(request)
     description = request.POST.get("description", "")
     if incident is not None and not description.strip():
         description = known_problems.same_problem_text(incident)
@@ -209,7 +222,7 @@ def _submission(request, visitor: Visitor, schema, category: str, incident=None)
 
 
 def _render_form(request, visitor: Visitor, *, category: str, typed=None, errors=None,
-                 status: int = 200, incident=None):
+                 status: int = 200, incident=None, token: str = ""):
     schema = intake.schema_for(visitor.service)
     if not schema.has_category(category):
         category = ""
@@ -235,6 +248,8 @@ def _render_form(request, visitor: Visitor, *, category: str, typed=None, errors
         "fields": fields,
         "summary": summary,
         "action": _action(visitor, "form"),
+        "upload_token": token or pending_uploads.token_from(""),
+        "pending_uploads": pending_uploads.held(visitor.service, token) if token else [],
         # «Известные проблемы» first, while the service has active incidents.
         "known_problems": known_problems.for_form(visitor.service),
         "chosen_incident": incident,

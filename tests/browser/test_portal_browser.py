@@ -98,12 +98,17 @@ def test_browser_field_is_filled_from_the_user_agent(browser_page, live_server, 
         f"Chrome {page.evaluate('navigator.userAgent').split('Chrome/')[1].split(' ')[0]}")
 
 
-def test_missing_field_is_refused_and_nothing_is_stored(browser_page, live_server, eschool,
-                                                         screenshot_file):
-    page = browser_page
+def send_without_the_browser(page, live_server, screenshot_file) -> None:
+    """The e-school's error form sent with a screenshot but without the browser's version."""
     fill_eschool_error_form(page, live_server, browser_version="")
     page.get_by_label("Снимки экрана").set_input_files(str(screenshot_file))
     page.get_by_role("button", name="Отправить обращение").click()
+
+
+def test_missing_field_is_refused_and_nothing_is_stored(browser_page, live_server, eschool,
+                                                         screenshot_file):
+    page = browser_page
+    send_without_the_browser(page, live_server, screenshot_file)
     summary = page.get_by_role("alert")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Заполните поле «Наименование и версия браузера».")
@@ -189,14 +194,19 @@ def learner_token(service, **changes) -> str:
     })
 
 
-def test_widget_with_a_valid_token_submits_with_locked_lms_data(browser_page, live_server,
-                                                                uchipro_lms, lms_site):
-    uchipro = uchipro_lms
-    page = browser_page
+def open_widget_on_a_course(page, live_server, uchipro, lms_site):
+    """The learner opens the widget in the LMS and chooses «Курс или учебный материал»."""
     lms_site.open(page, live_server, uchipro, learner_token(uchipro))
     page.get_by_role("button", name="Техподдержка").click()
     frame = page.frame_locator("iframe[title='Техподдержка']")
     frame.get_by_label("Курс или учебный материал").check()
+    return frame
+
+
+def test_widget_with_a_valid_token_submits_with_locked_lms_data(browser_page, live_server,
+                                                                uchipro_lms, lms_site):
+    page = browser_page
+    frame = open_widget_on_a_course(page, live_server, uchipro_lms, lms_site)
     expect(frame.get_by_label("Ваше ФИО")).to_have_value("Петров Олег Иванович")
     expect(frame.get_by_label("Ваше ФИО")).not_to_be_editable()
     frame.get_by_label("Описание проблемы").fill("Курс «Охрана труда» не открывается у слушателей.")
@@ -303,3 +313,48 @@ def test_receipt_and_portal_page_in_the_seeds_words_at_desktop_and_phone_width(
     expect(page.locator("section.advice li")).to_have_count(4)
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "no sideways scroll"
     page.screenshot(path=str(tmp_path / f"portal-{width}.png"), full_page=True)
+
+
+# --- accepted screenshots stay attached across a failed submit ----------------------------------
+
+def test_a_screenshot_stays_attached_when_the_form_is_refused_for_another_field(
+        browser_page, live_server, eschool, screenshot_file):
+    # GIVEN Мария Петровна attaches her screenshot but forgets the browser's version
+    page = browser_page
+    send_without_the_browser(page, live_server, screenshot_file)
+    expect(page.get_by_role("alert")).to_contain_text("Наименование и версия браузера")
+    # THEN the form shows her screenshot as attached, with a button to remove it
+    attached = page.locator(".pending-uploads")
+    expect(attached).to_contain_text("ошибка.png")
+    expect(attached.get_by_role("button", name="Убрать")).to_be_visible()
+    # WHEN she adds the browser and sends again, without picking the file again
+    page.get_by_label("Наименование и версия браузера").fill("Chrome 120")
+    page.get_by_role("button", name="Отправить обращение").click()
+    # THEN the request is registered with her screenshot
+    expect(page.get_by_role("heading", name="Обращение зарегистрировано")).to_be_visible()
+    ticket = Ticket.objects.get()
+    assert [a.original_name for a in ticket.attachments.all()] == ["ошибка.png"]
+
+
+def test_a_kept_screenshot_can_be_removed_before_sending(browser_page, live_server, eschool,
+                                                         screenshot_file):
+    page = browser_page
+    send_without_the_browser(page, live_server, screenshot_file)
+    page.locator(".pending-uploads").get_by_role("button", name="Убрать").click()
+    expect(page.locator(".pending-uploads")).to_have_count(0)
+    expect(page.get_by_label("Суть вопроса")).to_have_value(
+        "Не сохраняются оценки в журнале 5А по математике.")
+
+
+def test_a_widget_screenshot_stays_attached_across_a_refused_submit(
+        browser_page, live_server, uchipro_lms, lms_site, screenshot_file):
+    frame = open_widget_on_a_course(browser_page, live_server, uchipro_lms, lms_site)
+    frame.get_by_label("Описание проблемы").fill("Курс «Охрана труда» не открывается у слушателей.")
+    frame.get_by_label("Полное название курса").fill("Охрана труда")
+    frame.locator("input[type=file]").set_input_files(str(screenshot_file))
+    frame.get_by_role("button", name="Отправить обращение").click()  # the course link is missing
+    expect(frame.locator(".pending-uploads")).to_contain_text("ошибка.png")
+    frame.get_by_label("Ссылка на курс или материал").fill("https://sdo.uc.example.ru/course/15")
+    frame.get_by_role("button", name="Отправить обращение").click()
+    expect(frame.get_by_role("heading", name="Обращение зарегистрировано")).to_be_visible()
+    assert Ticket.objects.get().attachments.count() == 1
