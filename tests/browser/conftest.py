@@ -1,4 +1,5 @@
-"""Fixtures shared by the browser tests: one headless Debian chromium per test."""
+"""Fixtures shared by the browser tests: one headless Debian chromium per test module (each test
+opens contexts of its own: no cookies or storage carry over from one test to the next)."""
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -7,7 +8,7 @@ from edudesk.desk.tests.browser import allow_database_calls_beside_playwright, l
 from edudesk.testing import factories
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser():
     allow_database_calls_beside_playwright()
     with sync_playwright() as playwright:
