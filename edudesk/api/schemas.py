@@ -17,6 +17,7 @@ from edudesk.accounts.models import Contact, Organisation, Service
 from edudesk.intake.attachments import DEFAULT_POLICY
 from edudesk.intake.limits import FIELD_KEY_LIMIT, FIELDS_LIMIT, text_limit
 from edudesk.tickets.models import Consultation, Priority, Ticket
+from edudesk.tickets.status import Status
 
 BIGINT_MAX = 2**63 - 1
 # Free text (description, message, notes, a value of ``fields``): EDUDESK_MAX_TEXT_CHARS.
@@ -37,6 +38,7 @@ def Text(max_length: int, default: Any = "", **extra) -> Any:
 TicketNumber = Annotated[str, StringConstraints(max_length=column(Ticket, "number"))]
 ServiceCode = Annotated[str, StringConstraints(max_length=column(Service, "code"))]
 PriorityIn = Literal["", *Priority.values]  # "" = the service's default (normal)
+StatusIn = Literal["", *Status.values]  # "" = as the message leaves it
 FieldKey = Annotated[str, StringConstraints(min_length=1, max_length=FIELD_KEY_LIMIT)]
 FieldString = Annotated[str, StringConstraints(max_length=TEXT_LIMIT)]
 FieldValue = (FieldString | bool | Annotated[int, Field(ge=-_SAFE_INT, le=_SAFE_INT)] | float | None
@@ -84,6 +86,11 @@ class MessageIn(StrictSchema):
     body: str = Text(TEXT_LIMIT, ...)
     internal: bool = False
     attachments: list[AttachmentIn] = Field([], max_length=DEFAULT_POLICY.max_count)
+    # The status the ticket moves to with this message, as one change told by one mail (an
+    # agent's answer: "answered"); "needs_clarification" makes it a request for clarification.
+    status: StatusIn = ""
+    # What a request for clarification asks for (labels of the missing data), listed in its mail.
+    missing: list[Annotated[str, StringConstraints(max_length=200)]] = Field([], max_length=50)
 
 
 class TransitionIn(StrictSchema):

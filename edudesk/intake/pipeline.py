@@ -13,6 +13,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -33,13 +34,16 @@ from edudesk.intake.validation import (
 from edudesk.tickets import policy
 from edudesk.tickets import services as tickets
 from edudesk.tickets.models import Channel, Message, Priority
-from edudesk.tickets.status import ActorKind
+from edudesk.tickets.status import ActorKind, Status
 from edudesk.tickets.types import Actor, NewAttachment
 
 FALLBACK_CATEGORY = "other"
 # Channels that register a request with several problems as one ticket, flagged for the agent.
 ONE_TICKET_CHANNELS = frozenset({Channel.EMAIL, Channel.API})
 PROBLEMS_KEY = "problems"
+# Channels whose submission is stored without the files the screenshot policy refused: a letter
+# and a caller's consultation cannot be sent again as they were (the refusal is reported).
+KEEPS_GOING_WITHOUT_FILES = frozenset({Channel.EMAIL, Channel.PHONE, Channel.MESSENGER})
 
 
 @dataclass
@@ -231,10 +235,11 @@ def _files_block(submission: Submission) -> bool:
     """Whether a refused file refuses the whole submission (nothing stored).
 
     Everywhere except mail (the sender cannot resend it as a form: the request is registered
-    and the refusal explained) and an agent registering a call in the desk (shown the refused
-    files there). An API client, agent or customer, gets 422 and can send the request again.
+    and the refusal explained) and an agent registering a caller's consultation in the desk
+    (shown the refused files there). An API client, agent or customer, and an agent writing in
+    the desk get the refusal and can send the message again.
     """
-    return not _is_lenient(submission) or submission.channel == Channel.API
+    return submission.channel not in KEEPS_GOING_WITHOUT_FILES
 
 
 def _is_lenient(submission: Submission) -> bool:
@@ -299,25 +304,42 @@ def new_attachment(image: AcceptedImage) -> NewAttachment:
 
 
 def _follow_up(submission: Submission) -> Outcome:
-    """A message on an existing ticket: the screenshot policy applies per message."""
+    """A message on an existing ticket, whoever writes it and wherever: a customer's reply
+    (portal, mail, API), an agent's answer, note or request for clarification (desk, API).
+
+    The screenshot policy applies per message. A status move asked with the message
+    (``then_status``) is part of the same change, at the same moment, so the customer is told
+    by the message's one mail (``mail.notifications``); «Техподдержке требуется уточнение»
+    makes the message the request for clarification, its screenshots included.
+    """
     accepted, refused = check_uploads(_uploads(submission))
     refused_files = [(item.name, item.message) for item in refused]
     if refused and _files_block(submission):
         return Outcome(OutcomeKind.REFUSED, errors={DEFAULT_FILE_FIELD: [m for _n, m in refused_files]},
                        refused_files=refused_files)
-    if not submission.description and not accepted:
-        return Outcome(OutcomeKind.REFUSED, refused_files=refused_files, errors={
-            "description": [_("Сообщение пустое: напишите текст или приложите снимок экрана.")]})
+    errors = _follow_up_errors(submission, accepted)
+    if errors:
+        return Outcome(OutcomeKind.REFUSED, refused_files=refused_files, errors=errors)
+    now = timezone.now()
     with transaction.atomic():
         ticket = submission.ticket
         actor = submission.actor or Actor.customer(ticket.requester)
-        message = tickets.add_message(
-            ticket, actor=actor, body=submission.description, body_html=submission.body_html,
-            channel=submission.channel, external_id=submission.external_id,
-            attachments=[new_attachment(image) for image in accepted],
-            kind=Message.Kind.INTERNAL if submission.internal else Message.Kind.PUBLIC,
-            event_data={**_refusals(refused_files), **({"repeat": True} if submission.repeat else {})},
-        )
+        attachments = [new_attachment(image) for image in accepted]
+        if submission.then_status == Status.NEEDS_CLARIFICATION:
+            message = tickets.request_clarification(
+                ticket, actor=actor, body=submission.description, missing=submission.asked,
+                attachments=attachments, channel=submission.channel, now=now,
+                seen_version=submission.seen_version)
+        else:
+            message = tickets.add_message(
+                ticket, actor=actor, body=submission.description, body_html=submission.body_html,
+                channel=submission.channel, external_id=submission.external_id,
+                attachments=attachments, now=now, seen_version=submission.seen_version,
+                kind=Message.Kind.INTERNAL if submission.internal else Message.Kind.PUBLIC,
+                event_data={**_refusals(refused_files),
+                            **({"repeat": True} if submission.repeat else {})},
+            )
+            _move_after_message(message.ticket, submission.then_status, actor, now)
     target = policy.reply_target(ticket) if actor.kind == ActorKind.CUSTOMER else ticket
     if message.ticket_id != target.pk:
         # The closed ticket did not take the message: it opened a new one (tickets.policy).
@@ -326,6 +348,23 @@ def _follow_up(submission: Submission) -> Outcome:
     return Outcome(OutcomeKind.ADDED, ticket=message.ticket, message=message,
                    refused_files=refused_files,
                    repeat_of=message.ticket.number if submission.repeat else "")
+
+
+def _follow_up_errors(submission: Submission, accepted: list[AcceptedImage]) -> dict[str, list[str]]:
+    if not submission.description and not accepted:
+        return {"description": [_("Сообщение пустое: напишите текст или приложите снимок экрана.")]}
+    if submission.then_status == Status.NEEDS_CLARIFICATION and submission.internal:
+        return {"status": [_("Запрос уточнения — публичное сообщение, не внутренняя заметка.")]}
+    return {}
+
+
+def _move_after_message(ticket, target: str, actor: Actor, now) -> None:
+    """The status the writer chose for after the message, unless the message already moved it."""
+    if not target:
+        return
+    ticket.refresh_from_db(fields=["status"])
+    if ticket.status != target:
+        tickets.transition(ticket, target, actor=actor, now=now)
 
 
 def _refusals(refused_files: list[tuple[str, str]]) -> dict:
@@ -351,6 +390,8 @@ def _basic_errors(submission: Submission) -> dict[str, list[str]]:
         errors["channel"] = [_("Неизвестный канал обращения.")]
     if submission.priority and submission.priority not in Priority.values:
         errors["priority"] = [_("Неизвестный приоритет.")]
+    if submission.then_status and submission.then_status not in Status.values:
+        errors["status"] = [_("Неизвестный статус «%(status)s».") % {"status": submission.then_status}]
     errors.update(limits.length_errors(submission))
     return errors
 

@@ -57,6 +57,14 @@ class Submission:
     register_incomplete: bool = False
     # A follow-up written by an agent as an internal note (never shown to the customer).
     internal: bool = False
+    # A follow-up that also moves its ticket, in the same change (told by the message's own
+    # mail): an agent's answer («После ответа»); «Техподдержке требуется уточнение» makes the
+    # message a request for clarification, asking for `asked` (labels of the missing data).
+    then_status: str = ""
+    asked: list[str] = field(default_factory=list)
+    # The ticket's version the writer had on screen (``tickets.versions``): a follow-up written
+    # over changes they have not seen is refused (``StaleTicket``).
+    seen_version: int | None = None
     # Set by the pipeline: the category it inferred for a request that came without one.
     category_suggestion: Any = None
     # A new request found to repeat the requester's open ticket, added to it (intake.repeats).

@@ -29,8 +29,8 @@ _REFUSED_FILES = N_(
     "{% endfor %}\n{% endif %}"
 )
 
-# Said in every registration notice (seed 1 and seed 2): one problem per request, note the
-# number and date, and the advice to users.
+# Said in every registration notice (seed 1 and seed 2): one problem per request (to a letter
+# in seed 1's own words, «В одном письме…»), note the number and date, and the advice to users.
 _CONTINUES = N_(
     "{% if continues %}Обращение {{ continues }} уже закрыто, поэтому ваше сообщение "
     "зарегистрировано как новое обращение, связанное с ним.\n\n{% endif %}"
@@ -38,9 +38,10 @@ _CONTINUES = N_(
 _REGISTRATION_TAIL = N_(
     "{% if problems %}В обращении описано несколько проблем:\n"
     "{% for item in problems %}- {{ item }}\n{% endfor %}"
-    "В одном обращении должна быть описана одна проблема: каждому инциденту присваивается свой "
-    "номер, что помогает ускорить решение проблемы. Специалист выделит эти проблемы в отдельные "
-    "обращения и сообщит их номера.\n\n{% endif %}"
+    "{% if by_mail %}В одном письме{% else %}В одном обращении{% endif %} должна быть описана "
+    "одна проблема. Каждому инциденту присваивается свой номер, что помогает ускорить решение "
+    "проблемы. Специалист выделит эти проблемы в отдельные обращения и сообщит их номера.\n\n"
+    "{% endif %}"
     "ВАЖНО! Обязательно зафиксируйте номер и дату созданного инцидента! При повторном обращении "
     "это значительно ускорит решение!\n\n"
     "{% if advice %}Важные рекомендации при взаимодействии с технической поддержкой:\n"
@@ -213,6 +214,8 @@ PERSONAL_DEFAULTS: dict[str, tuple[str, str]] = {
         ),
     ),
 }
+# Every notification with a default text, in the order the admin lists them.
+ALL_KEYS: tuple[str, ...] = (*DEFAULTS, *STAFF_DEFAULTS, *PERSONAL_DEFAULTS)
 # Parts appended to every default text for customers, in this order.
 _FOOTERS = (_REFUSED_FILES, _KEEP_SUBJECT, _SIGNATURE)
 _REGISTRATION_KEYS = frozenset({Key.REGISTERED, Key.NEEDS_DATA, Key.KNOWN_PROBLEM})

@@ -22,7 +22,7 @@ from edudesk.mail.models import MailTemplate, OutboundMail
 from edudesk.mail.outbound import queue_mail
 from edudesk.tickets import policy
 from edudesk.tickets.events import EventKind
-from edudesk.tickets.models import Event, Message
+from edudesk.tickets.models import Channel, Event, Message
 from edudesk.tickets.status import CLOSED_STATUSES, MEANINGS, ActorKind, Status
 
 Key = MailTemplate.Key
@@ -77,6 +77,8 @@ def _created(event: Event) -> Notice:
             "refused_files": data.get("refused_files", []),
             "off_hours_notice": off_hours_notice(ticket.service, event.created_at),
             "problems": _problem_texts(data.get("problems")),
+            # A letter is answered in the seed's words: «В одном письме…».
+            "by_mail": ticket.channel == Channel.EMAIL,
             # A reply to a closed ticket registered as a new one linked to it.
             "continues": data.get("continues", ""),
         }
@@ -137,6 +139,7 @@ def _message_added(event: Event) -> Notice | None:
     if Event.objects.filter(ticket=event.ticket_id, kind=EventKind.CLARIFICATION_REQUESTED,
                             data__message_id=message.pk).exists():
         return None  # the clarification request's own mail carries this message
+    # The reply's mail tells the status the same change left (``_status_changed``).
     return Notice(Key.AGENT_REPLY, Audience.PARTICIPANTS, context={"message": message.body})
 
 
@@ -198,11 +201,15 @@ def _status_changed(event: Event) -> Notice | None:
             "message": message.body if message else "",
             "rating_url": _rating_url(event.ticket, Status.RESOLVED)})
     status = (event.new or {}).get("status")
+    told_with_it = status in _ALWAYS_TOLD or (status in _STATUS_TEMPLATES
+                                               and status not in CLOSED_STATUSES)
+    if told_with_it and _told_with_a_message(event):
+        # The same change wrote the customer a message (an answer that also moves the ticket
+        # on, a request for clarification): its one mail tells the new status too. A closing
+        # keeps its own mail: held for the undo window and withdrawn if undone.
+        return None
     if status in _ALWAYS_TOLD:
-        # The customer must act on these: told always, by the message's own mail when the
-        # same change wrote one, else by the status mail.
-        if _told_with_a_message(event):
-            return None
+        # The customer must act on these: told always, by the status mail when no message was.
         return Notice(Key.STATUS_CHANGED, Audience.PARTICIPANTS, context=lambda: {
             "status_meaning": str(MEANINGS[status]), "next_step": _next_step(status, event.ticket)})
     template = _STATUS_TEMPLATES.get(status)

@@ -23,6 +23,8 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("телефон")
     MESSENGER = "messenger", _("мессенджер")
     API = "api", _("API")
+    # An agent's reply, note or clarification request written in the desk (messages only).
+    DESK = "desk", _("рабочее место техподдержки")
 
 
 class SlaFlag(models.TextChoices):

@@ -292,14 +292,19 @@ def _continue_in_new_ticket(closed: Ticket, *, actor: Actor, body: str, body_htm
 
 @_change
 def request_clarification(ticket: Ticket, *, actor: Actor, body: str,
-                          missing: Iterable[str] = (), now: datetime | None = None,
+                          missing: Iterable[str] = (), attachments: Sequence[NewAttachment] = (),
+                          channel: str = "", now: datetime | None = None,
                           seen_version: int | None = None) -> Message:
-    """Ask the customer for what is missing: a public message and «требуется уточнение»."""
+    """Ask the customer for what is missing: a public message and «требуется уточнение».
+
+    Screenshots the agent shows with the question belong to that one message (one mail).
+    """
     now = now or timezone.now()
     ticket = _lock(ticket, seen_version)
     _mark_reviewed(ticket, actor, now)
     _check_transition(ticket, Status.NEEDS_CLARIFICATION, actor)
-    message = add_message(ticket, actor=actor, body=body, now=now)
+    message = add_message(ticket, actor=actor, body=body, attachments=attachments,
+                          channel=channel, now=now)
     ticket.refresh_from_db()
     _record(ticket, EventKind.CLARIFICATION_REQUESTED, actor, now=now,
            data={"message_id": message.pk, "missing": list(missing)})

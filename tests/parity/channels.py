@@ -303,29 +303,85 @@ NEW_REQUEST = {
 
 
 # --- an agent writes to a ticket ---------------------------------------------------------------
+# `status`: the status the reply moves the ticket to in the same change («После ответа» in the
+# desk, "status" in the API); a request for clarification names what is `missing`.
 
-def agent_reply_desk(world: World, ticket: Ticket, text: str, files=()) -> Result:
+def _desk_client(world: World) -> Client:
     client = Client()
     client.force_login(world.agent)
+    return client
+
+
+def _desk_uploads(files) -> list:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return [SimpleUploadedFile(name, content) for name, content in files]
+
+
+def _desk_compose(world: World, ticket: Ticket, form: dict, files) -> Result:
     from edudesk.desk.views.ticket import latest_event_id
 
-    uploads = []
-    for name, content in files:
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
-        uploads.append(SimpleUploadedFile(name, content))
-    response = client.post(f"/desk/t/{ticket.number}/compose", {
-        "mode": "reply", "body": text, "then_status": "", "seen_event": latest_event_id(ticket),
-        "files": uploads})
-    return Result(ok=response.status_code == 302, ticket=ticket, status_code=response.status_code)
+    response = _desk_client(world).post(f"/desk/t/{ticket.number}/compose", {
+        "seen_event": latest_event_id(ticket), "files": _desk_uploads(files), **form})
+    detail = response.content.decode() if response.status_code != 302 else ""
+    return Result(ok=response.status_code == 302, ticket=ticket, status_code=response.status_code,
+                  detail=detail)
 
 
-def agent_reply_api(world: World, ticket: Ticket, text: str, files=()) -> Result:
-    code, body = _api(world, world.agent, "post", f"/tickets/{ticket.number}/messages", {
-        "body": text, "attachments": [
-            {"name": name, "content_base64": base64.b64encode(content).decode()}
-            for name, content in files]})
+def agent_reply_desk(world: World, ticket: Ticket, text: str, files=(), status: str = "",
+                     internal: bool = False) -> Result:
+    return _desk_compose(world, ticket, {"mode": "note" if internal else "reply", "body": text,
+                                         "then_status": status}, files)
+
+
+def _inline(files) -> list[dict]:
+    return [{"name": name, "content_base64": base64.b64encode(content).decode()}
+            for name, content in files]
+
+
+def agent_reply_api(world: World, ticket: Ticket, text: str, files=(), status: str = "",
+                    internal: bool = False) -> Result:
+    payload = {"body": text, "attachments": _inline(files), "internal": internal}
+    if status:
+        payload["status"] = status
+    code, body = _api(world, world.agent, "post", f"/tickets/{ticket.number}/messages", payload)
     return Result(ok=code == 201, ticket=ticket, status_code=code, detail=str(body))
 
 
 AGENT_REPLY = {"desk": agent_reply_desk, "api": agent_reply_api}
+
+
+def agent_clarify_desk(world: World, ticket: Ticket, text: str, missing: list[str],
+                       files=()) -> Result:
+    """The desk's checklist: `missing` are the schema keys the agent ticks."""
+    return _desk_compose(world, ticket, {"mode": "clarify", "body": text, "missing": missing}, files)
+
+
+def agent_clarify_api(world: World, ticket: Ticket, text: str, missing: list[str],
+                      files=()) -> Result:
+    from edudesk.desk.clarification import checklist
+
+    labels = {item.key: item.label for item in checklist(ticket, 0)}
+    code, body = _api(world, world.agent, "post", f"/tickets/{ticket.number}/messages", {
+        "body": text, "attachments": _inline(files), "status": Status.NEEDS_CLARIFICATION,
+        "missing": [labels[key] for key in missing]})
+    return Result(ok=code == 201, ticket=ticket, status_code=code, detail=str(body))
+
+
+AGENT_CLARIFY = {"desk": agent_clarify_desk, "api": agent_clarify_api}
+
+
+def move_desk(world: World, ticket: Ticket, target: Status) -> Result:
+    response = _desk_client(world).post(f"/desk/t/{ticket.number}/status", {"status": target})
+    ticket.refresh_from_db()
+    return Result(ok=ticket.status == target, ticket=ticket, status_code=response.status_code)
+
+
+def move_api(world: World, ticket: Ticket, target: Status) -> Result:
+    code, body = _api(world, world.agent, "post", f"/tickets/{ticket.number}/transitions",
+                      {"to": target})
+    ticket.refresh_from_db()
+    return Result(ok=code == 200, ticket=ticket, status_code=code, detail=str(body))
+
+
+AGENT_MOVE = {"desk": move_desk, "api": move_api}

@@ -302,3 +302,159 @@ def test_data_given_in_a_follow_up_fills_the_contacts_record(world):
     assert sender.organisation is not None
     assert sender.organisation.name == "МБОУ «Гимназия № 2»"
     assert sender.organisation.region == "Республика Татарстан"
+
+
+# --- agent replies go through the intake pipeline, from the desk as from the API ---------------
+
+@pytest.mark.parametrize("channel, recorded", [("desk", "desk"), ("api", "api")])
+def test_an_agents_reply_is_recorded_with_the_channel_it_came_from(world, channel, recorded):
+    ticket = a_ticket(world, Status.IN_WORK)
+    assert channels.AGENT_REPLY[channel](world, ticket, "Проверьте настройки журнала.").ok
+    assert ticket.messages.get(body="Проверьте настройки журнала.").channel == recorded
+
+
+@pytest.mark.parametrize("channel", sorted(channels.AGENT_REPLY))
+def test_an_agents_reply_longer_than_the_text_limit_is_refused(world, channel, settings):
+    ticket = a_ticket(world, Status.IN_WORK)
+    long_text = "Очень подробный ответ. " * (settings.EDUDESK_MAX_TEXT_CHARS // 20)
+    result = channels.AGENT_REPLY[channel](world, ticket, long_text)
+    assert not result.ok and result.status_code == 422
+    assert not ticket.messages.filter(body__startswith="Очень подробный").exists()
+
+
+@pytest.mark.parametrize("channel", sorted(channels.AGENT_REPLY))
+def test_an_agents_reply_with_a_status_move_moves_the_ticket(world, channel):
+    ticket = a_ticket(world)
+    result = channels.AGENT_REPLY[channel](world, ticket, "Исправлено.", status=Status.ANSWERED)
+    assert result.ok, result
+    ticket.refresh_from_db()
+    assert ticket.status == Status.ANSWERED
+
+
+@pytest.mark.parametrize("channel", sorted(channels.AGENT_CLARIFY))
+def test_an_agents_clarification_request_keeps_its_screenshot_on_the_request(world, channel):
+    from edudesk.intake.tests import files
+
+    ticket = a_ticket(world, Status.IN_WORK)
+    result = channels.AGENT_CLARIFY[channel](world, ticket, "Пришлите, пожалуйста, данные.",
+                                             ["region"], files=[("где.png", files.png())])
+    assert result.ok, result
+    ticket.refresh_from_db()
+    assert ticket.status == Status.NEEDS_CLARIFICATION
+    public = ticket.messages.filter(kind=Message.Kind.PUBLIC, author_user=world.agent)
+    [request] = public
+    assert "Пришлите, пожалуйста, данные." in request.body
+    assert request.attachments.count() == 1
+
+
+# --- what the customer is told: one mail per change, never an empty one ----------------------
+
+def new_mails(contact, since: int) -> list:
+    from edudesk.mail.models import OutboundMail
+
+    return list(OutboundMail.objects.filter(to_address=contact.email, pk__gt=since).order_by("id"))
+
+
+def last_mail_id() -> int:
+    from edudesk.mail.models import OutboundMail
+
+    return OutboundMail.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("channel", sorted(channels.AGENT_REPLY))
+@pytest.mark.parametrize("target", ["", Status.ANSWERED, Status.IN_WORK])
+def test_an_agents_reply_with_or_without_a_status_move_is_one_mail(world, channel, target):
+    ticket = a_ticket(world)
+    since = last_mail_id()
+    assert channels.AGENT_REPLY[channel](world, ticket, "Очистите кэш браузера.", status=target).ok
+    ticket.refresh_from_db()
+    [mail] = new_mails(world.teacher, since)
+    assert "Очистите кэш браузера." in mail.body_text
+    assert f"«{ticket.status_label()}»" in mail.body_text
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("channel", sorted(channels.AGENT_REPLY))
+def test_an_agents_reply_that_closes_the_ticket_keeps_the_closing_mail_held_for_undo(world, channel):
+    """The answer goes at once; the closing's own mail (with the rating link) waits out the undo
+    window and is withdrawn if the agent undoes the closing (tickets.policy.undoable_close)."""
+    ticket = a_ticket(world)
+    since = last_mail_id()
+    assert channels.AGENT_REPLY[channel](world, ticket, "Исправили, проверьте.",
+                                         status=Status.RESOLVED).ok
+    reply, closing = new_mails(world.teacher, since)
+    assert reply.template == Key.AGENT_REPLY and reply.send_after is None
+    assert "Исправили, проверьте." in reply.body_text
+    assert closing.template == Key.CLOSED and closing.send_after is not None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("channel", sorted(channels.AGENT_CLARIFY))
+@pytest.mark.parametrize("with_screenshot", [False, True])
+def test_a_clarification_request_is_one_mail(world, channel, with_screenshot):
+    from edudesk.intake.tests import files
+
+    ticket = a_ticket(world)
+    since = last_mail_id()
+    shots = [("где.png", files.png())] if with_screenshot else []
+    assert channels.AGENT_CLARIFY[channel](world, ticket, "Уточните, пожалуйста, класс.",
+                                           ["region"], files=shots).ok
+    [mail] = new_mails(world.teacher, since)
+    assert mail.template == "clarification"
+    assert "Уточните, пожалуйста, класс." in mail.body_text
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("channel", sorted(channels.AGENT_REPLY))
+def test_an_agents_internal_note_mails_nobody(world, channel):
+    ticket = a_ticket(world, Status.IN_WORK)
+    since = last_mail_id()
+    assert channels.AGENT_REPLY[channel](world, ticket, "Похоже на сбой кэша.", internal=True).ok
+    assert new_mails(world.teacher, since) == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("channel", sorted(channels.CUSTOMER_REPLY))
+def test_a_customers_reply_that_reopens_an_answered_ticket_mails_them_nothing(world, channel):
+    ticket = a_ticket(world, Status.ANSWERED)
+    since = last_mail_id()
+    assert channels.CUSTOMER_REPLY[channel](world, ticket, world.teacher, "Не помогло.").ok
+    ticket.refresh_from_db()
+    assert ticket.status == Status.IN_WORK
+    assert new_mails(world.teacher, since) == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("channel", sorted(channels.CUSTOMER_REPLY))
+def test_a_reply_to_a_cancelled_ticket_is_told_by_one_registration_mail(world, channel):
+    old = a_ticket(world, Status.CANCELLED)
+    since = last_mail_id()
+    result = channels.CUSTOMER_REPLY[channel](world, old, world.teacher, "Проблема вернулась.")
+    assert result.ok and result.ticket != old
+    [mail] = new_mails(world.teacher, since)
+    assert result.ticket.number in mail.subject + mail.body_text
+    assert f"Обращение {old.number} уже закрыто" in mail.body_text
+
+
+# --- several problems in one request: the reply quotes the rule in the channel's words ---------
+
+SEVERAL = ("Здравствуйте! Во-первых, в журнале 7Б не сохраняются оценки за 23 ноября, выходит "
+           "ошибка. Во-вторых, у родителей 5А в дневнике не отображается домашнее задание.\n"
+           "С уважением, Иванова М.П.")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("channel, rule", [
+    ("mail", "В одном письме должна быть описана одна проблема"),  # seed 1, word for word
+    ("api_customer", "В одном обращении должна быть описана одна проблема"),
+    ("api_agent", "В одном обращении должна быть описана одна проблема"),
+])
+def test_the_reply_to_several_problems_quotes_the_rule_in_the_channels_words(world, channel, rule):
+    since = last_mail_id()
+    result = channels.NEW_REQUEST[channel](world, world.teacher, SEVERAL, {})
+    assert result.ok, result
+    [mail] = new_mails(world.teacher, since)
+    body = " ".join(mail.body_text.split())
+    assert rule in body
+    assert "- В журнале 7Б не сохраняются оценки за 23 ноября, выходит ошибка." in mail.body_text

@@ -143,6 +143,7 @@ def add_message(request, number: TicketNumber, payload: MessageIn):
         service=ticket.service, channel=Channel.API, requester=RequesterData(),
         description=payload.body, files=incoming_files(payload.attachments), ticket=ticket,
         actor=access.actor_of(request), internal=payload.internal,
+        then_status=payload.status, asked=list(payload.missing),
     ))
     _refuse_unless_ok(outcome)
     return Status(201, message_out(outcome.message))

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,13 +22,14 @@ from edudesk.desk.forms import (
     PriorityForm,
     SplitForm,
 )
-from edudesk.desk.uploads import accept_uploads
 from edudesk.desk.views.actions import refused
+from edudesk.intake.pipeline import submit
+from edudesk.intake.submission import IncomingFile, RequesterData, Submission
 from edudesk.mail.models import InboundMail
 from edudesk.sla.notices import format_working_time, sla_summary
 from edudesk.tickets import policy, services
 from edudesk.tickets.errors import DomainError, StaleTicket
-from edudesk.tickets.models import Message, TicketLink
+from edudesk.tickets.models import Channel, TicketLink
 from edudesk.tickets.status import (
     CLOSED_STATUSES,
     NEEDS_MESSAGE_STATUSES,
@@ -149,18 +149,19 @@ def ticket_view(request, number: str):
 @agent_required
 @require_POST
 def compose(request, number: str):
-    """Send a reply, a note or a clarification request; on any trouble the text comes back."""
+    """Send a reply, a note or a clarification request; on any trouble the text comes back.
+
+    The desk is one channel of the intake pipeline: what it sends is a follow-up submission,
+    judged and stored as the API's agent messages are (``intake.pipeline``).
+    """
     ticket = get_ticket(request.user, number)
     attachment_count = ticket.attachments.count()
     form = composer_form(ticket, request.POST, attachment_count)
-    uploads, refused = accept_uploads(request.FILES.getlist("files"))
-    if not form.is_valid() or refused:
-        return _again(request, ticket, form, errors=refused, status=422)
+    if not form.is_valid():
+        return _again(request, ticket, form, status=422)
     data = form.cleaned_data
-    actor = Actor.agent(request.user)
     try:
-        with transaction.atomic():
-            _send(ticket, data, uploads, actor, attachment_count, seen=data.get("seen_event") or 0)
+        outcome = submit(_submission(ticket, data, request, attachment_count))
     except StaleTicket as error:
         # The draft comes back over the changes, acknowledging them: sent again, it goes.
         return _again(request, ticket, _resend_form(ticket, request.POST, attachment_count),
@@ -168,6 +169,9 @@ def compose(request, number: str):
     except DomainError as error:
         return _again(request, ticket, _resend_form(ticket, request.POST, attachment_count),
                       errors=[error.message], status=409)
+    if not outcome.ok:
+        return _again(request, ticket, form, status=422,
+                      errors=[message for messages in outcome.errors.values() for message in messages])
     presence.mark(ticket, request.user, "viewing")
     messages.success(request, {
         "reply": _("Ответ отправлен."), "note": _("Заметка сохранена."),
@@ -176,28 +180,23 @@ def compose(request, number: str):
     return redirect("desk:ticket", number=ticket.number)
 
 
-def _send(ticket, data: dict, uploads, actor: Actor, attachment_count: int, seen: int) -> None:
+def _submission(ticket, data: dict, request, attachment_count: int) -> Submission:
+    """The composer's reply, note or clarification request as the pipeline's follow-up."""
     body = (data.get("body") or "").strip()
     mode = data["mode"]
+    then_status, asked = (data.get("then_status") or "") if mode == "reply" else "", []
     if mode == "clarify":
         chosen = set(data.get("missing") or [])
         items = [i for i in clarification.checklist(ticket, attachment_count) if i.key in chosen]
-        text = clarification.clarification_text(body, items)
-        services.request_clarification(ticket, actor=actor, body=text, missing=[i.label for i in items],
-                                       seen_version=seen)
-        if uploads:
-            services.add_message(ticket, actor=actor, body="", attachments=uploads)
-        return
-    kind = Message.Kind.INTERNAL if mode == "note" else Message.Kind.PUBLIC
-    # One moment for the reply and its status move: one change, told by the reply's mail.
-    now = timezone.now()
-    services.add_message(ticket, actor=actor, body=body, kind=kind, attachments=uploads, now=now,
-                         seen_version=seen)
-    target = data.get("then_status")
-    if mode == "reply" and target:
-        ticket.refresh_from_db(fields=["status"])
-        if ticket.status != target:
-            services.transition(ticket, target, actor=actor, now=now)
+        body = clarification.clarification_text(body, items)
+        then_status, asked = Status.NEEDS_CLARIFICATION, [i.label for i in items]
+    files = [IncomingFile(f.name, f.read(), getattr(f, "content_type", "") or "")
+             for f in request.FILES.getlist("files")]
+    return Submission(service=ticket.service, channel=Channel.DESK, requester=RequesterData(),
+                      description=body, files=files, ticket=ticket,
+                      actor=Actor.agent(request.user), internal=mode == "note",
+                      then_status=then_status, asked=asked,
+                      seen_version=data.get("seen_event") or 0)
 
 
 def _resend_form(ticket, post, attachment_count: int) -> ComposerForm:
