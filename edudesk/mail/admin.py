@@ -202,5 +202,9 @@ class OutboundMailAdmin(admin.ModelAdmin):
 
 @admin.register(MailTemplate)
 class MailTemplateAdmin(admin.ModelAdmin):
-    list_display = ["key", "language", "service", "subject"]
+    list_display = ["key", "language", "service", "subject", "edited"]
     list_filter = ["key", "language", "service"]
+
+    @admin.display(boolean=True, description=_("изменён (reset_mail_templates его не заменит)"))
+    def edited(self, obj: MailTemplate) -> bool:
+        return obj.edited

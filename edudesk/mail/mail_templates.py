@@ -7,9 +7,11 @@ an HTML version of the template.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.template import Context, Template
 from django.template.defaultfilters import linebreaks_filter, urlize
@@ -214,7 +216,7 @@ PERSONAL_DEFAULTS: dict[str, tuple[str, str]] = {
         ),
     ),
 }
-# Every notification with a default text, in the order the admin lists them.
+# Every notification with a default text.
 ALL_KEYS: tuple[str, ...] = (*DEFAULTS, *STAFF_DEFAULTS, *PERSONAL_DEFAULTS)
 # Parts appended to every default text for customers, in this order.
 _FOOTERS = (_REFUSED_FILES, _KEEP_SUBJECT, _SIGNATURE)
@@ -241,34 +243,73 @@ def default_texts(key: str, language: str) -> tuple[str, str]:
 
 def create_default_templates() -> None:
     """Store the defaults for every notification and language that has no row yet."""
-    for key in [*DEFAULTS, *STAFF_DEFAULTS, *PERSONAL_DEFAULTS]:
+    for key in ALL_KEYS:
         for language in LANGUAGES:
             subject, text = default_texts(key, language)
             MailTemplate.objects.get_or_create(
                 key=key, language=language, service=None,
-                defaults={"subject": subject, "body_text": text},
+                defaults={"subject": subject, "body_text": text,
+                          "default_digest": MailTemplate.content_digest(subject, text)},
             )
 
 
-def reset_default_templates(keys: list[str] | None = None) -> list[str]:
+class Reset(StrEnum):
+    RESET = "reset"  # took the current default
+    KEPT = "kept"  # edited by an administrator: kept (``force`` replaces it)
+    CURRENT = "current"  # already the current default
+
+
+@dataclass(frozen=True)
+class TemplateChange:
+    name: str  # "key/language"
+    outcome: Reset
+    diff: str  # what the current default changes, as a unified diff of subject and text
+
+
+def reset_default_templates(keys: list[str] | None = None, *, force: bool = False,
+                            dry_run: bool = False) -> list[TemplateChange]:
     """Give the templates for all services (not a service's own) the current default text.
 
     The defaults are copied into rows once, so a new wording never reaches an installation by
-    itself; an administrator runs ``reset_mail_templates`` after reading what changed.
-    Returns "key/language" of every row changed.
+    itself; an administrator runs ``reset_mail_templates`` after reading what changed. A row an
+    administrator edited (``MailTemplate.edited``) is kept unless ``force``; ``dry_run``
+    reports what would change and writes nothing.
     """
-    changed = []
-    for key in keys or [*DEFAULTS, *STAFF_DEFAULTS, *PERSONAL_DEFAULTS]:
+    changes = []
+    for key in keys or ALL_KEYS:
         for language in LANGUAGES:
             subject, text = default_texts(key, language)
-            row, created = MailTemplate.objects.get_or_create(
-                key=key, language=language, service=None,
-                defaults={"subject": subject, "body_text": text})
-            if created or (row.subject, row.body_text, row.body_html) != (subject, text, ""):
-                MailTemplate.objects.filter(pk=row.pk).update(subject=subject, body_text=text,
-                                                              body_html="")
-                changed.append(f"{key}/{language}")
-    return changed
+            digest = MailTemplate.content_digest(subject, text)
+            row = MailTemplate.objects.filter(key=key, language=language, service=None).first()
+            if row is None:
+                row = MailTemplate(key=key, language=language, subject="", body_text="")
+                outcome = Reset.RESET
+            elif (row.subject, row.body_text, row.body_html) == (subject, text, ""):
+                outcome = Reset.CURRENT
+            elif row.edited and not force:
+                outcome = Reset.KEPT
+            else:
+                outcome = Reset.RESET
+            if outcome is Reset.RESET and not dry_run:
+                row.subject, row.body_text, row.body_html = subject, text, ""
+                row.default_digest = digest
+                row.save()
+            elif outcome is Reset.CURRENT and row.default_digest != digest and not dry_run:
+                MailTemplate.objects.filter(pk=row.pk).update(default_digest=digest)
+            if outcome is not Reset.CURRENT:
+                changes.append(TemplateChange(f"{key}/{language}", outcome,
+                                              _diff(row, subject, text)))
+    return changes
+
+
+def _diff(row: MailTemplate, subject: str, text: str) -> str:
+    name = f"{row.key}/{row.language}"
+    before = [row.subject, "", *row.body_text.splitlines()]
+    if row.body_html:
+        before += ["", "(HTML)", *row.body_html.splitlines()]
+    after = [subject, "", *text.splitlines()]
+    return "\n".join(difflib.unified_diff(before, after, f"{name} (now)", f"{name} (default)",
+                                          lineterm=""))
 
 
 @dataclass(frozen=True)

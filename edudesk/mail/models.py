@@ -231,6 +231,11 @@ class MailTemplate(models.Model):
     subject = models.CharField(_("тема"), max_length=300)
     body_text = models.TextField(_("текст"))
     body_html = models.TextField(_("HTML"), blank=True)
+    # The fingerprint of the default text edudesk last wrote into this row (``content_digest``);
+    # empty for a row it did not write. A row whose text no longer matches it was edited by an
+    # administrator, and ``reset_mail_templates`` keeps it unless forced.
+    default_digest = models.CharField(_("отпечаток исходного текста"), max_length=64, blank=True,
+                                      editable=False)
 
     class Meta:
         verbose_name = _("шаблон письма")
@@ -246,6 +251,16 @@ class MailTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_key_display()} ({self.language})"
+
+    @staticmethod
+    def content_digest(subject: str, body_text: str, body_html: str = "") -> str:
+        return hashlib.sha256("\x00".join((subject, body_text, body_html)).encode()).hexdigest()
+
+    @property
+    def edited(self) -> bool:
+        """Whether the row says something other than the default edudesk last gave it."""
+        return self.default_digest != self.content_digest(self.subject, self.body_text,
+                                                          self.body_html)
 
 
 class OutboundAttachment(models.Model):

@@ -51,21 +51,3 @@ def test_a_customers_ordinary_follow_up_is_not_answered_by_mail(eschool, teacher
     ticket = factories.ticket(eschool, teacher)
     tickets.add_message(ticket, actor=factories.as_customer(teacher), body="Дополняю.")
     assert len(smtp_capture.received) == 1
-
-
-def test_reset_mail_templates_gives_old_rows_the_new_wording_but_keeps_a_services_own():
-    from django.core.management import call_command
-
-    from edudesk.mail.mail_templates import default_texts
-    from edudesk.mail.models import MailTemplate
-
-    Key = MailTemplate.Key
-    eschool = factories.service("eschool")
-    MailTemplate.objects.filter(key=Key.REGISTERED, service=None).update(body_text="старый текст")
-    own = MailTemplate.objects.create(key=Key.REGISTERED, language="ru", service=eschool,
-                                      subject="Своя тема", body_text="свой текст")
-    call_command("reset_mail_templates", "registered")
-    assert MailTemplate.objects.get(key=Key.REGISTERED, language="ru", service=None).body_text == (
-        default_texts(Key.REGISTERED, "ru")[1])
-    own.refresh_from_db()
-    assert own.body_text == "свой текст"
