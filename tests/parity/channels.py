@@ -179,7 +179,9 @@ def _person(who) -> dict:
     return dict(who)
 
 
-def new_web(world: World, who, text: str, data: dict) -> Result:
+def new_web(world: World, who, text: str, data: dict, *, stop_at_review: bool = False) -> Result:
+    """The web form; `stop_at_review`: report the review step (a similar open ticket, several
+    problems) instead of registering past it (Result.detail == "review", nothing stored)."""
     person = _person(who)
     client = _signed_in(who) if isinstance(who, Contact) else Client(HTTP_USER_AGENT=CHROME_UA)
     form = {"category": "error", "step": "submit", "description": text, **ESCHOOL_ERROR,
@@ -189,6 +191,8 @@ def new_web(world: World, who, text: str, data: dict) -> Result:
     response = client.post(f"/support/{world.service.code}/new", form)
     before = set(Ticket.objects.values_list("pk", flat=True))
     if response.status_code == 200 and "/review/" in response.content.decode():
+        if stop_at_review:
+            return Result(ok=False, status_code=200, detail="review")
         # The review step (a similar open ticket, several problems): register as it is.
         action = response.content.decode().split('action="')[1].split('"')[0]
         response = client.post(action, {"choice": "new"})
@@ -201,7 +205,7 @@ def _latest() -> Ticket | None:
     return Ticket.objects.order_by("-pk").first()
 
 
-def new_widget(world: World, who, text: str, data: dict) -> Result:
+def new_widget(world: World, who, text: str, data: dict, *, stop_at_review: bool = False) -> Result:
     person = _person(who)
     now = int(time.time())
     claims = {"service": world.service.code, "iat": now, "exp": now + 600,
@@ -218,16 +222,19 @@ def new_widget(world: World, who, text: str, data: dict) -> Result:
         **ESCHOOL_ERROR, "affected_login": person.get("login", ""), "screenshots": _screenshot(),
         **data})
     if response.status_code == 200 and "/review/" in response.content.decode():
+        if stop_at_review:
+            return Result(ok=False, status_code=200, detail="review")
         action = response.content.decode().split('action="')[1].split('"')[0]
         response = client.post(action, {"choice": "new", "widget_session": session})
     created = _latest() if Ticket.objects.count() > count else None
     return Result(ok=response.status_code == 302, ticket=created, status_code=response.status_code)
 
 
-def new_mail(world: World, who, text: str, data: dict) -> Result:
+def new_mail(world: World, who, text: str, data: dict, *, plain: bool = False) -> Result:
+    """A letter: the text, then the data as «Label: value» lines (`plain`: the text alone)."""
     person = _person(who)
-    lines = [text, ""] + [f"{_MAIL_LABELS[k]}: {v}" for k, v in {**ESCHOOL_ERROR, **data}.items()
-                          if k in _MAIL_LABELS]
+    lines = [text] if plain else [text, ""] + [
+        f"{_MAIL_LABELS[k]}: {v}" for k, v in {**ESCHOOL_ERROR, **data}.items() if k in _MAIL_LABELS]
     raw = mail_from(person["email"], text.split(".")[0][:60], "\n".join(lines),
                     name=person.get("full_name", ""))
     return _deliver(world, raw)

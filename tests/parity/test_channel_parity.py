@@ -1,29 +1,48 @@
-"""THE parity matrix: each support rule run through every channel it applies to.
+"""THE parity matrix: each support rule of issue 10 run through every channel it applies to.
 
-Every rule is one test, parametrised over a table of channel adapters (``channels.py``); the
-same outcome is asserted whatever the channel. To add a rule, write one test taking a channel
-name from the table it applies to; to add a channel, add its adapter to the table.
+Every rule is one test, parametrised over the channels of ``channels.py`` (web, widget, portal,
+mail, customer API, agent API, consultation conversion in the desk and through the API, desk
+reply); the same outcome is asserted whatever the channel. To add a rule, write one test taking
+a channel name from the table it applies to; to add a channel, add its adapter to the table.
+Mail is composed into the outbound queue, where the notification tests read it (the SMTP port
+is closed: nothing is delivered, nothing is lost).
 
-The rules and the one place each lives:
+The rules, the one place each lives, and where a channel has no such case:
 
-* who may do what to a ticket, what a closed/cancelled/merged ticket accepts —
-  ``edudesk/tickets/policy.py`` (called by ``tickets.services``);
-* who is asking (identity from the channel only), the requester's data —
-  ``edudesk/intake/requester.py``;
-* a repeat of an open request — ``edudesk/intake/repeats.py``;
-* phone numbers — ``edudesk/accounts/phones.py``.
+* who may change a ticket's state, write to it — ``tickets/policy.py`` (asked by
+  ``tickets/services.py``); portal and API (mail cannot change a state; a letter from a
+  non-participant is held for an agent by ``mail/routing.py``);
+* what a closed, cancelled or merged ticket does with a customer's reply — ``tickets/policy.py``;
+  portal, mail, API;
+* who is asking: identity from the channel only — ``intake/requester.py``; every new request;
+* a repeat of an open request — ``intake/repeats.py``: added to it from mail and the customer
+  API, offered on the web form and the widget, never for agents (agent API, consultations);
+* several problems in one request — ``intake/multiproblem.py`` and ``intake/pipeline.py``
+  (mail and API: one ticket, flagged; the web form and the widget offer the split first); the
+  reply's words — ``mail/mail_templates.py``;
+* the kind of problem of a request without one — ``intake/categorize.py`` (mail and API infer
+  it; the web form and the widget make the user choose; an agent chooses it);
+* customers' priority ceiling — ``tickets/policy.py``; the customer API (the forms offer no
+  priority; agents set any);
+* phone numbers in E.164 — ``accounts/phones.py``; every new request;
+* agents' messages (screenshot policy, text limit, status move, clarification) —
+  ``intake/pipeline.py`` (follow-up path); desk reply and agent API;
+* data given in a follow-up completes the contact — ``intake/pipeline.py``; mail;
+* what the customer is told, once per change — ``mail/notifications.py`` (``RULES``), the
+  receipt's facts ``sla/notices.py``, the advice ``core/advice.py``; every channel.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.utils import timezone
 
 from edudesk.accounts.models import Contact
-from edudesk.mail.models import Mailbox
+from edudesk.mail.models import Mailbox, MailTemplate, OutboundMail
 from edudesk.testing import factories
 from edudesk.tickets import services as tickets
 from edudesk.tickets.models import Event, Message, Priority, Ticket, TicketLink
@@ -38,7 +57,12 @@ NEW_PROBLEM = "Не сохраняются оценки в журнале 5А п
 
 
 @pytest.fixture
-def world(eschool, school, teacher, line1_agent):
+def world(eschool, school, teacher, line1_agent, settings):
+    from edudesk.mail.tests.conftest import load_mail_test_module
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = load_mail_test_module("servers").free_port()  # nobody listens
     eschool.org_admins_see_org_tickets = True
     eschool.save()
     teacher.login, teacher.phone = "m.ivanova", "+78435550001"
@@ -89,10 +113,9 @@ def test_the_requester_changes_the_state_of_their_ticket(world, channel):
     assert result.ok and result.ticket.status == Status.RESOLVED
 
 
-@pytest.mark.parametrize("channel", sorted(channels.CUSTOMER_REPLY))
+# A letter from someone who has not written in the ticket yet is held for an agent (mail.routing).
+@pytest.mark.parametrize("channel", sorted(set(channels.CUSTOMER_REPLY) - {"mail"}))
 def test_org_admin_adds_information_to_a_colleagues_ticket(world, channel):
-    if channel == "mail":
-        pytest.skip("mail from a non-participant is held for an agent (mail.routing)")
     ticket = a_ticket(world, Status.IN_WORK)
     result = channels.CUSTOMER_REPLY[channel](world, ticket, world.zavuch, "Ошибка и у меня.")
     assert result.ok and result.ticket == ticket
@@ -207,6 +230,21 @@ def test_a_repeat_of_an_open_request_is_added_to_it(world, channel):
     assert first.ticket.messages.filter(body__contains="Всё ещё.").exists()
 
 
+@pytest.mark.parametrize("channel", ["web", "widget"])
+def test_a_repeat_on_the_forms_is_offered_to_be_added_before_registering(world, channel):
+    first = channels.NEW_REQUEST[channel](world, world.teacher, NEW_PROBLEM, {})
+    assert first.ok, first
+    again = channels.NEW_REQUEST[channel](world, world.teacher, NEW_PROBLEM, {}, stop_at_review=True)
+    assert again.detail == "review" and Ticket.objects.count() == 1
+
+
+@pytest.mark.parametrize("channel", ["api_agent", "consultation_desk", "consultation_api"])
+def test_an_agent_registering_the_same_problem_again_gets_a_new_ticket(world, channel):
+    first = channels.NEW_REQUEST[channel](world, world.teacher, NEW_PROBLEM, {})
+    again = channels.NEW_REQUEST[channel](world, world.teacher, NEW_PROBLEM, {})
+    assert first.ok and again.ok and again.ticket != first.ticket
+
+
 def test_the_api_can_force_a_new_ticket_for_a_repeat(world):
     first = channels.new_api_customer(world, world.teacher, NEW_PROBLEM, {})
     again = channels.new_api_customer(world, world.teacher, NEW_PROBLEM, {}, repeat="new")
@@ -227,6 +265,77 @@ def test_an_agent_splits_a_repeat_out_in_one_click(world, client):
     new = Ticket.objects.exclude(pk=first.ticket.pk).get()
     assert "Это другое." in new.description
     assert TicketLink.objects.filter(source=first.ticket, target=new).exists()
+
+
+# --- several problems in one request ------------------------------------------------------------
+
+SEVERAL = ("Здравствуйте! Во-первых, в журнале 7Б не сохраняются оценки за 23 ноября, выходит "
+           "ошибка. Во-вторых, у родителей 5А в дневнике не отображается домашнее задание.\n"
+           "С уважением, Иванова М.П.")
+SEVERAL_ITEMS = ["В журнале 7Б не сохраняются оценки за 23 ноября, выходит ошибка.",
+                 "У родителей 5А в дневнике не отображается домашнее задание."]
+ONE_FAULT_OF_TWO = ("Не открывается журнал у учителя Ивановой М.П. Также не открывается журнал у "
+                    "учителя Петрова С.С.")
+ONE_TICKET_CHANNELS = ["api_agent", "api_customer", "mail"]
+
+
+def one_ticket_request(world: World, channel: str, text: str, **extra) -> channels.Result:
+    """A request on the channels that register several problems as one flagged ticket."""
+    if channel == "mail":
+        return channels.new_mail(world, world.teacher, text, {}, plain=True)
+    return channels.NEW_REQUEST[channel](world, world.teacher, text, {}, **extra)
+
+
+@pytest.mark.parametrize("channel", ONE_TICKET_CHANNELS)
+def test_several_problems_become_one_ticket_flagged_with_the_items(world, channel):
+    result = one_ticket_request(world, channel, SEVERAL, category="other")
+    assert result.ok, result
+    assert Ticket.objects.count() == 1
+    assert result.ticket.events.get(kind="created").data["problems"] == SEVERAL_ITEMS
+
+
+@pytest.mark.parametrize("channel", ONE_TICKET_CHANNELS)
+def test_one_fault_of_two_people_is_not_flagged(world, channel):
+    result = one_ticket_request(world, channel, ONE_FAULT_OF_TWO, category="other")
+    assert result.ok, result
+    assert "problems" not in result.ticket.events.get(kind="created").data
+
+
+@pytest.mark.parametrize("channel", ["web", "widget"])
+def test_the_forms_offer_the_split_before_registering(world, channel):
+    result = channels.NEW_REQUEST[channel](world, world.teacher, SEVERAL, {}, stop_at_review=True)
+    assert result.detail == "review" and Ticket.objects.count() == 0
+
+
+# --- the kind of problem ---------------------------------------------------------------------
+
+ERROR_TEXT = "При сохранении оценки в журнале выходит сообщение об ошибке «Ошибка сохранения»."
+
+
+@pytest.mark.parametrize("channel", ONE_TICKET_CHANNELS)
+def test_a_request_without_category_gets_one_inferred_with_its_confidence(world, channel):
+    result = one_ticket_request(world, channel, ERROR_TEXT, category="")
+    assert result.ok, result
+    suggestion = result.ticket.events.get(kind="created").data["category_suggestion"]
+    assert result.ticket.category == suggestion["category"] == "error"
+    assert 0 < suggestion["confidence"] <= 1
+
+
+# A letter has no chooser; the forms and a consultation's conversion always choose.
+@pytest.mark.parametrize("channel", ["api_agent", "api_customer", "consultation_api",
+                                     "consultation_desk", "web", "widget"])
+def test_a_chosen_category_is_kept(world, channel):
+    result = channels.NEW_REQUEST[channel](world, world.teacher, ERROR_TEXT, {})
+    assert result.ok, result
+    assert result.ticket.category == "error"
+    assert "category_suggestion" not in result.ticket.events.get(kind="created").data
+
+
+@pytest.mark.parametrize("channel", ["web", "widget"])
+def test_the_forms_ask_the_user_to_choose_a_category(world, channel):
+    result = channels.NEW_REQUEST[channel](world, world.teacher, ERROR_TEXT, {"category": ""})
+    assert not result.ok and result.status_code == 400
+    assert Ticket.objects.count() == 0
 
 
 # --- priorities: customers up to the service's ceiling ----------------------------------------
@@ -349,16 +458,58 @@ def test_an_agents_clarification_request_keeps_its_screenshot_on_the_request(wor
 
 # --- what the customer is told: one mail per change, never an empty one ----------------------
 
-def new_mails(contact, since: int) -> list:
-    from edudesk.mail.models import OutboundMail
+Key = MailTemplate.Key
+SATURDAY = datetime(2026, 11, 28, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+# Seed 1, «Важные рекомендации…»: the advice every registration notice repeats.
+SEED_ADVICE = (
+    "Необходимо четко отвечать на вопросы технической поддержки",
+    "После создания инцидента не пытайтесь решить проблему самостоятельно",
+    "не пытайтесь создать новый инцидент с идентичной проблемой",
+    "Необходимо четко следовать инструкции специалиста",
+)
 
+
+def new_mails(contact, since: int) -> list[OutboundMail]:
     return list(OutboundMail.objects.filter(to_address=contact.email, pk__gt=since).order_by("id"))
 
 
 def last_mail_id() -> int:
-    from edudesk.mail.models import OutboundMail
-
     return OutboundMail.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def text(mail: OutboundMail) -> str:
+    return " ".join(mail.body_text.split())
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("channel", sorted(channels.NEW_REQUEST))
+def test_the_registration_notice_says_what_the_seeds_promise_in_one_mail(world, channel):
+    with time_machine.travel(SATURDAY, tick=False):
+        result = channels.NEW_REQUEST[channel](world, world.teacher, NEW_PROBLEM, {})
+    assert result.ok, result
+    ticket = result.ticket
+    [notice] = new_mails(world.teacher, 0)
+    assert notice.template in (Key.REGISTERED, Key.NEEDS_DATA)
+    body = text(notice)
+    assert f"{ticket.number} от 28.11.2026 14:00" in body, "number and date (seed 1)"
+    assert f"Приоритет: {ticket.get_priority_display()}." in body, "priority (seed 2)"
+    assert "Срок исполнения" in body
+    assert "специалист свяжется с вами в ближайший рабочий день — 30.11.2026 с 08:00" in body
+    assert "Обязательно зафиксируйте номер и дату созданного инцидента!" in body
+    for advice in SEED_ADVICE:
+        assert advice in body
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("channel", sorted(channels.AGENT_MOVE))
+@pytest.mark.parametrize("target", [Status.NEEDS_CLARIFICATION, Status.ANSWERED])
+def test_a_move_the_customer_must_act_on_is_told_without_a_message(world, channel, target):
+    ticket = a_ticket(world)
+    since = last_mail_id()
+    assert channels.AGENT_MOVE[channel](world, ticket, target).ok
+    [notice] = new_mails(world.teacher, since)
+    assert notice.template == Key.STATUS_CHANGED
+    assert f"«{Status(target).label}»" in text(notice)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -439,11 +590,6 @@ def test_a_reply_to_a_cancelled_ticket_is_told_by_one_registration_mail(world, c
 
 # --- several problems in one request: the reply quotes the rule in the channel's words ---------
 
-SEVERAL = ("Здравствуйте! Во-первых, в журнале 7Б не сохраняются оценки за 23 ноября, выходит "
-           "ошибка. Во-вторых, у родителей 5А в дневнике не отображается домашнее задание.\n"
-           "С уважением, Иванова М.П.")
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("channel, rule", [
     ("mail", "В одном письме должна быть описана одна проблема"),  # seed 1, word for word
@@ -458,3 +604,29 @@ def test_the_reply_to_several_problems_quotes_the_rule_in_the_channels_words(wor
     body = " ".join(mail.body_text.split())
     assert rule in body
     assert "- В журнале 7Б не сохраняются оценки за 23 ноября, выходит ошибка." in mail.body_text
+
+
+# --- a repeat added to the open request it repeats; a merge ---------------------------------------
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("channel", ["mail", "api_customer"])
+def test_the_sender_of_a_repeat_is_told_where_it_went(world, channel):
+    first = channels.NEW_REQUEST[channel](world, world.teacher, NEW_PROBLEM, {})
+    since = last_mail_id()
+    again = channels.NEW_REQUEST[channel](world, world.teacher, NEW_PROBLEM + " Всё ещё.", {})
+    assert again.ok and again.ticket == first.ticket
+    [notice] = new_mails(world.teacher, since)
+    assert notice.template == Key.REPEAT_ADDED
+    assert notice.subject.endswith(f"Ваше сообщение добавлено к обращению {first.ticket.number}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_merged_tickets_requester_is_told_merged_with_the_original_not_cancelled(world):
+    original = a_ticket(world)
+    duplicate = a_ticket(world)
+    since = last_mail_id()
+    tickets.merge(duplicate, original, actor=Actor.agent(world.agent))
+    [notice] = new_mails(world.teacher, since)
+    assert notice.template == Key.MERGED
+    assert f"объединено с обращением {original.number}" in notice.subject
+    assert "отменено" not in notice.body_text.lower()
