@@ -23,7 +23,7 @@ from edudesk.mail.outbound import queue_mail
 from edudesk.tickets import policy
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Channel, Event, Message
-from edudesk.tickets.status import CLOSED_STATUSES, MEANINGS, ActorKind, Status
+from edudesk.tickets.status import CLOSED_STATUSES, CUSTOMER_MUST_ACT, MEANINGS, ActorKind, Status
 
 Key = MailTemplate.Key
 
@@ -54,8 +54,6 @@ _STATUS_TEMPLATES = {
     Status.RESOLVED: Key.CLOSED,
     Status.CANCELLED: Key.CLOSED,
 }
-# Moves the customer must act on («Техподдержке требуется уточнение», «Ответ техподдержки»).
-_ALWAYS_TOLD = frozenset({Status.NEEDS_CLARIFICATION, Status.ANSWERED})
 
 
 def _message(event: Event) -> Message | None:
@@ -201,14 +199,14 @@ def _status_changed(event: Event) -> Notice | None:
             "message": message.body if message else "",
             "rating_url": _rating_url(event.ticket, Status.RESOLVED)})
     status = (event.new or {}).get("status")
-    told_with_it = status in _ALWAYS_TOLD or (status in _STATUS_TEMPLATES
+    told_with_it = status in CUSTOMER_MUST_ACT or (status in _STATUS_TEMPLATES
                                                and status not in CLOSED_STATUSES)
     if told_with_it and _told_with_a_message(event):
         # The same change wrote the customer a message (an answer that also moves the ticket
         # on, a request for clarification): its one mail tells the new status too. A closing
         # keeps its own mail: held for the undo window and withdrawn if undone.
         return None
-    if status in _ALWAYS_TOLD:
+    if status in CUSTOMER_MUST_ACT:
         # The customer must act on these: told always, by the status mail when no message was.
         return Notice(Key.STATUS_CHANGED, Audience.PARTICIPANTS, context=lambda: {
             "status_meaning": str(MEANINGS[status]), "next_step": _next_step(status, event.ticket)})

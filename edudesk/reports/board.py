@@ -19,11 +19,8 @@ from edudesk.reports.folding import fold
 from edudesk.reports.models import DailyFigure
 from edudesk.sla.models import ClockKind, ClockState, SlaClock
 from edudesk.tickets.models import SlaFlag, Ticket
-from edudesk.tickets.status import OPEN_STATUSES, Status
+from edudesk.tickets.status import CUSTOMER_MUST_ACT, OPEN_STATUSES, WITH_SUPPORT, Status
 
-WAITING_FOR_CUSTOMER = (Status.NEEDS_CLARIFICATION, Status.ANSWERED)
-WAITING_FOR_SUPPORT = (Status.REGISTERED, Status.IN_PROCESSING, Status.CLARIFICATION_SENT,
-                       Status.IN_WORK)
 _OPEN = sorted(OPEN_STATUSES)
 
 
@@ -46,11 +43,11 @@ class LineBoard:
 
     @property
     def waiting_for_customer(self) -> int:
-        return sum(self.by_status.get(s, 0) for s in WAITING_FOR_CUSTOMER)
+        return sum(self.by_status.get(s, 0) for s in CUSTOMER_MUST_ACT)
 
     @property
     def waiting_for_support(self) -> int:
-        return sum(self.by_status.get(s, 0) for s in WAITING_FOR_SUPPORT)
+        return sum(self.by_status.get(s, 0) for s in WITH_SUPPORT)
 
     def statuses(self) -> list[tuple[Status, int]]:
         return [(status, self.by_status.get(status, 0)) for status in Status
@@ -96,7 +93,7 @@ def build(services, now: datetime, today) -> Board:
         board = line(row["service_id"], row["group_id"])
         board.by_status[row["status"]] = row["n"]
         board.unassigned += row["unassigned"]
-    for row in (open_tickets.filter(status__in=WAITING_FOR_SUPPORT)
+    for row in (open_tickets.filter(status__in=WITH_SUPPORT)
                 .values("service_id", "group_id").annotate(oldest=Min("updated_at")).order_by()):
         line(row["service_id"], row["group_id"]).oldest_waiting = row["oldest"]
     _clocks(service_ids, now, line)

@@ -100,6 +100,12 @@ CLOSED_STATUSES = frozenset({Status.RESOLVED, Status.CANCELLED})
 OPEN_STATUSES = frozenset(set(Status) - CLOSED_STATUSES)
 # Support waits for the customer (the solution clock pauses).
 WAITING_FOR_CUSTOMER = frozenset({Status.NEEDS_CLARIFICATION})
+# The customer has to act: answer the specialist's question, read the answer. A move here is
+# always told to the customer (mail/notifications.py); the board counts these as the customer's.
+CUSTOMER_MUST_ACT = frozenset({Status.NEEDS_CLARIFICATION, Status.ANSWERED})
+# Open and in support's hands (not the customer's, not a parked suggestion): the board's queue.
+WITH_SUPPORT = frozenset({Status.REGISTERED, Status.IN_PROCESSING, Status.CLARIFICATION_SENT,
+                          Status.IN_WORK})
 # Support has answered (a question, a reply, a solution, a parked suggestion): the first-answer
 # clock stops on reaching any of these.
 FIRST_ANSWER_STATUSES = frozenset(

@@ -72,3 +72,20 @@ def test_an_unknown_kind_is_refused_when_written(ticket):
 def test_the_registry_has_no_two_kinds_with_one_value():
     values = [kind.value for kind in EventKind]
     assert len(values) == len(set(values))
+
+
+# A set of statuses written out by hand: (Status.A, Status.B …), [Status.A, …], {Status.A, …}.
+STATUS_SET = re.compile(r"[(\[{]\s*Status\.[A-Z_]+\s*,\s*Status\.[A-Z_]+")
+
+
+def test_named_sets_of_statuses_live_only_in_tickets_status():
+    """What a status means (waiting for the customer, the customer must act, …) is said once, in
+    ``tickets/status.py``; other modules name the set from there."""
+    offenders = []
+    for path in [*_production_files(), *ALLOWED]:
+        if path == ROOT / "tickets" / "status.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if STATUS_SET.search(line):
+                offenders.append(f"{path.relative_to(ROOT.parent)}:{number}: {line.strip()}")
+    assert offenders == [], "sets of statuses outside tickets/status.py:\n" + "\n".join(offenders)
