@@ -14,7 +14,6 @@ from django.db import migrations, models
 # sha256 of "subject\0text\0html" of every default text ever shipped, per notification.
 SHIPPED_DEFAULTS = {
     "registered": (
-        "0fa9b24cd187c113ddc9c749154162166cb6478b634b50e9fa7dc7a2fb513328",
         "385d96a89d783af8d1842eb4098f22a2a6fa510383709a6f3cec1b9898fe76d6",
         "727cf2156458aacce6033a5fdc8319e4ddc2b6c675f21145366c139ffb17987b",
         "7e64f0ecb104567ddb8c594e8e2cddf9ee92c248c0aa2171a78a74b60b0b7b50",
@@ -25,54 +24,42 @@ SHIPPED_DEFAULTS = {
         "ac983a4fd4ff16098a6941d8c5f7689958349990b76a6d85881f60eed7d1ac8b",
         "c166d29e8822a3b9c6d1179a6ade9a9d3fc8c8b847ee56d08ac71440ad38d728",
         "e6e0560eedbf9164750c8ee3aff09aa6f30fa500bc46cef9fab34451d8e6a6e9",
-        "f8c65b6de4b63b984b22b28c9752fb25b3a1d202474574dc91a6bc29250cca55",
     ),
     "agent_reply": (
-        "3bf87da68cb56cc68c6de9150e453b2fa2323f771b3ceee43618bb127a1b34e8",
-        "8d46c7fd54b92a1d383b89ac1efbae9e1afa298972018459ad480a20ec3b2a72",
         "c339240dcf02e040185839abb901e2e08b941c9be8c6d7f3e0a4dc69485741e4",
     ),
     "clarification": (
         "dd416d9bfae7c8159449b34a86c1cf367bd07bc46ac4eb03eed95f4017bd8a5b",
-        "dde4e73f1e9980c52e7104d97df6bbf7ab814f6da1b2733481a3da7431394351",
     ),
     "status_changed": (
         "015fb54ef1e6fe1cab876bb67a411a1201abc437f021a20a530e71d16e8b4d00",
         "44e481aa5178056e718fa75caed6d6663310af9a4dd90cb93353452398be17e3",
-        "718e12f7e3dfb5512835616f019ef29d1ed72cd0405fe41583018c0b7c174d4c",
     ),
     "closed": (
         "8b124998adc4cbf21f4d08e9c813cbc3c4e9c7a8b58671b4371c7350dfbdcaab",
-        "b99fe816f4d289c41bfa74bffe868bbe6c2f03b7bca9f03767ca05c49e3b9f4e",
+        "bf85551778f9ab7e13a83730fbbdbbeb52d5faca33033620d09410c96308e726",
         "e024b0032692cb7f2cf00903c4fe1ac0213b1e7053747d87f754788e4710a058",
     ),
     "files_refused": (
-        "342e1ace1edd89f4fbaaeb0048d1a19675d44490f2b502d0247820b1ccf28ad3",
         "cca72f438d50ca380f4fec222d9f410c376bbbafa581a744cb5871ef6672cb92",
     ),
     "merged": (
-        "ad899be03c3d71a310e3933bebd33b46e82a280d1b2a131c14cea4027f664602",
         "d317557d160f84c43a0291fd705c8755edaf7c614edd8ca3ca31ef57d169e358",
     ),
     "repeat_added": (
         "18ac25b5f796bfcf69e5558861a091f58dda124cdff9c59635a020f22abb7da8",
-        "4d4c66e11f617aa03b7b8bb996bb61d95d4d58cd74db85752900835254f51e1d",
     ),
     "signin_link": (
         "6fc8c28f250f64647f2a6428c0949ccfa4e17420ff0605380f10b7cea3184505",
         "994ab160c1eee05bf8f4c24c70a40bcdcf0062b492e75a5af2c75a9593355f77",
-        "9d422256a44d5edc6bfc5127a6242d20a2d52679be31687adac1abc4b9867585",
     ),
     "sla_warning": (
         "220f4826f1abf5622b6aba665e3c31f0db71afb80e7f5d2ada92af05f35a8423",
-        "9a6bc63a2525dafe5c45cbd19a6e215ae1c530484bf8d894f459264089992eca",
     ),
     "sla_breached": (
         "03a1e12d9af2f581671515b6b60c432a94e2981b56fb21b7e23711510b0cec37",
-        "bf939c0146cce34be20e0e9311aa1916235198270d832196c55eb85a8d9ed044",
     ),
     "report_summary": (
-        "325a728a24e152b7355fff93ab7dd2f420981feee9ce8ed7567c824dd2c0d1ce",
         "a13393ca7e8f73cae1cf29231494612076d5d41ee60dd6798b091c402e292828",
     ),
 }
@@ -93,7 +80,7 @@ def mark_shipped_defaults(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("mail", "0006_outbound_retry_at"),
+        ("mail", "0007_outbound_send_after"),
     ]
 
     operations = [
