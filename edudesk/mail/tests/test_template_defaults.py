@@ -124,7 +124,7 @@ def test_rows_written_before_the_marks_are_known_by_the_defaults_earlier_version
 
     from django.apps import apps
 
-    migration = importlib.import_module("edudesk.mail.migrations.0008_template_default_digest")
+    migration = importlib.import_module("edudesk.mail.migrations.0009_template_default_digest")
     russian_subject, russian_text = default_texts(Key.STATUS_CHANGED, "ru")
     MailTemplate.objects.filter(key=Key.STATUS_CHANGED, language="en", service=None).update(
         subject=russian_subject, body_text=russian_text)

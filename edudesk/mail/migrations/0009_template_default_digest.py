@@ -62,6 +62,16 @@ SHIPPED_DEFAULTS = {
     "report_summary": (
         "a13393ca7e8f73cae1cf29231494612076d5d41ee60dd6798b091c402e292828",
     ),
+    "known_problem": (
+        "68e9f5423785aeb5dab6a2dc00b0d23d73d28b8537b34c3a50756e1767ddbc6d",
+        "adbcf25a836fe4c6ab720a91e733df16a314255c058b6089433661ef97eb7891",
+    ),
+    "incident_linked": (
+        "6f1014023f20cf052c55256b044361144bed3899c224d511138689fb134369d2",
+    ),
+    "incident_resolved": (
+        "21184057efa88a3b74bdec9b51261cfe361922ea81bf69849788c6853c6f9da1",
+    ),
 }
 
 
@@ -80,7 +90,7 @@ def mark_shipped_defaults(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("mail", "0007_outbound_send_after"),
+        ("mail", "0008_mailtemplate_incident_keys"),
     ]
 
     operations = [
