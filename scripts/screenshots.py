@@ -40,24 +40,30 @@ def prepare_environment(out: Path) -> Path:
     return state
 
 
-def start_site():
+def load_demo_site() -> None:
     import django
     from django.conf import settings
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.core.management import call_command
-    from django.test.testcases import LiveServerThread
 
     django.setup()
     settings.ROOT_URLCONF = "edudesk.testing.error_urls"
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_demo", verbosity=0)
-    server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
-    server.daemon = True
-    server.start()
-    server.is_ready.wait()
-    if server.error:
-        raise server.error
-    return server, f"http://127.0.0.1:{server.port}"
+
+
+# The innermost elements reaching past the viewport's right edge: what makes a page scroll sideways.
+WIDEST = """width => {
+  const out = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const box = el.getBoundingClientRect();
+    if (box.right <= width + 1 || box.width === 0) continue;
+    if ([...el.children].some(c => c.getBoundingClientRect().right > width + 1)) continue;
+    const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+      + (el.classList.length ? "." + [...el.classList].join(".") : "");
+    out.push(`${name} (${Math.round(box.right)} px)`);
+  }
+  return out.slice(0, 4);
+}"""
 
 
 def photograph(base_url: str, out: Path, only: set[str]) -> list[tuple[str, int, str]]:
@@ -81,7 +87,9 @@ def photograph(base_url: str, out: Path, only: set[str]) -> list[tuple[str, int,
                 file_name = f"{spec.name}-{width}.png"
                 page.screenshot(path=str(out / file_name), full_page=True)
                 width_used = page.evaluate("document.scrollingElement.scrollWidth")
-                note = f"HTTP {status}" + (f", {width_used} px wide" if width_used > width else "")
+                note = f"HTTP {status}"
+                if width_used > width:
+                    note += f", {width_used} px wide: " + ", ".join(page.evaluate(WIDEST, width))
                 shots.append((spec.name, width, note))
                 print(f"{file_name:<36} {note}", flush=True)
                 page.close()
@@ -126,11 +134,11 @@ def main() -> int:
     out = Path(args.out)
     state = prepare_environment(out)
     try:
-        server, base_url = start_site()
-        try:
+        load_demo_site()
+        from edudesk.testing.tour import served
+
+        with served() as base_url:
             shots = photograph(base_url, out, set(args.only))
-        finally:
-            server.terminate()
         write_index(out, shots)
     finally:
         shutil.rmtree(state, ignore_errors=True)

@@ -156,7 +156,17 @@ class AttachmentRefused(Exception):
         self.message = message
 
 
+IMAGE_KINDS = frozenset({"gif", "webp", "heic", "bmp", "tiff"})
+
+
 def refusal_not_an_image(name: str, kind: str) -> str:
+    """A picture in another format is told the two formats accepted; the seed's rule about
+    pictures inside documents and archives is for documents and archives."""
+    if kind in IMAGE_KINDS:
+        return _(
+            "Файл «%(name)s» не принят: это %(kind)s. Принимаются только снимки экрана в "
+            "формате JPEG или PNG: сохраните снимок в одном из них и приложите снова."
+        ) % {"name": name, "kind": _kind_description(kind)}
     return _(
         "Файл «%(name)s» не принят: это %(kind)s. "
         "Изображения, вставленные в файлы .doc, .zip или .rar, не принимаются к рассмотрению. "

@@ -67,20 +67,29 @@ def field_views(schema: FormSchema, category: str, values: dict[str, str],
     return [_field_view(spec, values, errors, locked) for spec in schema.fields_for(category)]
 
 
+def without_help(message: str, help_text: str) -> str:
+    """The intake's message quotes the field's help for channels without a form (a reply by
+    mail); on the form the help stands under the field already, so the message stays short."""
+    if help_text and message.endswith(help_text):
+        return message[: -len(help_text)].rstrip()
+    return message
+
+
 def _field_view(spec: FieldSpec, values, errors, locked) -> FieldView:
     language = get_language()
     widget = {"textarea": "textarea", "choice": "select", "file": "file"}.get(spec.type, "input")
     value = values.get(spec.key, "")
+    help_text = spec.help.get(language)
     return FieldView(
         key=spec.key,
         label=spec.label.get(language),
-        help=spec.help.get(language),
+        help=help_text,
         widget=widget,
         input_type=INPUT_TYPES.get(spec.type, "text"),
         value=value,
         required=spec.required,
         locked=spec.key in locked,
-        errors=tuple(errors.get(spec.key, ())),
+        errors=tuple(without_help(message, help_text) for message in errors.get(spec.key, ())),
         choices=tuple(Choice(c.value, c.label.get(language), c.value == value) for c in spec.choices),
         autocomplete=AUTOCOMPLETE.get(spec.key, ""),
         accept=ACCEPTED_IMAGES if spec.type == "file" else "",

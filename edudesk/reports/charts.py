@@ -33,7 +33,9 @@ def bar_chart(title: str, series: list[Series], groups: list[Group], *, stacked:
     top = max([sum(g.values) if stacked else max(g.values, default=0) for g in groups] or [0]) or 1
     slot = plot_w / max(len(groups), 1)
     per_bar = slot * 0.8 / (1 if stacked else max(len(series), 1))
-    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+    # A chart with links to its tickets is a group of links; one without, a picture.
+    role = "group" if any(group.links for group in groups) else "img"
+    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="{role}" '
              f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
              f'<title>{escape(title)}</title>',
              f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - 8}" y2="{TOP + plot_h}" stroke="#999"/>',

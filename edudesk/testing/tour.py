@@ -9,7 +9,8 @@ function of the demo data returning one); `then` is an optional step run on the 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core import signing
@@ -153,6 +154,35 @@ PAGES: list[TourPage] = [
     TourPage("error-403", ANONYMOUS, "/tour-errors/403", status=403),
     TourPage("error-400-characters", ANONYMOUS, "/support/eschool/new?school=%00", status=400),
 ]
+
+
+# --- serving the site --------------------------------------------------------------------------
+
+
+@contextmanager
+def served() -> Iterator[str]:
+    """The site served by Django's live-server thread (static files included); yields its URL.
+    An in-memory SQLite test database is shared with the thread, as LiveServerTestCase does."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.db import connections
+    from django.test.testcases import LiveServerThread
+
+    shared = {conn.alias: conn for conn in connections.all()
+              if conn.vendor == "sqlite" and conn.is_in_memory_db()}
+    for conn in shared.values():
+        conn.inc_thread_sharing()
+    server = LiveServerThread("127.0.0.1", StaticFilesHandler, connections_override=shared, port=0)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    try:
+        if server.error:
+            raise server.error
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.terminate()
+        for conn in shared.values():
+            conn.dec_thread_sharing()
 
 
 # --- signing in, once per browser context -------------------------------------------------------

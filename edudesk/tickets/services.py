@@ -6,6 +6,7 @@ change a ticket; the rules of the seeds live here and in ``status.py``.
 
 import functools
 import hashlib
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -717,8 +718,7 @@ def _store_attachments(ticket: Ticket, message: Message, attachments: Sequence[N
     if not attachments:
         return []
     stored = []
-    ordinal = _next_ordinal(ticket)
-    for upload in attachments:
+    for upload, ordinal in zip(attachments, _ordinals(ticket, attachments), strict=True):
         attachment = Attachment(
             ticket=ticket, message=message, ordinal=ordinal, original_name=upload.original_name,
             content_type=upload.content_type, size=len(upload.content), width=upload.width,
@@ -728,8 +728,27 @@ def _store_attachments(ticket: Ticket, message: Message, attachments: Sequence[N
         attachment.file.save(upload.name, ContentFile(upload.content), save=False)
         attachment.save()
         stored.append(attachment)
-        ordinal += 1
     return stored
+
+
+# A file the customer named the seed's way («картинка1.png», «Картинка 2.jpg»).
+_PICTURE_NAMED = re.compile(r"^\s*картинка\s*(\d{1,4})\s*(\.\w{1,5})?\s*$", re.IGNORECASE)
+
+
+def _ordinals(ticket: Ticket, attachments: Sequence[NewAttachment]) -> list[int]:
+    """Each new picture's number in the ticket: the customer's own «картинкаN» when that number
+    is free and among this message's (so the text's references stay true); the other pictures
+    take the free numbers after the ticket's earlier ones, in order."""
+    earlier = set(ticket.attachments.values_list("ordinal", flat=True))
+    first, last = max(earlier, default=0) + 1, max(earlier, default=0) + len(attachments)
+    claimed: list[int | None] = []
+    for upload in attachments:
+        named = _PICTURE_NAMED.match(upload.original_name or "")
+        wanted = int(named.group(1)) if named else 0
+        free = first <= wanted <= last and wanted not in claimed
+        claimed.append(wanted if free else None)
+    spare = iter(n for n in range(first, last + 1) if n not in claimed)
+    return [ordinal if ordinal is not None else next(spare) for ordinal in claimed]
 
 
 def _jsonable(values: dict) -> dict:

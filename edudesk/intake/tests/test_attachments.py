@@ -49,8 +49,6 @@ def test_jpeg_screenshot_is_accepted_and_reencoded_as_jpeg():
 @pytest.mark.parametrize(
     ("name", "data", "kind"),
     [
-        ("screen.gif", files.gif(), "изображение GIF"),
-        ("screen.webp", files.webp(), "изображение WebP"),
         ("отчёт.pdf", files.pdf_one_page(), "документ PDF"),
         ("скриншоты.zip", files.zip_archive(), "архив ZIP"),
         ("скриншоты.rar", files.rar5_empty_archive(), "архив RAR"),
@@ -59,12 +57,23 @@ def test_jpeg_screenshot_is_accepted_and_reencoded_as_jpeg():
         ("notes.txt", "Не выставляются оценки".encode(), "файл неизвестного формата"),
     ],
 )
-def test_anything_but_jpeg_or_png_is_refused_quoting_the_rule(name, data, kind):
+def test_a_document_or_archive_is_refused_quoting_the_rule(name, data, kind):
     message = refusal(name, data)
     assert f"«{name}»" in message
     assert kind in message
     assert RULE in message
     assert ".jpeg или .png" in message
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "kind"),
+    [("screen.gif", files.gif(), "изображение GIF"), ("screen.webp", files.webp(), "изображение WebP")],
+)
+def test_a_picture_in_another_format_is_told_jpeg_or_png_only(name, data, kind):
+    message = refusal(name, data)
+    assert message.startswith(f"Файл «{name}» не принят: это {kind}.")
+    assert "Принимаются только снимки экрана в формате JPEG или PNG" in message
+    assert RULE not in message
 
 
 def test_zip_renamed_to_png_is_refused_as_an_archive():
