@@ -66,11 +66,11 @@ WIDEST = """width => {
 }"""
 
 
-def photograph(base_url: str, out: Path, only: set[str]) -> list[tuple[str, int, str]]:
+def photograph(base_url: str, out: Path, only: set[str], widths) -> list[tuple[str, int, str]]:
     from playwright.sync_api import sync_playwright
 
     from edudesk.desk.tests.browser import launch
-    from edudesk.testing.tour import PAGES, WIDTHS, open_page, sign_in
+    from edudesk.testing.tour import PAGES, open_page, sign_in
 
     shots = []
     with sync_playwright() as playwright:
@@ -82,7 +82,7 @@ def photograph(base_url: str, out: Path, only: set[str]) -> list[tuple[str, int,
             if spec.who not in contexts:
                 contexts[spec.who] = browser.new_context(locale="ru-RU")
                 sign_in(contexts[spec.who], spec.who, base_url)
-            for width in WIDTHS:
+            for width in widths:
                 page, status = open_page(contexts[spec.who], spec, base_url, width)
                 file_name = f"{spec.name}-{width}.png"
                 page.screenshot(path=str(out / file_name), full_page=True)
@@ -130,6 +130,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "var" / "screenshots"))
     parser.add_argument("--only", nargs="*", default=[], help="page names from edudesk/testing/tour.py")
+    parser.add_argument("--widths", nargs="*", type=int, default=[1280, 390])
     args = parser.parse_args()
     out = Path(args.out)
     state = prepare_environment(out)
@@ -138,7 +139,7 @@ def main() -> int:
         from edudesk.testing.tour import served
 
         with served() as base_url:
-            shots = photograph(base_url, out, set(args.only))
+            shots = photograph(base_url, out, set(args.only), args.widths)
         write_index(out, shots)
     finally:
         shutil.rmtree(state, ignore_errors=True)
