@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -16,6 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from edudesk.accounts.services import normalise_email
+from edudesk.intake import pending_uploads
+from edudesk.intake.attachments import Upload, check_uploads
 from edudesk.intake.pipeline import submit
 from edudesk.intake.submission import RequesterData, Submission
 from edudesk.portal import auth
@@ -169,23 +172,41 @@ def ticket_page(request, service, contact, number: str):
                             == policy.ReplyRoute.NEW_LINKED),
         "merged_into": target if target.pk != ticket.pk else None,
         "errors": request.session.pop("portal_reply_errors", []),
+        **_reply_draft(request, service),
     })
+
+
+def _reply_draft(request, service) -> dict:
+    """The text and kept screenshots of a refused reply, shown again in the reply form."""
+    draft = request.session.pop("portal_reply_draft", None) or {}
+    token = pending_uploads.token_from(draft.get("token"))
+    return {"reply_body": draft.get("body", ""), "upload_token": token,
+            "pending_uploads": pending_uploads.held(service, token) if draft else []}
 
 
 @require_POST
 @auth.contact_required
 def reply(request, service, contact, number: str):
+    """A message to the ticket. Refused, the text comes back and the screenshots the policy
+    accepted stay attached (``intake.pending_uploads``): nothing has to be typed or picked again."""
     ticket = _ticket_for(contact, number)
+    token = pending_uploads.token_from(request.POST.get("upload_token"))
+    body = request.POST.get("body", "")
+    if request.POST.get("remove_upload"):
+        pending_uploads.remove(service, token, request.POST["remove_upload"])
+        return _back_to_reply(request, service, number, body, token, errors=[])
+    files = pending_uploads.as_incoming(service, token) + incoming_files(request)
     outcome = submit(Submission(
         service=service, channel=Channel.WEB, requester=RequesterData(), ticket=ticket,
-        description=request.POST.get("body", ""), actor=Actor.customer(contact),
-        files=incoming_files(request),
+        description=body, actor=Actor.customer(contact), files=files,
         meta={"user_agent": request.headers.get("User-Agent", "")[:500]},
     ))
     if not outcome.ok:
-        request.session["portal_reply_errors"] = [m for ms in outcome.errors.values() for m in ms]
-        return redirect(reverse("portal:ticket", kwargs={"service": service.code, "number": number})
-                        + "#reply")
+        accepted, _refused = check_uploads(Upload(f.name, f.content, f.declared_type) for f in files)
+        pending_uploads.keep(service, token, accepted)
+        return _back_to_reply(request, service, number, body, token,
+                              errors=[m for ms in outcome.errors.values() for m in ms])
+    pending_uploads.forget(service, token)
     if outcome.continues:
         messages.success(request, _("Обращение %(old)s закрыто, поэтому ваше сообщение "
                                     "зарегистрировано как новое обращение %(new)s.")
@@ -195,6 +216,14 @@ def reply(request, service, contact, number: str):
     else:
         messages.success(request, _("Сообщение добавлено в обращение."))
     return redirect("portal:ticket", service=service.code, number=outcome.ticket.number)
+
+
+def _back_to_reply(request, service, number: str, body: str, token: str, errors: list[str]):
+    request.session["portal_reply_errors"] = errors
+    request.session["portal_reply_draft"] = {"body": body[:settings.EDUDESK_MAX_TEXT_CHARS],
+                                             "token": token}
+    return redirect(reverse("portal:ticket", kwargs={"service": service.code, "number": number})
+                    + "#reply")
 
 
 @require_POST

@@ -173,3 +173,31 @@ def test_the_customer_confirms_the_solution_with_a_reason_and_can_take_it_back(
     ticket.refresh_from_db()
     assert ticket.status == Status.ANSWERED
     customer.context.close()
+
+
+def test_a_refused_portal_reply_keeps_its_text_and_its_accepted_screenshot(
+        browser, live_server, eschool, teacher, tmp_path):
+    from edudesk.intake.tests import files
+    from edudesk.tickets.models import Message
+
+    png, archive = tmp_path / "ошибка.png", tmp_path / "скриншоты.zip"
+    png.write_bytes(files.png(320, 200))
+    archive.write_bytes(files.zip_archive())
+    ticket = factories.ticket(eschool, teacher)
+    customer = customer_page(browser, live_server, teacher, ticket)
+    # WHEN the teacher writes, attaches a screenshot and an archive, and sends
+    customer.fill("#reply-body", "Снимок во вложении: картинка1.")
+    customer.locator("#reply-screenshots").set_input_files([str(png), str(archive)])
+    customer.click("#reply button[type=submit]")
+    # THEN the archive is refused, and her text and the screenshot are still there
+    expect(customer.locator(".error-summary")).to_contain_text(".zip")
+    expect(customer.locator("#reply-body")).to_have_value("Снимок во вложении: картинка1.")
+    expect(customer.locator("#reply .pending-uploads")).to_contain_text("ошибка.png")
+    # WHEN she sends again without picking anything
+    customer.click("#reply button[type=submit]:has-text('Отправить')")
+    # THEN the message is added with its screenshot
+    expect(customer.locator(".flash")).to_contain_text("Сообщение добавлено в обращение.")
+    message = ticket.messages.filter(kind=Message.Kind.PUBLIC).latest("id")
+    assert message.body == "Снимок во вложении: картинка1."
+    assert [a.original_name for a in message.attachments.all()] == ["ошибка.png"]
+    customer.context.close()
