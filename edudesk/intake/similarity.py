@@ -12,17 +12,17 @@ words) are weighed by TF-IDF, where the inverse document frequency is the produc
 * the service's (``TermWeights``, counted over its tickets, ``intake.term_weights``): what
   every request of the service says — «электронный журнал», «как это сделать» — weighs little;
 * the compared set's (the text, its candidates and the writer's earlier letters — ``history``,
-  ``intake.writer_history``), unsmoothed: what a requester writes in every letter (school,
-  signature, class) weighs nothing when it is in all of them.
+  ``intake.writer_history``), nearly unsmoothed, log((n + 0.1) / df): what a requester writes
+  in every letter (school, signature, class) weighs next to nothing when it is in all of them.
 
 The score is a weighted mean of the cosines of the two views. A match is offered only when it
 is above the threshold AND close to the best (``rank_similar``); a confident match must also
 beat the runner-up by a clear margin.
 
 Figures on the labelled requests (tests/similarity): ``python -m tests.similarity.evaluate``
-(precision / recall / false offers on requests without a duplicate — training split: 0.86 /
-0.21 / 0.03 listed and confident; held-out: listed 0.88 / 0.18 / 0.01, confident 0.93 / 0.18 /
-0.01; the scorer before this one: 0.60 / 0.37 / 0.14 and 0.57 / 0.41 / 0.22).
+(precision / recall / false offers on requests without a duplicate — training split: listed
+0.86 / 0.19 / 0.03, confident 0.85 / 0.19 / 0.03; held-out: 1.00 / 0.16 / 0.00 for both; the
+scorer before this one: 0.60 / 0.37 / 0.14 and 0.57 / 0.41 / 0.22).
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ CONFIDENT_MARGIN = 0.15
 WORD_SHARE = 0.6
 # The compared set's own weights need at least three texts (the query, candidates, history).
 LOCAL_FROM = 3
+# log((n + this) / df): what all n compared texts say keeps 1/30 or less of a rare term's weight.
+IN_EVERY_TEXT = 0.1
 # Without them (one candidate, no history) scores run higher: it must reach this instead.
 LONE_CANDIDATE_THRESHOLD = 0.3
 PAIR_WEIGHT = 0.5
@@ -110,7 +112,9 @@ def _vectors(bags: Sequence[Counter[str]], weighed: int,
         local.update(bag.keys())
     service = weights or TermWeights()
     # Two texts alone cannot tell a shared frame from a shared problem: no local weight then.
-    compared = ({term: math.log((1 + count) / seen) for term, seen in local.items()}
+    # In every text of the set (the writer's frame) a term weighs next to nothing; not quite
+    # nothing, so that texts identical to the last letter still read as one.
+    compared = ({term: math.log((count + IN_EVERY_TEXT) / seen) for term, seen in local.items()}
                 if count >= LOCAL_FROM else dict.fromkeys(local, 1.0))
     return [{term: (PAIR_WEIGHT if " " in term else 1.0) * (1 + math.log(tf)) * service.idf(term)
              * compared[term] for term, tf in bag.items()} for bag in bags[:weighed]]

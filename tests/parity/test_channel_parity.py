@@ -245,6 +245,27 @@ def test_an_agent_registering_the_same_problem_again_gets_a_new_ticket(world, ch
     assert first.ok and again.ok and again.ticket != first.ticket
 
 
+@pytest.mark.parametrize("channel", REPEAT_ADDS)
+def test_another_problem_in_the_teachers_usual_letter_is_not_taken_for_a_repeat(world, channel):
+    """GIVEN a teacher who frames every letter alike and has one open request,
+    WHEN she writes about another problem, THEN it is a new ticket; the same problem again
+    (other words, same frame) is added to the open one."""
+    frame = ("Здравствуйте! МБОУ СОШ №12 г. Торжка, учитель математики 5А и 6Б классов, "
+             "классный руководитель 5А.\n{}\nИванова М.П., кабинет 21, электронный журнал")
+    earlier = channels.NEW_REQUEST[channel](world, world.teacher,
+                                            frame.format("Не формируется отчёт за четверть"), {})
+    earlier.ticket.status = "closed"
+    earlier.ticket.save(update_fields=["status"])
+    first = channels.NEW_REQUEST[channel](world, world.teacher, frame.format(NEW_PROBLEM), {})
+    other = channels.NEW_REQUEST[channel](
+        world, world.teacher, frame.format("Пропало расписание на следующую неделю у 6Б."), {})
+    assert other.ok and other.ticket not in (first.ticket, earlier.ticket)
+    again = channels.NEW_REQUEST[channel](
+        world, world.teacher, frame.format("Оценки по математике в 5А так и не сохраняются, "
+                                           "ошибка 500."), {})
+    assert again.ticket == first.ticket
+
+
 def test_the_api_can_force_a_new_ticket_for_a_repeat(world):
     first = channels.new_api_customer(world, world.teacher, NEW_PROBLEM, {})
     again = channels.new_api_customer(world, world.teacher, NEW_PROBLEM, {}, repeat="new")

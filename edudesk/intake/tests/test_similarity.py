@@ -51,7 +51,8 @@ def test_negation_is_kept():
 
 def test_a_typo_still_meets_the_word_through_its_letters():
     query = "оценки не сохраняюца в журнале"
-    matches = rank_similar(query, [(1, "Оценки не сохраняются"), (2, "Расписание не открывается")])
+    matches = rank_similar(query, [(1, "Оценки не сохраняются в журнале 5А"),
+                                   (2, "Расписание не открывается"), (3, "Отчёт не формируется")])
     assert [match.key for match in matches] == [1]
 
 
