@@ -3,8 +3,9 @@
 from django.shortcuts import render
 
 from edudesk.accounts.models import Service
+from edudesk.core.channels import channels_for
 
 
 def home(request):
     services = Service.objects.filter(is_active=True).order_by("name")
-    return render(request, "core/home.html", {"services": services})
+    return render(request, "core/home.html", {"channels": [channels_for(s) for s in services]})
