@@ -39,10 +39,12 @@ def test_each_service_shows_official_channels_consultations_and_hours(page, live
         "href", "mailto:edu.support@o7.com")
     consultation = school.locator(".channel.consultation")
     expect(consultation.get_by_role("heading")).to_have_text("Консультация")
-    expect(consultation.get_by_role("link", name="8-800-200-9582")).to_have_attribute("href", "tel:88002009582")
+    expect(consultation.get_by_role("link", name="8-800-200-9582")).to_have_attribute(
+        "href", "tel:88002009582")
     expect(consultation).to_contain_text("мессенджер")
     expect(school.locator(".channel-hours")).to_contain_text("в будние дни с 8:00 до 17:00 (МСК)")
-    expect(school.locator(".channel-hours")).to_contain_text("специалист свяжется с вами в ближайший рабочий день")
+    expect(school.locator(".channel-hours")).to_contain_text(
+        "специалист свяжется с вами в ближайший рабочий день")
     lms = page.get_by_role("region", name=uchipro.name)
     expect(lms.get_by_role("link", name="support@uchi.pro")).to_be_visible()
 
