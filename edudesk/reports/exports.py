@@ -37,7 +37,17 @@ def tables(context: dict) -> list[tuple[str, list[str], list[list]]]:
                _pct(p.sla["review"].share_met), p.sla["review"].all.median,
                _pct(p.clarification_rate), p.clarification_wait.median]
               for name, _url, p, _link in context["breakdown"]])
-    return [totals, flow, sla, where]
+    rated = (_("Оценки решений"),
+             [_("Период"), _("Оценок"), _("Средняя оценка"), _("Доля оценок 4–5, %"),
+              _("Низких оценок (1–2)")],
+             [[label, p.satisfaction.count, _round(p.satisfaction.average),
+               _pct(p.satisfaction.share_good), p.satisfaction.low]
+              for label, p, *_links in context["periods"]])
+    return [totals, flow, sla, where, rated]
+
+
+def _round(value):
+    return None if value is None else round(value, 2)
 
 
 def _pct(share):

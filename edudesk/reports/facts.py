@@ -16,7 +16,9 @@ Definitions (what the brute-force test recomputes):
 * a clarification wait: working time from entering «требуется уточнение» to leaving it;
 * an SLA outcome: each clock stopped met or breached, with its working time excluding
   pauses; a reopened ticket's resumed clock takes its earlier outcome back;
-* merged, split, converted consultations and repeats added to an open ticket.
+* merged, split, converted consultations and repeats added to an open ticket;
+* a customer's rating (bucket = score), on the local day it was first given and in the
+  ticket's slice then; a changed score takes the earlier one back on that day and slice.
 """
 
 from __future__ import annotations
@@ -120,7 +122,7 @@ def facts_for(event: Event, state: TicketState, service, history) -> list[Fact]:
         if new == Status.NEEDS_CLARIFICATION and not history.facts(event.ticket_id, m.CLARIFIED):
             created = history.facts(event.ticket_id, m.CREATED)
             if created:
-                out.append(_copy(created[0], metric=m.CLARIFIED, count=1))
+                out.append(copy_fact(created[0], metric=m.CLARIFIED, count=1))
     elif kind in _MOVES and state.is_open:
         before = replace(state, **{attr: _value(attr, (event.old or {}).get(key))
                                    for key, attr in _MOVES[kind]})
@@ -141,7 +143,7 @@ def facts_for(event: Event, state: TicketState, service, history) -> list[Fact]:
         earlier = history.facts(event.ticket_id, f"sla_{event.data['clock']}_")
         if sum(f.count for f in earlier) > 0:
             last = next(f for f in reversed(earlier) if f.count > 0)
-            out.append(_copy(last, count=-1))
+            out.append(copy_fact(last, count=-1))
     return out
 
 
@@ -189,7 +191,21 @@ def make_fact(ticket_id: int, day: date, state: TicketState, metric: str, *, cou
                 region=state.region, metric=metric, bucket=bucket, count=count)
 
 
-def _copy(fact: Fact, **changes) -> Fact:
+def copy_fact(fact: Fact, **changes) -> Fact:
     fields = {f.attname: getattr(fact, f.attname) for f in Fact._meta.concrete_fields
               if f.attname not in ("id", "folded")}
     return Fact(**{**fields, **changes})
+
+
+def rating_facts(ticket: Ticket, score: int, rated_at: datetime) -> list[Fact]:
+    """The facts of a rating given or changed: the first one counts on the local day of
+    `rated_at` in the ticket's slice now; a change takes the earlier score back and adds the
+    new one on that same day and slice."""
+    last = (Fact.objects.filter(ticket_id=ticket.pk, metric=m.RATING, count__gt=0)
+            .order_by("-id").first())
+    if last is None:
+        day = rated_at.astimezone(calendar_for(ticket.service).zone).date()
+        return [make_fact(ticket.pk, day, state_of(ticket), m.RATING, bucket=score)]
+    if last.bucket == score:
+        return []
+    return [copy_fact(last, count=-1), copy_fact(last, bucket=score, count=1)]

@@ -81,6 +81,38 @@ class SlaFigures:
 
 
 @dataclass
+class Satisfaction:
+    """The customers' ratings: a {score: count} histogram."""
+
+    histogram: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return sum(self.histogram.values())
+
+    @property
+    def average(self) -> float | None:
+        total = sum(score * n for score, n in self.histogram.items())
+        return total / self.count if self.count else None
+
+    @property
+    def good(self) -> int:
+        return sum(n for score, n in self.histogram.items() if score >= m.GOOD_SCORE)
+
+    @property
+    def share_good(self) -> float | None:
+        return self.good / self.count if self.count else None
+
+    @property
+    def low(self) -> int:
+        return sum(n for score, n in self.histogram.items() if score <= m.LOW_SCORE)
+
+    def merge(self, other: Satisfaction) -> None:
+        for score, count in other.histogram.items():
+            self.histogram[score] = self.histogram.get(score, 0) + count
+
+
+@dataclass
 class Period:
     start: date
     end: date  # inclusive
@@ -88,6 +120,7 @@ class Period:
     backlog: int = 0  # open tickets at the end of the period
     sla: dict[str, SlaFigures] = field(default_factory=lambda: {c: SlaFigures() for c in m.CLOCKS})
     clarification_wait: Duration = field(default_factory=Duration)
+    satisfaction: Satisfaction = field(default_factory=Satisfaction)
 
     def count(self, metric: str) -> int:
         return self.counts.get(metric, 0)
@@ -172,6 +205,9 @@ def _add(period: Period, metric: str, bucket: int, count: int) -> None:
     elif metric == m.CLARIFICATION_WAIT:
         histogram = period.clarification_wait.histogram
         histogram[bucket] = histogram.get(bucket, 0) + count
+    elif metric == m.RATING:
+        histogram = period.satisfaction.histogram
+        histogram[bucket] = histogram.get(bucket, 0) + count
     else:
         period.counts[metric] = period.counts.get(metric, 0) + count
 
@@ -191,6 +227,7 @@ def total(periods_: list[Period]) -> Period:
             whole.sla[clock].met.merge(period.sla[clock].met)
             whole.sla[clock].breached.merge(period.sla[clock].breached)
         whole.clarification_wait.merge(period.clarification_wait)
+        whole.satisfaction.merge(period.satisfaction)
     whole.backlog = periods_[-1].backlog
     return whole
 

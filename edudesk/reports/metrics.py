@@ -20,6 +20,11 @@ MERGED = "merged"
 SPLIT = "split"
 CONVERTED = "converted"
 REPEAT = "repeat"
+# Histogram by score (1–5): a customer's rating of the solution, counted on the day it was
+# first given and in the ticket's slice then; a changed rating replaces its score.
+RATING = "rating"
+GOOD_SCORE = 4  # 4 and 5: satisfied
+LOW_SCORE = 2  # 1 and 2: a low rating a supervisor reviews
 
 CLOCKS = ("review", "first_answer", "solution")
 OUTCOMES = ("met", "breached")
@@ -30,9 +35,9 @@ def sla_metric(clock: str, outcome: str) -> str:
 
 
 SLA_METRICS = tuple(sla_metric(c, o) for c in CLOCKS for o in OUTCOMES)
-HISTOGRAMS = frozenset({*SLA_METRICS, CLARIFICATION_WAIT})
+HISTOGRAMS = frozenset({*SLA_METRICS, CLARIFICATION_WAIT, RATING})
 KNOWN_METRICS = frozenset({CREATED, RESOLVED, CANCELLED, REOPENED, CLARIFIED, CLARIFICATION_WAIT,
-                           MERGED, SPLIT, CONVERTED, REPEAT, *SLA_METRICS})
+                           MERGED, SPLIT, CONVERTED, REPEAT, RATING, *SLA_METRICS})
 
 # The slices a figure is kept for besides service and line (one at a time: day × service ×
 # line × one dimension). Names match the desk's queue filters.

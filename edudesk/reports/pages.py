@@ -113,6 +113,8 @@ def build(form) -> dict:
     return {
         "periods": [(label, p, drill.url(p.start, p.end, m.CREATED), drill.desk_url(p.start, p.end))
                     for label, p in zip(labels, periods, strict=True)],
+        "rated_periods": [(label, p, drill.url(p.start, p.end, m.RATING))
+                          for label, p in zip(labels, periods, strict=True)],
         "whole": whole,
         "previous": previous,
         "comparison": comparison(whole, previous),
@@ -134,6 +136,12 @@ def build(form) -> dict:
             [charts.Series(_("доля, %"), "bar-a")],
             [charts.Group(label, [round((p.clarification_rate or 0) * 100, 1)],
                           [drill.url(p.start, p.end, m.CLARIFIED)])
+             for label, p in zip(labels, periods, strict=True)], unit=" %"),
+        "satisfaction_chart": charts.bar_chart(
+            _("Оценки решений: доля оценок 4–5"),
+            [charts.Series(_("доля 4–5, %"), "bar-met")],
+            [charts.Group(label, [round((p.satisfaction.share_good or 0) * 100, 1)],
+                          [drill.url(p.start, p.end, m.RATING)])
              for label, p in zip(labels, periods, strict=True)], unit=" %"),
         "sla_rows": sla_rows(labels, periods),
         "sla_total": [(ClockKind(c).label, whole.sla[c]) for c in m.CLOCKS],
@@ -169,8 +177,7 @@ def comparison(now: figures.Period, before: figures.Period) -> list[tuple[str, s
     """(name, this period, previous period, change) for the key figures."""
 
     def count_row(name, metric):
-        a, b = now.count(metric), before.count(metric)
-        return (name, str(a), str(b), f"{a - b:+d}")
+        return count_figures(name, now.count(metric), before.count(metric))
 
     def share_row(name, a, b):
         change = "—" if a is None or b is None else f"{(a - b) * 100:+.1f} п.п."
@@ -186,7 +193,22 @@ def comparison(now: figures.Period, before: figures.Period) -> list[tuple[str, s
     rows.append(share_row(_("Потребовали уточнения"), now.clarification_rate,
                           before.clarification_rate))
     rows.append(share_row(_("Доля переоткрытых"), now.reopen_rate, before.reopen_rate))
+    rows.append(count_figures(_("Оценок решений"), now.satisfaction.count, before.satisfaction.count))
+    a, b = now.satisfaction.average, before.satisfaction.average
+    rows.append((_("Средняя оценка"), score(a), score(b),
+                 "—" if a is None or b is None else f"{a - b:+.2f}"))
+    rows.append(share_row(_("Доля оценок 4–5"), now.satisfaction.share_good,
+                          before.satisfaction.share_good))
+    rows.append(count_figures(_("Низких оценок (1–2)"), now.satisfaction.low, before.satisfaction.low))
     return rows
+
+
+def count_figures(name: str, a: int, b: int) -> tuple[str, str, str, str]:
+    return (name, str(a), str(b), f"{a - b:+d}")
+
+
+def score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
 
 
 def metric_label(metric: str) -> str:
@@ -198,4 +220,4 @@ def metric_label(metric: str) -> str:
             m.REOPENED: _("Переоткрытые"), m.CLARIFIED: _("Потребовавшие уточнения"),
             m.CLARIFICATION_WAIT: _("Ожидавшие уточнения"), m.MERGED: _("Объединённые"),
             m.SPLIT: _("Выделенные"), m.CONVERTED: _("Из консультаций"),
-            m.REPEAT: _("С повторами")}[metric]
+            m.REPEAT: _("С повторами"), m.RATING: _("Оценённые заявителями")}[metric]

@@ -7,9 +7,11 @@ from dataclasses import replace
 from django.db import transaction
 
 from edudesk.accounts.models import Organisation, Service
-from edudesk.reports.facts import COUNTED, TicketState, facts_for
+from edudesk.reports import metrics as m
+from edudesk.reports.facts import COUNTED, TicketState, facts_for, make_fact
 from edudesk.reports.folding import fold
-from edudesk.reports.models import DailyFigure, Fact
+from edudesk.reports.models import DailyFigure, Fact, Rating
+from edudesk.sla.calendars import calendar_for
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Event, Ticket
 from edudesk.tickets.status import Status
@@ -34,18 +36,30 @@ class ReplayedHistory:
         self.written.extend(facts)
 
 
-def replay(ticket: Ticket, events: list[Event], service: Service, region: str) -> list[Fact]:
-    """The facts of one ticket, from its events in order."""
+def replay(ticket: Ticket, events: list[Event], service: Service, region: str,
+           rating: Rating | None = None) -> list[Fact]:
+    """The facts of one ticket, from its events in order; its rating in the slice the
+    ticket had when the rating was first given."""
     history = ReplayedHistory()
     state = _initial_state(ticket, events, region)
     for event in events:
+        if rating is not None and event.created_at > rating.rated_at:
+            history.add([_rating_fact(ticket, service, state, rating)])
+            rating = None
         state = _apply(state, event)
         if event.kind in COUNTED:
             history.add(facts_for(event, state, service, history))
         if event.kind == EventKind.STATUS_CHANGED:
             entered = event.new["status"] == Status.NEEDS_CLARIFICATION
             history.entered_waiting = event.created_at if entered else None
+    if rating is not None:
+        history.add([_rating_fact(ticket, service, state, rating)])
     return history.written
+
+
+def _rating_fact(ticket: Ticket, service: Service, state: TicketState, rating: Rating) -> Fact:
+    day = rating.rated_at.astimezone(calendar_for(service).zone).date()
+    return make_fact(ticket.pk, day, state, m.RATING, bucket=rating.score)
 
 
 def _initial_state(ticket: Ticket, events: list[Event], region: str) -> TicketState:
@@ -80,13 +94,14 @@ def _with(state: TicketState, **changes) -> TicketState:
     return replace(state, **changes)
 
 
-def _tickets_with_events(ticket_ids: list[int]) -> Iterator[tuple[Ticket, list[Event]]]:
+def _tickets_with_events(ticket_ids: list[int]) -> Iterator[tuple[Ticket, list[Event], Rating | None]]:
     tickets = Ticket.objects.in_bulk(ticket_ids)
+    ratings = {r.ticket_id: r for r in Rating.objects.filter(ticket_id__in=ticket_ids)}
     events: dict[int, list[Event]] = {}
     for event in Event.objects.filter(ticket_id__in=ticket_ids, kind__in=sorted(COUNTED)).order_by("id"):
         events.setdefault(event.ticket_id, []).append(event)
     for ticket_id in ticket_ids:
-        yield tickets[ticket_id], events.get(ticket_id, [])
+        yield tickets[ticket_id], events.get(ticket_id, []), ratings.get(ticket_id)
 
 
 def rebuild(progress: Callable[[int], None] = lambda n: None) -> int:
@@ -100,9 +115,9 @@ def rebuild(progress: Callable[[int], None] = lambda n: None) -> int:
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
             facts: list[Fact] = []
-            for ticket, events in _tickets_with_events(chunk):
+            for ticket, events, rating in _tickets_with_events(chunk):
                 facts.extend(replay(ticket, events, services[ticket.service_id],
-                                    regions.get(ticket.organisation_id, "")))
+                                    regions.get(ticket.organisation_id, ""), rating))
             Fact.objects.bulk_create(facts, batch_size=2000)
             progress(len(chunk))
         fold()

@@ -17,13 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from edudesk.reports.models import Rating, SatisfactionSetting
+from edudesk.reports import metrics as m
+from edudesk.reports.facts import rating_facts
+from edudesk.reports.models import Fact, Rating, SatisfactionSetting
 from edudesk.tickets.models import Ticket
 from edudesk.tickets.status import Status
 
 SALT = "edudesk.reports.rating"
 CHANGE_DAYS = 7
-LOW = 2
+LOW = m.LOW_SCORE
 SCORES = (1, 2, 3, 4, 5)
 
 
@@ -73,9 +75,12 @@ def rate(ticket: Ticket, score: int, comment: str = "", now: datetime | None = N
     if not can_change(rating, now):
         raise RatingRefused(_("Оценку можно изменить в течение %(days)s дней; этот срок прошёл.")
                             % {"days": CHANGE_DAYS})
+    counted = Ticket.objects.select_related("service", "organisation").get(pk=ticket.pk)
     if rating is None:
+        Fact.objects.bulk_create(rating_facts(counted, score, now))
         return Rating.objects.create(ticket=ticket, score=score, comment=comment.strip()[:2000],
                                      rated_at=now, changed_at=now)
+    Fact.objects.bulk_create(rating_facts(counted, score, rating.rated_at))
     rating.score, rating.comment, rating.changed_at = score, comment.strip()[:2000], now
     if score > LOW:
         rating.follow_up_done_at = rating.follow_up_done_at or now

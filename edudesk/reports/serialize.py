@@ -1,11 +1,16 @@
 """Report figures as plain data: the API's JSON (and anything else that needs them unrendered)."""
 
 from edudesk.reports import metrics as m
-from edudesk.reports.figures import Duration, Period
+from edudesk.reports.figures import Duration, Period, Satisfaction
 
 
 def duration(value: Duration) -> dict:
     return {"count": value.count, "median_minutes": value.median, "p90_minutes": value.p90}
+
+
+def satisfaction(value: Satisfaction) -> dict:
+    return {"ratings": value.count, "average": value.average, "share_good": value.share_good,
+            "low": value.low}
 
 
 def period(value: Period) -> dict:
@@ -22,6 +27,7 @@ def period(value: Period) -> dict:
         "sla": {clock: {"met": s.met.count, "breached": s.breached.count, "share_met": s.share_met,
                         **{k: v for k, v in duration(s.all).items() if k != "count"}}
                 for clock, s in value.sla.items()},
+        "satisfaction": satisfaction(value.satisfaction),
     }
 
 

@@ -56,7 +56,12 @@ def report_board(request):
 def report_period(request, query: Query[PeriodQuery]):
     """Figures per day, week or month with the whole period and the previous one of the same
     length. Filters: service and line, plus at most one of agent, channel, category, priority,
-    region, organisation. Durations are working minutes on the service's calendar."""
+    region, organisation. Durations are working minutes on the service's calendar.
+
+    Each period also has `satisfaction`: the customers' ratings of solved requests first
+    given in the period (a changed rating counts with its new score): `ratings` (how many),
+    `average` (1–5, null without ratings), `share_good` (share of 4 and 5, 0–1, null without
+    ratings) and `low` (how many 1 or 2)."""
     user = _supervisor(request)
     form = ReportForm({k: v for k, v in query.dict().items() if v not in (None, "")},
                       services=report_services(user))

@@ -15,6 +15,11 @@ def minutes(value):
     return pages.minutes(value)
 
 
+@register.filter
+def score(value):
+    return pages.score(value)
+
+
 @register.simple_tag
 def rating_url(ticket):
     """The signed link the customer rates a solved request with (None if the service does not ask)."""

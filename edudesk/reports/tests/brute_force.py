@@ -5,6 +5,7 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 from edudesk.reports import metrics as m
+from edudesk.reports.models import Rating
 from edudesk.sla.calendars import build_calendar
 from edudesk.sla.models import SlaClock
 from edudesk.tickets.models import Ticket
@@ -93,11 +94,19 @@ def expected_figures(service) -> Counter:
                 last_stop[event.data["clock"]] = (day, slice_)
         if needed_clarification:
             put(local(created_event.created_at), created_slice, m.CLARIFIED)
+        rating = Rating.objects.filter(ticket=ticket).first()
+        if rating is not None:
+            put(local(rating.rated_at), _slice_at(timeline, rating.rated_at), m.RATING, rating.score)
         for clock in SlaClock.objects.filter(ticket=ticket, state__in=m.OUTCOMES):
             used = calendar.working_time_between(clock.started_at, clock.stopped_at) - clock.paused_working
             day, slice_ = last_stop[clock.kind]
             put(day, slice_, m.sla_metric(clock.kind, clock.state), m.bucket(m.working_minutes(used)))
     return out
+
+
+def _slice_at(timeline, moment: datetime) -> dict:
+    """The ticket's slice after its last event at or before `moment`."""
+    return [slice_ for event, slice_ in timeline if event.created_at <= moment][-1]
 
 
 class History:
@@ -157,3 +166,11 @@ def nearest_rank_exact(values: list[int], share: float) -> int | None:
     ordered = sorted(values)
     rank = -(-int(share * 1000) * len(ordered) // 1000)  # ceil(share * n) without floats
     return ordered[max(1, rank) - 1]
+
+
+def rating_scores(history: History, first: date, last: date) -> list[int]:
+    """The current scores of the ratings first given between `first` and `last` (local days)."""
+    zone = history.calendar.zone
+    return [rating.score for rating in
+            Rating.objects.filter(ticket__service=history.service)
+            if first <= rating.rated_at.astimezone(zone).date() <= last]

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from edudesk.accounts.models import SupportGroup, User
+from edudesk.reports import satisfaction
 from edudesk.sla.models import CalendarDay
 from edudesk.testing import factories
 from edudesk.tickets import services
@@ -24,6 +25,8 @@ CATEGORIES = ("journal", "schedule", "login", "")
 def build(seed: int, tickets: int = 30, steps: int = 160):
     """Returns (service, first day, last day) after writing one random history."""
     rng = random.Random(seed)
+    # Ratings draw from their own stream, so the rest of each seed's history stays as it was.
+    rater = random.Random(seed * 7919)
     for day in HOLIDAYS:
         CalendarDay.objects.get_or_create(region="ru", date=day, service=None,
                                           defaults={"kind": "holiday"})
@@ -46,7 +49,16 @@ def build(seed: int, tickets: int = 30, steps: int = 160):
         agent = rng.choice([*agents, supervisor])
         with contextlib.suppress(InvalidOperation, TransitionNotAllowed):
             _act(rng, ticket, agent, now, opened, groups=(first, second), agents=agents)
+        _maybe_rate(rater, ticket.pk, now)
     return svc, START.date(), now.date()
+
+
+def _maybe_rate(rater, ticket_id: int, now) -> None:
+    """The customer of a solved ticket rates it, sometimes again (a changed score)."""
+    ticket = Ticket.objects.get(pk=ticket_id)
+    if ticket.status == "resolved" and rater.random() < 0.6:
+        with contextlib.suppress(satisfaction.RatingRefused):
+            satisfaction.rate(ticket, rater.choice(satisfaction.SCORES), now=now)
 
 
 def _create(rng, svc, people, agents, now) -> Ticket:

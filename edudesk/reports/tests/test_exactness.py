@@ -54,9 +54,10 @@ def test_the_rebuild_from_events_gives_the_figures_the_live_path_gave():
 
 
 @pytest.mark.django_db
-def test_sla_share_median_p90_and_backlog_per_day_week_and_month_equal_the_brute_force():
+def test_sla_backlog_and_satisfaction_per_day_week_and_month_equal_the_brute_force():
     service, first, last = histories.build(seed=5, tickets=40, steps=220)
     history = brute_force.History(service)
+    assert len(set(brute_force.rating_scores(history, first, last))) > 2, "the history rates tickets"
     for grouping in figures.GROUPINGS:
         _assert_report_exact(service, history, first, last, grouping)
 
@@ -74,10 +75,13 @@ def _assert_report_exact(service, history, first, last, grouping):
         assert sla.met.count == sum(1 for state, _ in outcomes if state == "met")
         assert sla.all.median == _bucketed(brute_force.nearest_rank_exact(minutes, 0.5))
         assert sla.all.p90 == _bucketed(brute_force.nearest_rank_exact(minutes, 0.9))
+    _assert_satisfaction_exact(whole.satisfaction, brute_force.rating_scores(history, first, last))
     for period in periods:
         for clock in m.CLOCKS:
             outcomes = brute_force.sla_outcomes(history, clock, period.start, period.end)
             assert period.sla[clock].total == len(outcomes), (clock, period.start)
+        _assert_satisfaction_exact(period.satisfaction,
+                                   brute_force.rating_scores(history, period.start, period.end))
         assert period.backlog == sum(
             count for (dim, _v, _g), count in brute_force.open_at_end_of(history, period.end).items()
             if dim == "")
@@ -99,6 +103,14 @@ def test_a_report_for_one_agent_counts_only_what_happened_while_the_ticket_was_t
     outcomes = brute_force.sla_outcomes(brute_force.History(service), "solution", first, last,
                                         agent=agent_id)
     assert whole.sla["solution"].total == len(outcomes)
+
+
+def _assert_satisfaction_exact(satisfaction, scores):
+    assert satisfaction.count == len(scores)
+    assert satisfaction.average == (sum(scores) / len(scores) if scores else None)
+    assert satisfaction.share_good == (
+        sum(1 for s in scores if s >= 4) / len(scores) if scores else None)
+    assert satisfaction.low == sum(1 for s in scores if s <= 2)
 
 
 def _bucketed(value):

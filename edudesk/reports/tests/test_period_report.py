@@ -101,7 +101,7 @@ def test_the_report_exports_to_xlsx_and_csv_with_russian_headers(supervisor_clie
     text = supervisor_client.get(reverse("reports:export"), {**march, "format": "csv"})
 
     book = load_workbook(io.BytesIO(xlsx.content))
-    assert book.sheetnames == ["Итоги", "По периодам", "SLA", "Разрез"]
+    assert book.sheetnames == ["Итоги", "По периодам", "SLA", "Разрез", "Оценки решений"]
     assert [c.value for c in book["SLA"][1]][:4] == ["Период", "Норматив", "В срок", "С нарушением"]
     rows = list(csv.reader(io.StringIO(text.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Итоги"]
