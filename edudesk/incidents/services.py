@@ -118,6 +118,18 @@ def link(incident: Incident, ticket: Ticket, *, actor: Actor, how: str, score: f
     return child
 
 
+@transaction.atomic
+def unlink(incident: Incident, ticket: Ticket, *, agent, now: datetime | None = None) -> None:
+    """Not the incident's problem after all: the ticket leaves it and goes on on its own."""
+    _require_agent(incident.service, agent)
+    child = IncidentChild.objects.select_for_update().filter(incident=incident, ticket=ticket).first()
+    if child is None:
+        raise InvalidOperation(_("Обращение %(number)s не связано с инцидентом %(label)s.")
+                               % {"number": ticket.number, "label": incident.label})
+    child.delete()
+    tickets.leave_incident(ticket, incident=incident_data(incident), actor=Actor.agent(agent), now=now)
+
+
 def link_by_agent(incident: Incident, ticket: Ticket, *, agent) -> IncidentChild:
     """The agent's one click on a suggestion (or a number typed on the incident's page)."""
     _require_agent(incident.service, agent)

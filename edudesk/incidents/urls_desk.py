@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/update", views_desk.post_update, name="update"),
     path("<int:pk>/resolve", views_desk.resolve, name="resolve"),
     path("<int:pk>/link", views_desk.link, name="link"),
+    path("<int:pk>/unlink/<str:number>", views_desk.unlink, name="unlink"),
     path("<int:pk>/suggestions/<int:suggestion>/dismiss", views_desk.dismiss_suggestion,
          name="dismiss_suggestion"),
     path("proposals/<int:proposal>/dismiss", views_desk.dismiss_proposal, name="dismiss_proposal"),

@@ -195,6 +195,23 @@ def _safe_next(request, incident) -> str:
 
 @agent_required
 @require_POST
+def unlink(request, pk: int, number: str):
+    incident = _incident(request.user, pk)
+    ticket = ticket_scope(request.user).filter(number=number).first()
+    if ticket is None:
+        raise Http404
+    try:
+        services.unlink(incident, ticket, agent=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Обращение %(number)s больше не связано с инцидентом.")
+                         % {"number": ticket.number})
+    return redirect("incidents:detail", pk=incident.pk)
+
+
+@agent_required
+@require_POST
 def dismiss_suggestion(request, pk: int, suggestion: int):
     incident = _incident(request.user, pk)
     row = IncidentSuggestion.objects.filter(pk=suggestion, incident=incident).first()

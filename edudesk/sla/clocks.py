@@ -12,7 +12,7 @@
 * a closing undone (``tickets.services.undo_close``) restores the clocks it stopped as they were:
   the minutes it lasted are not a pause, the customer was waiting all along;
 * a ticket linked to a mass incident whose policy is «pause» pauses its first-answer and
-  solution clocks; the incident's resolution stops them.
+  solution clocks; the incident's resolution stops them, taking it out of the incident resumes them.
 
 Every clock change writes an event; the ticket keeps `review_due_at`, `due_at` and its SLA
 flag through `tickets.services.record_sla`.
@@ -110,6 +110,11 @@ def on_ticket_event(event: Event) -> None:
         # and solution clocks stop counting until the incident's resolution stops them.
         _pause(ticket, ClockKind.FIRST_ANSWER, now)
         _pause(ticket, ClockKind.SOLUTION, now)
+    elif event.kind == EventKind.INCIDENT_UNLINKED:
+        if (event.data or {}).get("sla") != "pause" or ticket.status in WAITING_FOR_CUSTOMER:
+            return
+        _resume(ticket, ClockKind.FIRST_ANSWER, now)
+        _resume(ticket, ClockKind.SOLUTION, now)
     else:
         return
     sync_ticket(ticket, now)

@@ -45,6 +45,7 @@ class EventKind(StrEnum):
     # A mass incident covers the ticket (incidents.services): data has the incident and its
     # SLA policy for children; the closing text is a message, the resolution a status change.
     INCIDENT_LINKED = "incident_linked"
+    INCIDENT_UNLINKED = "incident_unlinked"  # an agent took it out of the incident (not the same problem)
     DUE_RECORDED = "due_recorded"
     SLA_FLAGGED = "sla_flagged"
     # The SLA clocks (sla.clocks, sla.escalation).

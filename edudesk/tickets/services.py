@@ -616,6 +616,23 @@ def join_incident(ticket: Ticket, *, incident: dict, actor: Actor, at_intake: bo
 
 
 @_change
+def leave_incident(ticket: Ticket, *, incident: dict, actor: Actor, now: datetime | None = None) -> Ticket:
+    """An agent found the ticket is not the incident's problem: it goes on on its own (its clocks
+    resume, ``sla.clocks``)."""
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    policy.require(ticket, actor, policy.Action.MANAGE)
+    Message.objects.create(
+        ticket=ticket, kind=Message.Kind.SYSTEM, created_at=now,
+        body=_("Обращение больше не связано с проблемой %(label)s «%(title)s»: оно решается "
+               "отдельно.") % {"label": incident["label"], "title": incident["title"]})
+    _record(ticket, EventKind.INCIDENT_UNLINKED, actor, now=now,
+            old={"incident": incident["id"]}, data=incident)
+    _touch(ticket, now)
+    return ticket
+
+
+@_change
 def resolve_with_incident(ticket: Ticket, *, actor: Actor, body: str, incident_id: int,
                           now: datetime | None = None) -> Ticket:
     """The incident covering an open ticket is resolved: its closing text, then «Вопрос решён»

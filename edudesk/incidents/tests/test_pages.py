@@ -165,3 +165,13 @@ def test_the_widget_shows_known_problems_and_registers_the_same_problem(eschool,
     assert response.status_code == 302, response.content.decode()[:2000]
     child = IncidentChild.objects.get()
     assert child.incident == incident and child.ticket.channel == "widget"
+
+
+def test_an_agent_takes_a_wrong_ticket_out_in_one_click(eschool, teacher, incident, line1_agent):
+    ticket = outage_ticket(eschool, teacher)
+    services.link_by_agent(incident, ticket, agent=line1_agent)
+    client = Client()
+    client.force_login(line1_agent)
+    assert "Не та проблема" in client.get(f"/desk/incidents/{incident.pk}/").content.decode()
+    response = client.post(f"/desk/incidents/{incident.pk}/unlink/{ticket.number}")
+    assert response.status_code == 302 and not IncidentChild.objects.exists()

@@ -113,3 +113,17 @@ def test_children_clocks_keep_running_under_the_keep_policy(eschool, teachers, l
     ticket = outage_ticket(eschool, teachers[0])
     declare(eschool, line1_agent, [ticket], child_sla=ChildSla.KEEP)
     assert _clock(ticket, ClockKind.SOLUTION).state == ClockState.RUNNING
+
+
+def test_a_child_taken_out_of_the_incident_resumes_its_clocks_and_stays_open(
+        eschool, teachers, line1_agent):
+    wrong, right = (outage_ticket(eschool, t) for t in teachers[:2])
+    incident = declare(eschool, line1_agent, [wrong, right], child_sla=ChildSla.PAUSE)
+    services.unlink(incident, wrong, agent=line1_agent)
+    assert _clock(wrong, ClockKind.SOLUTION).state == ClockState.RUNNING
+    assert wrong.events.filter(kind=EventKind.INCIDENT_UNLINKED).exists()
+    services.resolve(incident, agent=line1_agent, closing_text="Исправлено.")
+    wrong.refresh_from_db()
+    assert wrong.status == Status.IN_PROCESSING, "it goes on on its own"
+    with pytest.raises(InvalidOperation, match="не связано"):
+        services.unlink(incident, wrong, agent=line1_agent)
