@@ -6,7 +6,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from edudesk.desk.tests.browser import allow_database_calls_beside_playwright, launch, sign_in
+from edudesk.desk.tests.browser import (
+    allow_database_calls_beside_playwright,
+    follow_desk_link,
+    launch,
+    sign_in,
+)
 from edudesk.mail.ingest import ingest
 from edudesk.mail.models import Mailbox
 from edudesk.mail.tests.conftest import SUPPORT_ADDRESS, read_corpus_mail
@@ -27,7 +32,7 @@ def test_agent_turns_a_mail_without_sender_into_a_ticket(live_server, line1_agen
         browser = launch(playwright)
         page = browser.new_context(locale="ru-RU", viewport={"width": width, "height": 900}).new_page()
         sign_in(page, live_server.url, "line1")
-        page.click("text=Почта в карантине")
+        follow_desk_link(page, "Почта в карантине")
         expect(page.locator("table.quarantine")).to_contain_text("нет пригодного адреса отправителя")
         expect(page.locator("table.quarantine")).to_contain_text("зашифровано")
         SHOTS.mkdir(parents=True, exist_ok=True)

@@ -24,3 +24,11 @@ def sign_in(page, base_url: str, username: str, password: str = AGENT_PASSWORD) 
     page.fill("#id_password", password)
     page.click("button[type=submit]:has-text('Войти')")
     page.wait_for_url(f"{base_url}/desk/")
+
+
+def follow_desk_link(page, text: str) -> None:
+    """Click a link of the desk's header; on a phone the links fold behind «Меню»."""
+    menu = page.get_by_role("button", name="Меню")
+    if menu.is_visible():
+        menu.click()
+    page.click(f"text={text}")
