@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "edudesk.portal",
     "edudesk.desk",
     "edudesk.incidents",
+    "edudesk.kb",
     "edudesk.reports",
     "edudesk.api",
     "edudesk.ops",

@@ -216,3 +216,10 @@ def confident_match(
         return None
     runner_up = matches[1].score if len(matches) > 1 else 0.0
     return matches[0] if matches[0].score - runner_up >= margin else None
+
+
+def scored(text: str, candidates: Iterable[tuple[Key, str]], *,
+           weights: TermWeights | None = None) -> list[Match[Key]]:
+    """Every candidate with its score, best first: for lists a person picks from (knowledge-base
+    search and article suggestions), where the caller sets its own floor."""
+    return _ranked(text, candidates, weights, ())[0]
