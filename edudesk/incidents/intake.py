@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from edudesk.incidents import matching, services
 from edudesk.incidents.models import Incident, IncidentChild
+from edudesk.intake import writer_history
 from edudesk.tickets.models import Ticket
 from edudesk.tickets.types import Actor
 
@@ -29,7 +30,11 @@ def known_problem(submission, requester) -> matching.IncidentMatch | None:
               or (organisation.region if organisation is not None else ""))
     incidents = matching.candidates_for(submission.service.pk, organisation=organisation,
                                         region=str(region))
-    return matching.best_match(f"{submission.subject}\n{submission.description}", incidents)
+    if not incidents:
+        return None
+    return matching.best_match(
+        f"{submission.subject}\n{submission.description}", incidents,
+        history=writer_history.earlier_texts(requester.pk, submission.service.pk))
 
 
 def event_data(match: matching.IncidentMatch | None) -> dict:

@@ -6,10 +6,14 @@ requests it was declared from (users describe an outage in their own words, not 
 agent's). A request is linked automatically only on ``confident_match`` (one incident clearly
 beats the others); what ``rank_similar`` lists but not confidently is a suggestion for the
 agent. An incident that names its regions or organisations takes requests from them only.
+The requester's earlier tickets are the ``history`` (``intake.writer_history``, as for repeats):
+what they write in every letter (a signature that names the product, the school) then weighs
+nothing, and cannot link an unrelated request to an outage that shares those words.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from edudesk.incidents.models import Incident
@@ -60,18 +64,20 @@ def _samples(incidents: list[Incident]) -> dict[int, list[str]]:
     return samples
 
 
-def best_match(text: str, incidents: list[Incident]) -> IncidentMatch | None:
-    """The incident ``text`` reads like, and whether it is confident enough to link it."""
+def best_match(text: str, incidents: list[Incident], *,
+               history: Sequence[str] = ()) -> IncidentMatch | None:
+    """The incident ``text`` reads like, and whether it is confident enough to link it.
+    ``history``: the requester's earlier texts (``intake.writer_history.earlier_texts``)."""
     if not incidents or not text.strip():
         return None
     samples = _samples(incidents)
     by_pk = {incident.pk: incident for incident in incidents}
     candidates = [(i.pk, incident_text(i, samples[i.pk])) for i in incidents]
     weights = term_weights.for_service(incidents[0].service_id)
-    confident = confident_match(text, candidates, weights=weights)
+    confident = confident_match(text, candidates, weights=weights, history=history)
     if confident is not None:
         return IncidentMatch(by_pk[confident.key], confident.score, confident=True)
-    listed = rank_similar(text, candidates, limit=1, weights=weights)
+    listed = rank_similar(text, candidates, limit=1, weights=weights, history=history)
     if listed:
         return IncidentMatch(by_pk[listed[0].key], listed[0].score, confident=False)
     return None
