@@ -24,10 +24,12 @@ ERRORS = {
     "403": "The token may not do this (`forbidden`).",
     "404": "Not found, or not yours (`not_found`).",
     "409": "A rule of the ticket domain refuses the change (`transition_not_allowed`, "
-           "`invalid_operation`).",
+           "`invalid_operation`, e.g. an undo too late), or the ticket changed since the "
+           "version the caller saw (`stale_ticket`).",
     "413": "The request body is too large.",
     "422": "Invalid data: unknown fields, wrong types, values too long or out of range, refused "
-           "files (`validation_error`), or an `Idempotency-Key` reused for another request.",
+           "files (`validation_error`), a cancelling without a reason (`reason_required`), or an "
+           "`Idempotency-Key` reused for another request.",
     "429": "Too many requests or sign-in failures; see `Retry-After` (`rate_limited`, `locked`).",
 }
 

@@ -16,6 +16,7 @@ from pydantic import ConfigDict, Field, StringConstraints
 from edudesk.accounts.models import Contact, Organisation, Service
 from edudesk.intake.attachments import DEFAULT_POLICY
 from edudesk.intake.limits import FIELD_KEY_LIMIT, FIELDS_LIMIT, text_limit
+from edudesk.tickets import policy
 from edudesk.tickets.models import Consultation, Priority, Ticket
 from edudesk.tickets.status import Status
 
@@ -93,8 +94,21 @@ class MessageIn(StrictSchema):
     missing: list[Annotated[str, StringConstraints(max_length=200)]] = Field([], max_length=50)
 
 
+CloseReason = Literal["", *sorted({code for reasons in policy.CLOSE_REASONS.values()
+                                     for code, _label in reasons})]
+
+
 class TransitionIn(StrictSchema):
     to: str = Text(40, ...)
+    # Closing (cancelled, resolved): why, shown to the customer in the portal and in the mail.
+    # Required to cancel; "other" needs a comment. The closing can be undone for
+    # EDUDESK_UNDO_MINUTES by the same caller (POST /tickets/{number}/transitions/undo).
+    reason: CloseReason = Field("", description="One of the reasons offered for the target "
+                                "status (cancelled: not_needed, solved_myself, by_mistake, "
+                                "customer_asked (agents), other; resolved: answer_helped, "
+                                "solved_myself, other). Required to cancel.")
+    comment: str = Text(policy.MAX_COMMENT, description="The reason in the caller's own words "
+                        "(required with \"other\").")
 
 
 class ConsultationIn(StrictSchema):

@@ -44,6 +44,13 @@ class InvalidOperation(DomainError):
     http_status = 409
 
 
+class ReasonRequired(DomainError):
+    """A closing that must say why (``policy.REASON_REQUIRED``) came without a reason."""
+
+    code = "reason_required"
+    http_status = 422
+
+
 class StaleTicket(DomainError):
     """The ticket changed after the version the actor saw (``tickets.versions``): refused, so
     that nobody acts on a state they did not see (a colleague's ticket taken from an old page)."""

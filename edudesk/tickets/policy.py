@@ -25,7 +25,8 @@ A customer's reply to a ticket that is no longer open:
 * merged into another ticket: the reply goes to that ticket, and the same rule applies there.
 
 Closing (cancelling, or confirming «Вопрос решён»): the person closing gives a reason (one of
-``CLOSE_REASONS`` or their own words), shown to the customer in the portal and in the mail; for
+``CLOSE_REASONS`` or their own words), shown to the customer in the portal and in the mail; a
+person who cancels must give one (``REASON_REQUIRED``: the customer is told why); for
 ``EDUDESK_UNDO_MINUTES`` after, the same person may undo it (``undoable_close``): the status and
 the SLA clocks come back as they were, and the customer's mail about the closing, held for that
 time, is withdrawn instead of sent.
@@ -46,7 +47,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from edudesk.tickets.errors import InvalidOperation, NotPermitted
+from edudesk.tickets.errors import InvalidOperation, NotPermitted, ReasonRequired
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Event, Priority, Ticket
 from edudesk.tickets.status import CLOSED_STATUSES, ActorKind, Status
@@ -218,6 +219,9 @@ CLOSE_REASONS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 MAX_COMMENT = 1000
+# Closings a person (an agent, a customer) must explain; the system's own (merge, automatic
+# closing) carry their reason in the event instead.
+REASON_REQUIRED = frozenset({Status.CANCELLED})
 
 
 def close_reasons(target: str, actor: Actor) -> list[tuple[str, str]]:
@@ -226,9 +230,12 @@ def close_reasons(target: str, actor: Actor) -> list[tuple[str, str]]:
             if not (code == "customer_asked" and actor.kind == ActorKind.CUSTOMER)]
 
 
-def check_close_reason(target: str, reason: str, comment: str) -> None:
-    """Refuse a reason that is not offered for ``target``, or «другая» without words."""
+def check_close_reason(target: str, reason: str, comment: str, actor: Actor) -> None:
+    """Refuse a reason that is not offered for ``target``, «другая» without words, or no reason
+    where a person must give one (``REASON_REQUIRED``)."""
     if not reason and not comment:
+        if target in REASON_REQUIRED and actor.kind != ActorKind.SYSTEM:
+            raise ReasonRequired(_("Укажите причину: заявитель увидит её в обращении и в письме."))
         return
     codes = {code for code, _label in CLOSE_REASONS.get(target, [])}
     if reason not in codes:

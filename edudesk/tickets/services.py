@@ -322,18 +322,19 @@ def transition(ticket: Ticket, to: str, *, actor: Actor, now: datetime | None = 
     """Move a ticket to another status, if the table allows this actor that move.
 
     Closing (cancelled, resolved) may give a ``reason`` (``policy.CLOSE_REASONS``) and a
-    ``comment`` in the person's own words: kept on the event, shown to the customer.
+    ``comment`` in the person's own words: kept on the event, shown to the customer. A person
+    cancelling must give one (``policy.REASON_REQUIRED``).
     """
     now = now or timezone.now()
     ticket = _lock(ticket, seen_version)
     target = Status(to)
     policy.require(ticket, actor, policy.Action.CHANGE_STATUS)
     comment = comment.strip()
-    if target in CLOSED_STATUSES:
-        policy.check_close_reason(target, reason, comment)
     if not (ticket.status == Status.REGISTERED and target == Status.IN_PROCESSING):
         _mark_reviewed(ticket, actor, now)
     _check_transition(ticket, target, actor)
+    if target in CLOSED_STATUSES:  # a refusal rolls the review back with the rest
+        policy.check_close_reason(target, reason, comment, actor)
     given = {"reason": reason, "comment": comment} if target in CLOSED_STATUSES else {}
     _apply_transition(ticket, target, actor, now, data={k: v for k, v in given.items() if v} or None)
     _touch(ticket, now)

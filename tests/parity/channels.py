@@ -125,25 +125,48 @@ CUSTOMER_REPLY = {"portal": reply_portal, "mail": reply_mail, "api": reply_api}
 # --- a customer changes a ticket's state ---------------------------------------------------------
 
 PORTAL_ACTIONS = {Status.CANCELLED: "cancel", Status.RESOLVED: "confirm", Status.IN_WORK: "reopen"}
-# Closing in the portal is confirmed with a reason (the form's first choice).
+# Closing is confirmed with a reason (the form's first choice); "" sends none.
 PORTAL_REASONS = {Status.CANCELLED: "not_needed", Status.RESOLVED: "answer_helped"}
 
 
-def act_portal(world: World, ticket: Ticket, who: Contact, target: Status) -> Result:
+def _reason(target: Status, reason: str | None) -> str:
+    return PORTAL_REASONS.get(target, "") if reason is None else reason
+
+
+def act_portal(world: World, ticket: Ticket, who: Contact, target: Status,
+               reason: str | None = None) -> Result:
     response = _signed_in(who).post(
         f"/support/{world.service.code}/requests/{ticket.number}/action",
-        {"action": PORTAL_ACTIONS[target], "reason": PORTAL_REASONS.get(target, "")})
+        {"action": PORTAL_ACTIONS[target], "reason": _reason(target, reason)})
     ticket.refresh_from_db()
     return Result(ok=ticket.status == target, ticket=ticket, status_code=response.status_code)
 
 
-def act_api(world: World, ticket: Ticket, who: Contact, target: Status) -> Result:
-    code, body = _api(world, who, "post", f"/tickets/{ticket.number}/transitions", {"to": target})
+def act_api(world: World, ticket: Ticket, who: Contact, target: Status,
+            reason: str | None = None) -> Result:
+    code, body = _api(world, who, "post", f"/tickets/{ticket.number}/transitions",
+                      {"to": target, "reason": _reason(target, reason)})
     ticket.refresh_from_db()
     return Result(ok=code == 200, ticket=ticket, status_code=code, detail=str(body))
 
 
 CUSTOMER_ACT = {"portal": act_portal, "api": act_api}
+
+
+def undo_portal(world: World, ticket: Ticket, who: Contact) -> Result:
+    response = _signed_in(who).post(f"/support/{world.service.code}/requests/{ticket.number}/undo")
+    ticket.refresh_from_db()
+    return Result(ok=ticket.status not in (Status.CANCELLED, Status.RESOLVED), ticket=ticket,
+                  status_code=response.status_code)
+
+
+def undo_api(world: World, ticket: Ticket, who) -> Result:
+    code, body = _api(world, who, "post", f"/tickets/{ticket.number}/transitions/undo", {})
+    ticket.refresh_from_db()
+    return Result(ok=code == 200, ticket=ticket, status_code=code, detail=str(body))
+
+
+CUSTOMER_UNDO = {"portal": undo_portal, "api": undo_api}
 
 
 # --- a new request -----------------------------------------------------------------------------
@@ -378,17 +401,32 @@ def agent_clarify_api(world: World, ticket: Ticket, text: str, missing: list[str
 AGENT_CLARIFY = {"desk": agent_clarify_desk, "api": agent_clarify_api}
 
 
-def move_desk(world: World, ticket: Ticket, target: Status) -> Result:
-    response = _desk_client(world).post(f"/desk/t/{ticket.number}/status", {"status": target})
+def move_desk(world: World, ticket: Ticket, target: Status, reason: str | None = None) -> Result:
+    response = _desk_client(world).post(f"/desk/t/{ticket.number}/status",
+                                        {"status": target, "reason": _reason(target, reason)})
     ticket.refresh_from_db()
     return Result(ok=ticket.status == target, ticket=ticket, status_code=response.status_code)
 
 
-def move_api(world: World, ticket: Ticket, target: Status) -> Result:
+def move_api(world: World, ticket: Ticket, target: Status, reason: str | None = None) -> Result:
     code, body = _api(world, world.agent, "post", f"/tickets/{ticket.number}/transitions",
-                      {"to": target})
+                      {"to": target, "reason": _reason(target, reason)})
     ticket.refresh_from_db()
     return Result(ok=code == 200, ticket=ticket, status_code=code, detail=str(body))
 
 
 AGENT_MOVE = {"desk": move_desk, "api": move_api}
+
+
+def undo_desk(world: World, ticket: Ticket) -> Result:
+    response = _desk_client(world).post(f"/desk/t/{ticket.number}/undo")
+    ticket.refresh_from_db()
+    return Result(ok=ticket.status not in (Status.CANCELLED, Status.RESOLVED), ticket=ticket,
+                  status_code=response.status_code)
+
+
+def undo_api_agent(world: World, ticket: Ticket) -> Result:
+    return undo_api(world, ticket, world.agent)
+
+
+AGENT_UNDO = {"desk": undo_desk, "api": undo_api_agent}

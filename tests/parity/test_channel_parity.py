@@ -12,6 +12,8 @@ The rules, the one place each lives, and where a channel has no such case:
 * who may change a ticket's state, write to it — ``tickets/policy.py`` (asked by
   ``tickets/services.py``); portal and API (mail cannot change a state; a letter from a
   non-participant is held for an agent by ``mail/routing.py``);
+* cancelling says why, and the one who closed may undo it for a short time —
+  ``tickets/policy.py``; portal, desk and API;
 * what a closed, cancelled or merged ticket does with a customer's reply — ``tickets/policy.py``;
   portal, mail, API;
 * who is asking: identity from the channel only — ``intake/requester.py``; every new request;
@@ -44,6 +46,7 @@ from django.utils import timezone
 from edudesk.accounts.models import Contact
 from edudesk.mail.models import Mailbox, MailTemplate, OutboundMail
 from edudesk.testing import factories
+from edudesk.tickets import policy
 from edudesk.tickets import services as tickets
 from edudesk.tickets.models import Event, Message, Priority, Ticket, TicketLink
 from edudesk.tickets.status import Status
@@ -85,7 +88,8 @@ def a_ticket(world: World, status: Status = Status.REGISTERED, *, channel="web")
             Status.RESOLVED: [Status.RESOLVED], Status.CANCELLED: [Status.CANCELLED],
             Status.IN_WORK: [Status.IN_WORK]}[status]
     for step in path:
-        ticket = tickets.transition(ticket, step, actor=agent)
+        ticket = tickets.transition(ticket, step, actor=agent,
+                                    reason=channels.PORTAL_REASONS.get(step, ""))
     ticket.refresh_from_db()
     return ticket
 
@@ -111,6 +115,47 @@ def test_the_requester_changes_the_state_of_their_ticket(world, channel):
     ticket = a_ticket(world, Status.ANSWERED)
     result = channels.CUSTOMER_ACT[channel](world, ticket, world.teacher, Status.RESOLVED)
     assert result.ok and result.ticket.status == Status.RESOLVED
+
+
+# --- closing says why, and can be undone for a short time (tickets/policy.py) ------------------
+
+@pytest.mark.parametrize("channel", sorted(channels.CUSTOMER_ACT))
+def test_the_requester_cannot_cancel_without_a_reason(world, channel):
+    ticket = a_ticket(world, Status.IN_WORK)
+    assert not channels.CUSTOMER_ACT[channel](world, ticket, world.teacher, Status.CANCELLED,
+                                              reason="").ok
+    assert ticket.status == Status.IN_WORK
+
+
+@pytest.mark.parametrize("channel", sorted(channels.AGENT_MOVE))
+def test_an_agent_cannot_cancel_without_a_reason(world, channel):
+    ticket = a_ticket(world, Status.IN_WORK)
+    assert not channels.AGENT_MOVE[channel](world, ticket, Status.CANCELLED, reason="").ok
+    assert ticket.status == Status.IN_WORK
+
+
+@pytest.mark.parametrize("channel", sorted(channels.CUSTOMER_UNDO))
+def test_the_requester_undoes_their_cancelling_within_the_window_only(world, channel):
+    ticket = a_ticket(world, Status.IN_WORK)
+    assert channels.CUSTOMER_ACT[channel](world, ticket, world.teacher, Status.CANCELLED).ok
+    assert channels.CUSTOMER_UNDO[channel](world, ticket, world.teacher).ok
+    assert ticket.status == Status.IN_WORK
+    assert channels.CUSTOMER_ACT[channel](world, ticket, world.teacher, Status.CANCELLED).ok
+    with time_machine.travel(timezone.now() + policy.undo_window() + timedelta(minutes=1)):
+        assert not channels.CUSTOMER_UNDO[channel](world, ticket, world.teacher).ok
+    assert ticket.status == Status.CANCELLED
+
+
+@pytest.mark.parametrize("channel", sorted(channels.AGENT_UNDO))
+def test_an_agent_undoes_their_cancelling_within_the_window_only(world, channel):
+    ticket = a_ticket(world, Status.IN_WORK)
+    assert channels.AGENT_MOVE[channel](world, ticket, Status.CANCELLED).ok
+    assert channels.AGENT_UNDO[channel](world, ticket).ok
+    assert ticket.status == Status.IN_WORK
+    assert channels.AGENT_MOVE[channel](world, ticket, Status.CANCELLED).ok
+    with time_machine.travel(timezone.now() + policy.undo_window() + timedelta(minutes=1)):
+        assert not channels.AGENT_UNDO[channel](world, ticket).ok
+    assert ticket.status == Status.CANCELLED
 
 
 # A letter from someone who has not written in the ticket yet is held for an agent (mail.routing).

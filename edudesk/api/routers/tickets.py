@@ -151,11 +151,25 @@ def add_message(request, number: TicketNumber, payload: MessageIn):
 
 @router.post("/tickets/{number}/transitions", response={200: TicketOut})
 def make_transition(request, number: TicketNumber, payload: TransitionIn):
+    """Move the ticket to another status, if the status table allows the caller that move.
+    Cancelling needs a ``reason`` (422 ``reason_required``); a closing's reason is shown to
+    the customer and can be undone for EDUDESK_UNDO_MINUTES (``/transitions/undo``)."""
     ticket = access.get_ticket(request, number)
     if payload.to not in TicketStatus.values:
         raise ApiError(422, "unknown_status", _("Неизвестный статус «%(to)s».") % {"to": payload.to},
                        allowed=list(TicketStatus.values))
-    services.transition(ticket, payload.to, actor=access.actor_of(request))
+    services.transition(ticket, payload.to, actor=access.actor_of(request),
+                        reason=payload.reason, comment=payload.comment)
+    return ticket_out(access.get_ticket(request, number))
+
+
+@router.post("/tickets/{number}/transitions/undo", response={200: TicketOut})
+def undo_closing(request, number: TicketNumber):
+    """Undo the caller's own cancelling or closing within EDUDESK_UNDO_MINUTES, if nothing
+    changed since: the status and the SLA clocks come back, and the customer's mail about the
+    closing, still held, is not sent. Too late or changed since: 409 (`invalid_operation`)."""
+    ticket = access.get_ticket(request, number)
+    services.undo_close(ticket, actor=access.actor_of(request))
     return ticket_out(access.get_ticket(request, number))
 
 

@@ -162,7 +162,8 @@ def test_answer_stops_the_solution_clock_and_a_reply_resumes_it(open_request, li
 def test_customer_cancelling_cancels_every_clock(open_request, teacher):
     ticket = open_request(msk(2026, 11, 23, 9, 0))
 
-    services.transition(ticket, Status.CANCELLED, actor=Actor.customer(teacher), now=msk(2026, 11, 23, 9, 5))
+    services.transition(ticket, Status.CANCELLED, actor=Actor.customer(teacher),
+                        now=msk(2026, 11, 23, 9, 5), reason="solved_myself")
 
     states = set(SlaClock.objects.filter(ticket=ticket).values_list("state", flat=True))
     assert states == {ClockState.CANCELLED}
