@@ -109,6 +109,16 @@ def _dense_queue(page) -> None:
         page.wait_for_load_state()
 
 
+def _bulk_close(page) -> None:
+    """The queue's bulk bar: two tickets ticked, «Обращение отменено» chosen: the confirmation."""
+    boxes = page.locator("#queue-list input[name=tickets]")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.select_option("#bulk-action", "status:cancelled")
+    page.click("#bulk-form button[type=submit]")
+    page.wait_for_load_state()
+
+
 def _submit_empty(page) -> None:
     page.get_by_role("button", name="Отправить обращение").click()
     page.wait_for_load_state()
@@ -135,6 +145,7 @@ PAGES: list[TourPage] = [
     TourPage("desk-ticket-uchipro", SUPERVISOR, lambda: f"/desk/t/{_ticket('uchipro').number}/"),
     TourPage("desk-close-confirm", SUPERVISOR,
              lambda: f"/desk/t/{_ticket('eschool').number}/close?status=cancelled"),
+    TourPage("desk-bulk-close-confirm", SUPERVISOR, "/desk/?queue=all", then=_bulk_close),
     TourPage("desk-merge-confirm", SUPERVISOR, lambda: _merge(same_requester=True)),
     TourPage("desk-merge-refused", SUPERVISOR, lambda: _merge(same_requester=False)),
     TourPage("desk-consultations", SUPERVISOR, "/desk/consultations/"),

@@ -201,3 +201,51 @@ def test_a_refused_portal_reply_keeps_its_text_and_its_accepted_screenshot(
     assert message.body == "Снимок во вложении: картинка1."
     assert [a.original_name for a in message.attachments.all()] == ["ошибка.png"]
     customer.context.close()
+
+
+def test_bulk_cancel_asks_why_tells_each_customer_and_can_be_undone(
+        browser, desk, live_server, eschool, teacher, another_teacher):
+    from edudesk.mail.models import MailTemplate, OutboundMail
+    from edudesk.tickets import policy
+    from edudesk.tickets.status import Status
+
+    # GIVEN two teachers' new tickets and a third one left alone
+    first = factories.ticket(eschool, teacher, subject="Журнал 5А не открывается")
+    second = factories.ticket(eschool, another_teacher, subject="Журнал 6Б не открывается")
+    other = factories.ticket(eschool, teacher, subject="Не печатается отчёт")
+    desk.goto(f"{live_server.url}/desk/?queue=all")
+    # WHEN the agent ticks two of them and chooses «Статус: Обращение отменено»
+    for ticket in (first, second):
+        desk.check(f"input[name=tickets][value={ticket.number}]")
+    desk.select_option("#bulk-action", "status:cancelled")
+    desk.click("#bulk-form button[type=submit]")
+    # THEN nothing is cancelled yet: the two tickets are listed and a reason is asked
+    listed = desk.locator("#bulk-tickets")
+    expect(listed).to_contain_text(first.number)
+    expect(listed).to_contain_text(second.number)
+    expect(listed).not_to_contain_text(other.number)
+    expect(desk.locator("#close-form")).to_contain_text("её увидит каждый заявитель")
+    assert not eschool.tickets.filter(status=Status.CANCELLED).exists()
+    desk.check("input[name=reason][value=other]")
+    desk.fill("#close-comment", "Сбой устранён на стороне платформы")
+    desk.click("#close-form button[type=submit]")
+    # THEN both are cancelled with the reason, each customer's mail tells it and is held
+    expect(desk.locator(".flash")).to_contain_text("Изменено обращений: 2.")
+    for ticket in (first, second):
+        ticket.refresh_from_db()
+        assert ticket.status == Status.CANCELLED
+        assert policy.close_reason_text(policy.closing_event(ticket).data) == (
+            "Сбой устранён на стороне платформы")
+        mail = OutboundMail.objects.get(ticket=ticket, template=MailTemplate.Key.CLOSED)
+        assert mail.send_after is not None
+        assert "Причина: Сбой устранён на стороне платформы" in mail.body_text
+    other.refresh_from_db()
+    assert other.status == Status.REGISTERED
+    # WHEN the agent presses «Вернуть» in the queue
+    desk.click("#bulk-undo button:has-text('Вернуть')")
+    # THEN each ticket has its status back, as an undo on its own page would
+    expect(desk.locator(".flash")).to_contain_text("Изменено обращений: 2.")
+    expect(desk.locator("#bulk-undo")).to_have_count(0)
+    for ticket in (first, second):
+        ticket.refresh_from_db()
+        assert ticket.status == Status.IN_PROCESSING

@@ -23,6 +23,7 @@ from edudesk.desk.forms import NAME_FIELDS, QueueFilterForm
 from edudesk.desk.models import SavedFilter
 from edudesk.desk.queue_updates import prefers_dense, queue_etag, set_dense
 from edudesk.desk.rows import queue_rows, rows_html, with_clocks
+from edudesk.desk.views.bulk import pending_undo
 from edudesk.tickets.models import Priority
 from edudesk.tickets.status import Status
 
@@ -122,7 +123,8 @@ def queue_view(request):
     etag = queue_etag(request.user, _page_query(request), dense)
     context = _queue_context(request, dense)
     context.update(etag=etag, saved_filters=SavedFilter.objects.filter(user=request.user),
-                   bulk_actions=_bulk_actions(), poll_seconds=settings.EDUDESK_QUEUE_POLL_SECONDS)
+                   bulk_actions=_bulk_actions(), poll_seconds=settings.EDUDESK_QUEUE_POLL_SECONDS,
+                   bulk_undo=pending_undo(request))
     return render(request, "desk/queue.html", context)
 
 
