@@ -291,6 +291,10 @@ EDUDESK_QUEUE_POLL_SECONDS = env_int("EDUDESK_QUEUE_POLL_SECONDS", 20)
 # Minutes in which whoever cancelled or closed a ticket may undo it; the customer's mail about
 # the closing waits that long (and is withdrawn when the closing is undone).
 EDUDESK_UNDO_MINUTES = env_int("EDUDESK_UNDO_MINUTES", 10)
+# Ticket lists (desk queue, search) exported as CSV/XLSX: up to this many rows at once, more by
+# a job whose file is kept this many hours for the agent who asked for it.
+EDUDESK_EXPORT_INLINE_ROWS = env_int("EDUDESK_EXPORT_INLINE_ROWS", 2000)
+EDUDESK_EXPORT_KEEP_HOURS = env_int("EDUDESK_EXPORT_KEEP_HOURS", 24)
 
 # --- Mail channel (docs/mail.md) ----------------------------------------------------------------
 # Mails above this size are quarantined whole instead of processed.

@@ -1,13 +1,17 @@
-"""A report as tables with Russian headers, written as CSV or XLSX.
+"""Tables with Russian headers written as CSV or XLSX: the one place for both formats.
 
-The same rows feed both formats (one place for the headers); CSV is one file of several
-tables separated by a blank line and a title row, XLSX one sheet per table.
+Reports and ticket lists hand over (title, headers, rows); CSV is one file (several tables
+separated by a blank line and a title row), XLSX one sheet per table. Rows may be a generator:
+a large ticket list is written row by row.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
+from collections.abc import Iterable
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -54,41 +58,73 @@ def _pct(share):
     return None if share is None else round(share * 100, 1)
 
 
-def to_csv(context: dict) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    for title, headers, rows in tables(context):
-        writer.writerow([title])
+Table = tuple[str, list[str], Iterable[list]]
+# XLSX column widths are fitted to the headers and this many first rows (a large export is
+# written row by row and cannot look ahead further).
+WIDTH_SAMPLE = 200
+
+
+def write_csv(named_tables: Iterable[Table], stream: BinaryIO) -> None:
+    """Tables into one `;`-separated file, each under its title row, a blank line between."""
+    # With a BOM (utf-8-sig), Excel opens the Cyrillic headers correctly.
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="", write_through=True)
+    writer = csv.writer(text, delimiter=";")
+    many = isinstance(named_tables, list) and len(named_tables) > 1
+    for title, headers, rows in named_tables:
+        if many:
+            writer.writerow([title])
         writer.writerow(headers)
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
-        writer.writerow([])
-    # With a BOM, Excel opens the Cyrillic headers correctly.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row])
+        if many:
+            writer.writerow([])
+    text.flush()
+    text.detach()
+
+
+def write_xlsx(named_tables: Iterable[Table], stream: BinaryIO) -> None:
+    """Tables into a workbook, one sheet per table, written row by row (constant memory)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    for title, headers, rows in named_tables:
+        sheet = book.create_sheet(title[:31])
+        rows = iter(rows)
+        first = list(itertools.islice(rows, WIDTH_SAMPLE))
+        for index, header in enumerate(headers):
+            width = max([len(str(header)), *(len(str(row[index] if row[index] is not None else ""))
+                                              for row in first)])
+            sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(width + 2, 10), 60)
+        bold = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=header)
+            cell.font = Font(bold=True)
+            bold.append(cell)
+        sheet.append(bold)
+        for row in itertools.chain(first, rows):
+            sheet.append(row)
+    book.save(stream)
+
+
+def render(kind: str, named_tables: Iterable[Table]) -> bytes:
+    buffer = io.BytesIO()
+    WRITERS[kind](named_tables, buffer)
+    return buffer.getvalue()
+
+
+def to_csv(context: dict) -> bytes:
+    return render("csv", tables(context))
 
 
 def to_xlsx(context: dict) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    book.remove(book.active)
-    for title, headers, rows in tables(context):
-        sheet = book.create_sheet(title[:31])
-        sheet.append(headers)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-        for column in sheet.columns:
-            width = max(len(str(c.value or "")) for c in column)
-            sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return render("xlsx", tables(context))
 
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-WRITERS = {"csv": to_csv, "xlsx": to_xlsx}
+WRITERS = {"csv": write_csv, "xlsx": write_xlsx}

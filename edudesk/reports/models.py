@@ -128,3 +128,45 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.score}"
+
+
+class ListExport(models.Model):
+    """A large ticket list written to a file by a job; the file is the requester's alone and
+    is removed when it expires (`list_exports.sweep`)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("в очереди")
+        RUNNING = "running", _("выполняется")
+        DONE = "done", _("готово")
+        FAILED = "failed", _("ошибка")
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE,
+                             related_name="list_exports", verbose_name=_("сотрудник"))
+    # Which list (list_exports.SOURCES) and its query as the page had it (filters, order).
+    source = models.CharField(_("список"), max_length=20)
+    query = models.TextField(_("запрос"), blank=True)
+    file_format = models.CharField(_("формат"), max_length=4)
+    language = models.CharField(max_length=10, default="ru")
+    state = models.CharField(_("состояние"), max_length=10, choices=State.choices,
+                             default=State.QUEUED)
+    total = models.IntegerField(_("строк"), default=0)
+    written = models.IntegerField(_("записано"), default=0)
+    # Relative to MEDIA_ROOT, under a random folder name; "" until written.
+    path = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("создано"))
+    finished_at = models.DateTimeField(_("готово"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("хранится до"))
+
+    class Meta:
+        verbose_name = _("выгрузка списка")
+        verbose_name_plural = _("выгрузки списков")
+        indexes = [models.Index(fields=["expires_at"], name="list_export_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.source} {self.file_format} {self.state}"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return min(99, self.written * 100 // self.total) if self.total else 0

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from edudesk.reports import views, views_rating
+from edudesk.reports import views, views_export, views_rating
 
 app_name = "reports"
 
@@ -11,4 +11,8 @@ urlpatterns = [
     path("period/tickets", views.tickets_view, name="tickets"),
     path("subscriptions", views.subscription_view, name="subscription"),
     path("ratings/<int:pk>/reviewed", views_rating.rating_reviewed_view, name="rating_reviewed"),
+    path("exports/<str:source>", views_export.list_export_view, name="list_export_start"),
+    path("exports/job/<int:pk>", views_export.list_export_status_view, name="list_export"),
+    path("exports/job/<int:pk>/download", views_export.list_export_download_view,
+         name="list_export_download"),
 ]

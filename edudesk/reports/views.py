@@ -48,7 +48,7 @@ def export_view(request):
     if kind not in exports.WRITERS or not form.is_valid():
         return render(request, "reports/period.html", {"form": form, "query": ""}, status=400)
     data = form.cleaned_data
-    body = exports.WRITERS[kind](pages.build(form))
+    body = exports.render(kind, exports.tables(pages.build(form)))
     response = HttpResponse(body, content_type=exports.CONTENT_TYPES[kind])
     name = f"edudesk-report-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}.{kind}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

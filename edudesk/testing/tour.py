@@ -102,6 +102,24 @@ def _merge(same_requester: bool) -> str:
     return f"/desk/t/{duplicate.number}/merge?number={original.number}"
 
 
+def _list_export() -> str:
+    """The demo supervisor's export of the queue «Все», written, as its page shows it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from edudesk.accounts.models import User
+    from edudesk.reports import list_exports
+    from edudesk.reports.models import ListExport
+
+    now = timezone.now()
+    job = ListExport.objects.create(user=User.objects.get(username="supervisor"), source="queue",
+                                    query="queue=all", file_format="xlsx", created_at=now,
+                                    expires_at=now + timedelta(hours=24))
+    list_exports.run(job.pk)
+    return f"/reports/exports/job/{job.pk}"
+
+
 def _dense_queue(page) -> None:
     """The denser queue: switched on once (the agent's preference), kept for the next width."""
     if page.get_attribute("#density-toggle", "aria-pressed") != "true":
@@ -158,6 +176,7 @@ PAGES: list[TourPage] = [
     TourPage("desk-quarantine", SUPERVISOR, "/desk/mail/quarantine"),
     TourPage("reports-board", SUPERVISOR, "/reports/"),
     TourPage("reports-period", SUPERVISOR, "/reports/period"),
+    TourPage("reports-list-export", SUPERVISOR, _list_export),
     TourPage("admin-index", ADMIN, "/admin/"),
     TourPage("error-404", ANONYMOUS, "/support/no-such-page", status=404),
     TourPage("error-500", ANONYMOUS, "/tour-errors/500", status=500),

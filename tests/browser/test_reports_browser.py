@@ -1,6 +1,7 @@
 """A supervisor's three clicks in a real browser: board, the month's report, where the 60-minute
 promise was broken, down to the tickets; the report's export; both pages at 1280 and 390 px."""
 
+import io
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -93,3 +94,41 @@ def test_the_customer_rates_a_solved_request_from_the_link_without_signing_in(
     expect(page.locator("[role=status]")).to_contain_text("Спасибо")
     _shot(page, "reports-rate")
     assert Rating.objects.get(ticket=ticket).score == 2
+
+
+def test_an_agent_exports_a_long_queue_waits_for_the_job_and_downloads_the_file(
+        browser, live_server, settings, eschool, teacher, line1_agent):
+    from openpyxl import load_workbook
+
+    settings.EDUDESK_EXPORT_INLINE_ROWS = 2
+    made = [factories.ticket(eschool, teacher, subject=f"Вопрос {i}") for i in range(3)]
+    page = browser.new_context(locale="ru-RU", accept_downloads=True).new_page()
+    sign_in(page, live_server.url, "line1")
+
+    # The queue «Все» has more rows than are exported at once: the export runs as a job
+    page.goto(f"{live_server.url}/desk/?queue=all")
+    _shot(page, "desk-queue-export")
+    page.locator("form.list-export button[value=xlsx]").click()
+    expect(page.locator("h1")).to_have_text("Выгрузка списка")
+    expect(page.locator("#list-export")).to_contain_text("Готово, строк: 3.")
+    _shot(page, "reports-list-export")
+
+    with page.expect_download() as download:
+        page.click("#list-export-download")
+    assert download.value.suggested_filename.startswith("edudesk-queue-")
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    assert [row[0].value for row in sheet.iter_rows(min_row=2)] == [t.number for t in reversed(made)]
+
+
+def test_a_short_search_result_downloads_at_once(browser, live_server, eschool, teacher, line1_agent):
+    ticket = factories.ticket(eschool, teacher, subject="Ошибка при выставлении оценок")
+    factories.ticket(eschool, teacher, subject="Ошибка в расписании")
+    page = browser.new_context(locale="ru-RU", accept_downloads=True).new_page()
+    sign_in(page, live_server.url, "line1")
+
+    page.goto(f"{live_server.url}/desk/search?q=ошибки")
+    _shot(page, "desk-search-export")
+    with page.expect_download() as download:
+        page.locator("form.list-export button[value=csv]").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert ticket.number in text and text.startswith("Номер;Тема;")

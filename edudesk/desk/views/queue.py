@@ -1,7 +1,6 @@
 """Queues: the list an agent works through, with filters, saved filters, a denser layout and
 updates by a cheap poll."""
 
-from datetime import datetime, time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -16,40 +15,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from edudesk.accounts.models import User
 from edudesk.desk import queues
-from edudesk.desk.access import agent_required, served_services, ticket_scope
-from edudesk.desk.forms import NAME_FIELDS, QueueFilterForm
+from edudesk.desk.access import agent_required
 from edudesk.desk.models import SavedFilter
+from edudesk.desk.queue_filters import FILTER_KEYS, chosen_queue
 from edudesk.desk.queue_updates import prefers_dense, queue_etag, set_dense
 from edudesk.desk.rows import queue_rows, rows_html, with_clocks
 from edudesk.desk.views.bulk import pending_undo
 from edudesk.tickets.models import Priority
 from edudesk.tickets.status import Status
-
-FILTER_KEYS = ("queue", "sort", "service", "status", "priority", "channel", "category", "region",
-               "organisation", "assignee", "created_from", "created_to")
-
-
-def _apply_filters(tickets, data: dict):
-    simple = {"service": "service", "status": "status", "priority": "priority",
-              "channel": "channel", "category": "category", "region": "organisation__region",
-              "organisation": "organisation_id"}
-    for key, column in simple.items():
-        value = data.get(key)
-        if value not in (None, ""):
-            tickets = tickets.filter(**{column: value})
-    assignee = data.get("assignee")
-    if assignee == "none":
-        tickets = tickets.filter(assignee__isnull=True)
-    elif assignee:
-        tickets = tickets.filter(assignee_id=int(assignee))
-    zone = timezone.get_current_timezone()
-    if data.get("created_from"):
-        tickets = tickets.filter(created_at__gte=datetime.combine(data["created_from"], time.min, zone))
-    if data.get("created_to"):
-        tickets = tickets.filter(created_at__lte=datetime.combine(data["created_to"], time.max, zone))
-    return tickets
 
 
 def _bulk_actions() -> list[tuple[str, str]]:
@@ -79,29 +53,18 @@ def _page_query(request) -> str:
 
 
 def _queue_context(request, dense: bool) -> dict:
-    user = request.user
-    queue = queues.QUEUES.get(request.GET.get("queue", ""), queues.QUEUES[queues.DEFAULT_QUEUE])
-    sort = request.GET.get("sort", "")
-    sort = sort if sort in queues.SORTS and queue.due_sortable else ""
-    keyset = queue.keyset_for(sort)
-    services = served_services(user)
-    service_ids = [s.pk for s in services]
-    agents = (User.objects.filter(services__in=service_ids, is_active=True).distinct()
-              .only(*NAME_FIELDS).order_by("full_name", "username"))
-    form = QueueFilterForm(request.GET or None, services=services, agents=agents)
-    data = form.cleaned_data if form.is_valid() else {}
-    scope = ticket_scope(user)
-    viewer = queues.viewer_for(user)
-    tickets = _apply_filters(queue.tickets(scope, viewer), data)
+    chosen = chosen_queue(request.user, request.GET)
+    queue, sort, keyset = chosen.queue, chosen.sort, chosen.keyset
     after = request.GET.get("after", "")
-    page, next_cursor = keyset.page(tickets, keyset.decode(after), queues.PAGE_SIZE, load=queues.listed)
+    page, next_cursor = keyset.page(chosen.tickets, keyset.decode(after), queues.PAGE_SIZE,
+                                    load=queues.listed)
     filter_query = _filter_query(request)
     rows = queue_rows(with_clocks(page))
     return {
         "queue": queue,
         "sort": sort,
         "by_due": queue.sorted_by_due(sort),
-        "queue_counts": queues.counts(scope, viewer),
+        "queue_counts": queues.counts(chosen.scope, chosen.viewer),
         "tickets": page,
         "rows": rows,
         "rows_html": rows_html(rows),
@@ -110,8 +73,8 @@ def _queue_context(request, dense: bool) -> dict:
         "filter_query": filter_query,
         "page_query": _page_query(request),
         "sort_query": _sort_query(request, "" if sort else "due"),
-        "form": form,
-        "filters_active": any(value not in (None, "") for value in data.values()),
+        "form": chosen.form,
+        "filters_active": any(value not in (None, "") for value in chosen.data.values()),
         "now": timezone.now(),
         "dense": dense,
     }

@@ -1,5 +1,7 @@
 """The search box in the desk header: exact look-ups, and full text when the search app offers it."""
 
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect, render
 
 from edudesk.accounts.models import Service
@@ -28,4 +30,5 @@ def search(request):
     if len(exact) == 1 and not request.htmx:
         return redirect("desk:ticket", number=exact[0].number)
     template = "desk/partials/search_results.html" if request.htmx else "desk/search.html"
-    return render(request, template, {"query": query, "results": results})
+    return render(request, template, {"query": query, "results": results,
+                                      "export_query": urlencode({"q": query})})
