@@ -44,6 +44,8 @@ def _jobs_run_inline(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
     """Per-process caches keyed by ids: a rolled-back test sends no signal to empty them."""
+    from django.core.cache import cache
+
     from edudesk.intake.categorize import forget_models
     from edudesk.intake.services import forget_schemas
     from edudesk.intake.term_weights import forget_term_weights
@@ -53,6 +55,8 @@ def _fresh_process_caches():
     for forget in (forget_schemas, forget_models, forget_term_weights, forget_calendars,
                    forget_policies):
         forget()
+    # The cache too: its fragments are keyed by ids that a rolled-back test hands out again.
+    cache.clear()
     yield
 
 

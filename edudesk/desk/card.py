@@ -37,10 +37,16 @@ def field_rows(ticket: Ticket) -> list[FieldRow]:
 
 
 def other_tickets(ticket: Ticket) -> list[Ticket]:
-    """The requester's latest other tickets. A contact belongs to one service, so these are
-    in the ticket's service, which the agent on its page serves."""
-    return list(Ticket.objects.filter(service_id=ticket.service_id, requester_id=ticket.requester_id)
-                .exclude(pk=ticket.pk).select_related("service").order_by("-id")[:OTHER_TICKETS_SHOWN])
+    """The requester's latest other tickets, with what the card shows of them (number, subject,
+    status). A contact belongs to one service, so these are in the ticket's service, which the
+    agent on its page serves (and names their statuses)."""
+    others = list(Ticket.objects.filter(service_id=ticket.service_id, requester_id=ticket.requester_id)
+                  .exclude(pk=ticket.pk).select_related("merged_into")
+                  .only("number", "subject", "status", "service_id", "merged_into__number")
+                  .order_by("-id")[:OTHER_TICKETS_SHOWN])
+    for other in others:
+        other.service = ticket.service
+    return others
 
 
 def category_choices(ticket: Ticket) -> list[tuple[str, str]]:

@@ -29,9 +29,10 @@ class CategoryFinding:
         return self.current != self.suggested
 
 
-def findings(ticket: Ticket) -> dict:
-    """Both findings for the ticket page (one query when there are none)."""
-    data = created_data(ticket)
+def findings(ticket: Ticket, data: dict | None = None) -> dict:
+    """Both findings for the ticket page (``data``: its «created» event's data, when the caller
+    has it; else one query when there are none)."""
+    data = created_data(ticket) if data is None else data
     return {"category_finding": category_finding(ticket, data),
             "problems": registered_problems(ticket, data)}
 

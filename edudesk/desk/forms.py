@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from edudesk.accounts.models import Service, SupportGroup, User
+from edudesk.desk import directory
 from edudesk.desk.widgets import QuickSelect
 from edudesk.tickets.models import Channel, Consultation, Priority
 from edudesk.tickets.status import Status
@@ -18,11 +19,18 @@ def _blank(choices) -> list:
     return [("", _("все")), *choices]
 
 
+def _labelled(field: forms.ModelChoiceField, objects) -> list[tuple[int, str]]:
+    return [(obj.pk, str(field.label_from_instance(obj))) for obj in objects]
+
+
+def _show_choices(field: forms.ModelChoiceField, labelled) -> None:
+    """Show these (pk, label) pairs as the field's options. The queryset still validates what
+    is posted; only the rendering stops asking the database again for the same rows."""
+    field.widget.choices = [("", field.empty_label), *labelled]
+
+
 def _render_choices(field: forms.ModelChoiceField, objects) -> None:
-    """Show `objects` (already fetched) as the field's options. The queryset still validates
-    what is posted; only the rendering stops asking the database again for the same rows."""
-    field.widget.choices = [("", field.empty_label), *((obj.pk, field.label_from_instance(obj))
-                                                        for obj in objects)]
+    _show_choices(field, _labelled(field, objects))
 
 
 class QueueFilterForm(forms.Form):
@@ -105,10 +113,15 @@ class AssignForm(forms.Form):
                 is_active=True, services=ticket.service_id).order_by("full_name", "username")
             self.fields["group"].queryset = SupportGroup.objects.filter(service_id=ticket.service_id)
 
-    def fetch_choices(self) -> None:
-        """Fetch the agents and lines once for showing the form (two plain queries)."""
-        _render_choices(self.fields["assignee"], self.fields["assignee"].queryset.only(*NAME_FIELDS))
-        _render_choices(self.fields["group"], self.fields["group"].queryset.select_related("service"))
+    def fetch_choices(self, service_id: int) -> None:
+        """The service's agents and lines for showing the form: two plain queries, kept in the
+        cache until the directory changes (``desk.directory``)."""
+        assignee, group = self.fields["assignee"], self.fields["group"]
+        agents, groups = directory.cached("assign", service_id, lambda: (
+            _labelled(assignee, assignee.queryset.only(*NAME_FIELDS)),
+            _labelled(group, group.queryset.select_related("service"))))
+        _show_choices(assignee, agents)
+        _show_choices(group, groups)
 
 
 class PriorityForm(forms.Form):

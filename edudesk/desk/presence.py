@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from edudesk.desk.forms import NAME_FIELDS
 from edudesk.desk.models import TicketPresence
 
 # A page reports every HEARTBEAT; a mark older than FRESH means the agent has left.
@@ -27,5 +28,7 @@ def others(ticket, user, now: datetime | None = None) -> list[TicketPresence]:
     """Other agents seen on this ticket recently, those typing a reply first."""
     now = now or timezone.now()
     marks = (TicketPresence.objects.filter(ticket=ticket, seen_at__gte=now - FRESH)
-             .exclude(user=user).select_related("user").order_by("-activity", "user__full_name"))
+             .exclude(user=user).select_related("user")
+             .only("activity", *(f"user__{name}" for name in NAME_FIELDS))
+             .order_by("-activity", "user__full_name"))
     return list(marks)

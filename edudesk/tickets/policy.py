@@ -270,11 +270,13 @@ def undo_window() -> timedelta:
     return timedelta(minutes=settings.EDUDESK_UNDO_MINUTES)
 
 
-def undoable_close(ticket: Ticket, actor: Actor, now: datetime) -> Event | None:
-    """The closing this actor may still undo: theirs, within the window, and nothing since."""
+def undoable_close(ticket: Ticket, actor: Actor, now: datetime,
+                   closing: Event | None = None) -> Event | None:
+    """The closing this actor may still undo: theirs, within the window, and nothing since
+    (``closing``: the ticket's ``closing_event``, when the caller has it)."""
     from edudesk.tickets import versions
 
-    event = closing_event(ticket)
+    event = closing or closing_event(ticket)
     if event is None or event.actor_kind != actor.kind or now - event.created_at > undo_window():
         return None
     same_person = (event.actor_user_id == getattr(actor.user, "pk", None)

@@ -2,8 +2,6 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
@@ -194,29 +192,6 @@ def test_the_raw_mail_of_a_message_is_shown_on_demand(agent_client, ticket, esch
     assert "исходное письмо" in _page(agent_client, ticket).content.decode()
     raw = agent_client.get(reverse("desk:raw_mail", args=[ticket.number, message.pk]))
     assert raw.status_code == 200 and b"Subject: test" in raw.content
-
-
-def test_the_ticket_page_costs_the_same_queries_with_few_and_many_messages(agent_client, ticket, teacher):
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert _page(agent_client, ticket).status_code == 200
-        return len(captured)
-
-    services.add_message(ticket, actor=Actor.customer(teacher), body="Снимок",
-                         attachments=[NewAttachment("s.png", png_bytes(), "image/png")])
-    queries()  # the first view fills the process caches (business calendar, form schema)
-    few = queries()
-    for n in range(15):
-        services.add_message(ticket, actor=Actor.customer(teacher), body=f"Ещё {n}",
-                             attachments=[NewAttachment("s.png", png_bytes(), "image/png")])
-    assert queries() == few
-    # session, user, served services, the ticket with its service, requester, organisation,
-    # line and assignee; the presence mark (one upsert); messages,
-    # screenshots, changes, SLA clocks, the requester's other tickets, links, the newest
-    # change, agents and lines to assign, colleagues on the page, canned responses; what the
-    # intake noticed at registration (the «created» event's data); the customer's rating of
-    # the solution (reports); the mass incident covering the ticket or suggested for it
-    assert few == 19
 
 
 def test_the_requester_card_shows_intake_fields_and_other_tickets(agent_client, error_ticket, teacher):

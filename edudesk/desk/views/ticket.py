@@ -12,15 +12,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from edudesk.desk import canned, card, clarification, findings, presence, staleness, thumbnails, timeline
+from edudesk.desk import (
+    canned,
+    card,
+    clarification,
+    conversation,
+    directory,
+    findings,
+    fragments,
+    presence,
+    staleness,
+    thumbnails,
+)
 from edudesk.desk.access import agent_required, get_ticket
 from edudesk.desk.forms import (
     AssignForm,
     CategoryForm,
     ComposerForm,
-    NumberForm,
     PriorityForm,
-    SplitForm,
 )
 from edudesk.desk.views.actions import refused
 from edudesk.intake.pipeline import submit
@@ -72,11 +81,12 @@ def composer_form(ticket, data=None, attachment_count=0, **initial) -> ComposerF
 
 def ticket_context(request, ticket, composer=None, conflict=None, errors=()) -> dict:
     now = timezone.now()
-    entries = timeline.build(ticket, images_of=remote_images_asked(request))
-    attachment_count = sum(len(e.message.attachments.all()) for e in entries if e.is_message)
+    state = conversation.state_of(ticket)
+    talk = conversation.conversation(request, ticket, state, remote_images_asked(request))
     sla = sla_summary(ticket, now)
     remaining = sla["remaining_minutes"]
-    version = latest_event_id(ticket)
+    version = state.version
+    closing = policy.closing_event(ticket)  # no query for an open ticket
     return {
         "ticket": ticket,
         "status_label": ticket.status_label(),
@@ -85,46 +95,50 @@ def ticket_context(request, ticket, composer=None, conflict=None, errors=()) -> 
         "sla": sla,
         "remaining_text": format_working_time(timedelta(minutes=remaining))
         if remaining is not None else "",
-        "entries": entries,
+        "conversation_html": talk.html,
         "field_rows": card.field_rows(ticket),
-        **findings.findings(ticket),
+        **findings.findings(ticket, talk.created),
         "other_tickets": card.other_tickets(ticket),
         "links": _linked_tickets(ticket),
-        "composer": composer or composer_form(ticket, attachment_count=attachment_count,
+        "composer": composer or composer_form(ticket, attachment_count=talk.attachment_count,
                                               mode=request.GET.get("compose", "reply"),
                                               seen_event=version),
-        "canned_responses": canned.responses_for(ticket),
-        "assign_form": _assign_form(ticket),
-        "priority_form": PriorityForm(initial={"priority": ticket.priority}),
-        "category_form": CategoryForm(initial={"category": ticket.category},
-                                      categories=card.category_choices(ticket)),
-        "number_form": NumberForm(),
-        "split_form": SplitForm(),
+        "canned_responses": directory.canned_titles(ticket),
+        "actions_html": _actions_card(request, ticket, version),
         "others": presence.others(ticket, request.user, now),
         "heartbeat": presence.HEARTBEAT_SECONDS,
         "conflict": conflict or [],
-        "undo": policy.undoable_close(ticket, Actor.agent(request.user), now),
-        "close_reason": close_reason(ticket),
+        "undo": policy.undoable_close(ticket, Actor.agent(request.user), now, closing),
+        "close_reason": policy.close_reason_text(closing.data) if closing else "",
         "seen_version": version,
         "errors": list(errors),
     }
 
 
-def close_reason(ticket) -> str:
-    """Why a closed ticket was closed, in words (empty for an open one: no query)."""
-    closing = policy.closing_event(ticket)
-    return policy.close_reason_text(closing.data) if closing else ""
+def _actions_card(request, ticket, version: int):
+    """The «Действия» card, cached for the values its forms show (``desk.fragments``)."""
+    categories = card.category_choices(ticket)
+    parts = (ticket.number, ticket.service_id, ticket.assignee_id, ticket.group_id, ticket.priority,
+             ticket.category, tuple(categories))
+    return fragments.rendered(request, "desk/partials/ticket_actions.html", parts, lambda: {
+        "ticket": ticket,
+        "assign_form": _assign_form(ticket),
+        "priority_form": PriorityForm(initial={"priority": ticket.priority}),
+        "category_form": CategoryForm(initial={"category": ticket.category}, categories=categories),
+    }, version)
 
 
 def _assign_form(ticket) -> AssignForm:
     form = AssignForm(ticket=ticket, initial={"assignee": ticket.assignee_id, "group": ticket.group_id})
-    form.fetch_choices()
+    form.fetch_choices(ticket.service_id)
     return form
 
 
 def _linked_tickets(ticket) -> list:
     """Tickets linked either way (one query)."""
-    links = TicketLink.objects.filter(Q(source=ticket) | Q(target=ticket)).select_related("source", "target")
+    links = (TicketLink.objects.filter(Q(source=ticket) | Q(target=ticket)).select_related("source", "target")
+             .only("source_id", "target_id", *(f"{side}__{name}" for side in ("source", "target")
+                                                for name in ("number", "subject"))))
     return sorted((link.target if link.source_id == ticket.pk else link.source for link in links),
                   key=lambda t: t.pk)
 
