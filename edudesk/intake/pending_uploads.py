@@ -1,7 +1,8 @@
 """Screenshots kept across a failed submit of the web form and the widget.
 
-A form carries a random token (``upload_token``). When a submission is refused for any reason
-(a missing field, a bad e-mail), the screenshots the attachment policy accepted are kept under
+A form carries a random token (``upload_token``): the web form, the widget, the portal's reply
+and the desk's composer. When a submission is refused for any reason (a missing field, a bad
+e-mail, a stale version), the screenshots the attachment policy accepted are kept under
 that token for ``LIFETIME``; the form shows them as attached, each with a remove button, and
 the next submit sends them again through the same policy (re-validated, like a new file). A
 successful submit forgets them; the periodic ``sweep`` removes what was abandoned.
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from edudesk.intake.attachments import DEFAULT_POLICY, AcceptedImage
+from edudesk.intake.attachments import DEFAULT_POLICY, AcceptedImage, Upload, check_uploads
 from edudesk.intake.models import PendingUpload
 from edudesk.intake.submission import IncomingFile
 
@@ -50,6 +51,12 @@ def keep(service, token: str, images: list[AcceptedImage], now: datetime | None 
                       original_name=image.original_name[:255], format=image.format,
                       width=image.width, height=image.height, data=image.data)
         for position, image in enumerate(images[:DEFAULT_POLICY.max_count])])
+
+
+def keep_accepted(service, token: str, files: list[IncomingFile]) -> None:
+    """Keep, of a refused submit's files (those kept before included), what the policy accepts."""
+    accepted, _refused = check_uploads(Upload(f.name, f.content, f.declared_type) for f in files)
+    keep(service, token, accepted)
 
 
 def remove(service, token: str, upload_id: str) -> None:

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from edudesk.accounts.services import normalise_email
 from edudesk.intake import pending_uploads
-from edudesk.intake.attachments import Upload, check_uploads
 from edudesk.intake.pipeline import submit
 from edudesk.intake.submission import RequesterData, Submission
 from edudesk.portal import auth
@@ -202,8 +201,7 @@ def reply(request, service, contact, number: str):
         meta={"user_agent": request.headers.get("User-Agent", "")[:500]},
     ))
     if not outcome.ok:
-        accepted, _refused = check_uploads(Upload(f.name, f.content, f.declared_type) for f in files)
-        pending_uploads.keep(service, token, accepted)
+        pending_uploads.keep_accepted(service, token, files)
         return _back_to_reply(request, service, number, body, token,
                               errors=[m for ms in outcome.errors.values() for m in ms])
     pending_uploads.forget(service, token)

@@ -35,7 +35,8 @@ def test_the_search_is_wide_in_one_row_with_the_links_at_1280(supervisors_desk):
     # one row: the links, the search, the account and the language share the search's line
     for selector in (".site-header nav a >> nth=0", ".desk-account button", "#language-select"):
         other = box(page, selector)
-        assert other["y"] < search["y"] + search["height"] and search["y"] < other["y"] + other["height"], selector
+        top, bottom = search["y"], search["y"] + search["height"]
+        assert other["y"] < bottom and top < other["y"] + other["height"], selector
     expect(page.locator(".site-header nav")).to_contain_text("Почта в карантине")
     expect(page.locator(".desk-account")).to_contain_text("Волкова Елена")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280

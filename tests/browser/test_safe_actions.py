@@ -203,6 +203,39 @@ def test_a_refused_portal_reply_keeps_its_text_and_its_accepted_screenshot(
     customer.context.close()
 
 
+def test_a_refused_desk_reply_keeps_its_text_and_its_screenshot_until_sent(
+        desk, live_server, eschool, teacher, colleague, tmp_path):
+    from edudesk.intake.tests import files
+    from edudesk.tickets.models import Message
+
+    png, second = tmp_path / "ошибка.png", tmp_path / "лишний.png"
+    png.write_bytes(files.png(320, 200))
+    second.write_bytes(files.png(200, 120))
+    ticket = factories.ticket(eschool, teacher, subject="Не открывается журнал 5А")
+    desk.goto(f"{live_server.url}/desk/t/{ticket.number}/")
+    # GIVEN Анна writes a reply with two screenshots, while Илья takes the ticket meanwhile
+    desk.fill("#composer-body", "Исправили, проверьте: картинка1.")
+    desk.locator("#composer-files").set_input_files([str(png), str(second)])
+    services.assign(ticket, actor=Actor.agent(colleague), assignee=colleague)
+    desk.click("#composer button[type=submit]:has-text('Отправить')")
+    # THEN nothing is sent: the change is shown, her text and both screenshots are still there
+    expect(desk.locator("#composer .conflict")).to_contain_text("Морозов Илья")
+    expect(desk.locator("#composer-body")).to_have_value("Исправили, проверьте: картинка1.")
+    kept = desk.locator("#composer .pending-uploads")
+    expect(kept).to_contain_text("ошибка.png")
+    expect(kept).to_contain_text("лишний.png")
+    # WHEN she removes one and sends again without picking anything
+    kept.locator("li", has_text="лишний.png").get_by_role("button", name="Убрать").click()
+    expect(desk.locator("#composer .pending-uploads")).not_to_contain_text("лишний.png")
+    expect(desk.locator("#composer-body")).to_have_value("Исправили, проверьте: картинка1.")
+    desk.click("#composer button[type=submit]:has-text('Отправить')")
+    # THEN the reply goes with the one screenshot she kept
+    expect(desk.locator(".flash")).to_contain_text("Ответ отправлен.")
+    message = ticket.messages.filter(kind=Message.Kind.PUBLIC).latest("id")
+    assert message.body == "Исправили, проверьте: картинка1."
+    assert [a.original_name for a in message.attachments.all()] == ["ошибка.png"]
+
+
 def test_bulk_cancel_asks_why_tells_each_customer_and_can_be_undone(
         browser, desk, live_server, eschool, teacher, another_teacher):
     from edudesk.mail.models import MailTemplate, OutboundMail

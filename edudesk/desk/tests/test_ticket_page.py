@@ -157,6 +157,50 @@ def test_an_archive_is_refused_with_the_rule_and_the_text_is_kept(agent_client, 
     assert ticket.messages.count() == 1
 
 
+def test_a_refused_send_keeps_its_accepted_screenshot_and_the_next_send_attaches_it(
+        agent_client, ticket):
+    from edudesk.intake.models import PendingUpload
+
+    good = SimpleUploadedFile("ошибка.png", png_bytes(size=(640, 480)), content_type="image/png")
+    archive = SimpleUploadedFile("screens.zip", b"PK\x03\x04" + b"\0" * 40, content_type="application/zip")
+    # WHEN a clarification request is sent with nothing to ask, a screenshot and an archive
+    response = _compose(agent_client, ticket, mode="clarify", body="", missing=[],
+                        files=[good, archive])
+    # THEN it is refused, and the screenshot (not the archive) stays attached, removable
+    assert response.status_code == 422
+    token = response.context["upload_token"]
+    assert [u.original_name for u in response.context["pending_uploads"]] == ["ошибка.png"]
+    html = response.content.decode()
+    assert "ошибка.png" in html and "Убрать" in html and f'value="{token}"' in html
+    # WHEN the agent sends a reply with the same form, picking nothing again
+    response = _compose(agent_client, ticket, body="Смотрите картинку1", upload_token=token)
+    # THEN the screenshot is checked again and attached, and nothing is left pending
+    assert response.status_code == 302
+    assert [str(a.display_name) for a in ticket.attachments.all()] == ["картинка1"]
+    assert not PendingUpload.objects.filter(token=token).exists()
+
+
+def test_a_kept_screenshot_is_removed_and_the_draft_stays(agent_client, ticket):
+    good = SimpleUploadedFile("ошибка.png", png_bytes(size=(640, 480)), content_type="image/png")
+    refused = _compose(agent_client, ticket, mode="clarify", body="", files=[good])
+    token, [kept] = refused.context["upload_token"], refused.context["pending_uploads"]
+    response = _compose(agent_client, ticket, body="Черновик ответа", upload_token=token,
+                        remove_upload=str(kept.pk))
+    assert response.status_code == 200
+    assert response.context["pending_uploads"] == []
+    assert "Черновик ответа" in response.content.decode()
+    assert ticket.messages.count() == 1
+
+
+def test_a_stale_send_keeps_the_screenshot(agent_client, ticket, colleague):
+    seen = latest_event_id(ticket)
+    services.assign(ticket, actor=Actor.agent(colleague), assignee=colleague)
+    good = SimpleUploadedFile("ошибка.png", png_bytes(size=(640, 480)), content_type="image/png")
+    response = _compose(agent_client, ticket, body="Ответ", seen_event=seen, files=[good])
+    assert response.status_code == 409
+    assert [u.original_name for u in response.context["pending_uploads"]] == ["ошибка.png"]
+
+
 def test_a_canned_response_fills_in_number_name_and_due(agent_client, ticket, eschool):
     canned = CannedResponse.objects.create(
         service=eschool, title="Принято", body="{name}, обращение {number} принято. Срок: {due}. {other}")

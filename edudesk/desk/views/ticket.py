@@ -32,6 +32,7 @@ from edudesk.desk.forms import (
     PriorityForm,
 )
 from edudesk.desk.views.actions import refused
+from edudesk.intake import pending_uploads
 from edudesk.intake.pipeline import submit
 from edudesk.intake.submission import IncomingFile, RequesterData, Submission
 from edudesk.mail.models import InboundMail
@@ -79,7 +80,7 @@ def composer_form(ticket, data=None, attachment_count=0, **initial) -> ComposerF
     return ComposerForm(data, initial=initial, checklist=items, reply_statuses=statuses)
 
 
-def ticket_context(request, ticket, composer=None, conflict=None, errors=()) -> dict:
+def ticket_context(request, ticket, composer=None, conflict=None, errors=(), upload_token="") -> dict:
     now = timezone.now()
     state = conversation.state_of(ticket)
     talk = conversation.conversation(request, ticket, state, remote_images_asked(request))
@@ -112,6 +113,9 @@ def ticket_context(request, ticket, composer=None, conflict=None, errors=()) -> 
         "close_reason": policy.close_reason_text(closing.data) if closing else "",
         "seen_version": version,
         "errors": list(errors),
+        # The composer's screenshots kept from a refused send (intake.pending_uploads).
+        "upload_token": upload_token or pending_uploads.token_from(""),
+        "pending_uploads": pending_uploads.held(ticket.service, upload_token) if upload_token else [],
     }
 
 
@@ -163,29 +167,41 @@ def ticket_view(request, number: str):
 @agent_required
 @require_POST
 def compose(request, number: str):
-    """Send a reply, a note or a clarification request; on any trouble the text comes back.
+    """Send a reply, a note or a clarification request; on any trouble the text comes back and
+    the screenshots the policy accepted stay attached (``intake.pending_uploads``, under the
+    composer's token), shown with «Убрать» and checked again when the draft is sent.
 
     The desk is one channel of the intake pipeline: what it sends is a follow-up submission,
     judged and stored as the API's agent messages are (``intake.pipeline``).
     """
     ticket = get_ticket(request.user, number)
     attachment_count = ticket.attachments.count()
+    token = pending_uploads.token_from(request.POST.get("upload_token"))
+    if request.POST.get("remove_upload"):
+        pending_uploads.remove(ticket.service, token, request.POST["remove_upload"])
+    # The screenshots kept from a refused send first (checked again), then the new ones.
+    files = pending_uploads.as_incoming(ticket.service, token) + _uploaded(request)
+    if request.POST.get("remove_upload"):  # the rest of the draft stays as it was
+        return _refused_send(request, ticket, _draft_form(ticket, request.POST, attachment_count),
+                             files, token, status=200)
     form = composer_form(ticket, request.POST, attachment_count)
     if not form.is_valid():
-        return _again(request, ticket, form, status=422)
+        return _refused_send(request, ticket, form, files, token, status=422)
     data = form.cleaned_data
     try:
-        outcome = submit(_submission(ticket, data, request, attachment_count))
+        outcome = submit(_submission(ticket, data, request, attachment_count, files))
     except StaleTicket as error:
         # The draft comes back over the changes, acknowledging them: sent again, it goes.
-        return _again(request, ticket, _resend_form(ticket, request.POST, attachment_count),
-                      conflict=staleness.changes_since(ticket, error.details["seen"]), status=409)
+        return _refused_send(request, ticket, _resend_form(ticket, request.POST, attachment_count),
+                             files, token, status=409,
+                             conflict=staleness.changes_since(ticket, error.details["seen"]))
     except DomainError as error:
-        return _again(request, ticket, _resend_form(ticket, request.POST, attachment_count),
-                      errors=[error.message], status=409)
+        return _refused_send(request, ticket, _resend_form(ticket, request.POST, attachment_count),
+                             files, token, status=409, errors=[error.message])
     if not outcome.ok:
-        return _again(request, ticket, form, status=422,
-                      errors=[message for messages in outcome.errors.values() for message in messages])
+        return _refused_send(request, ticket, form, files, token, status=422,
+                             errors=[message for messages in outcome.errors.values() for message in messages])
+    pending_uploads.forget(ticket.service, token)
     presence.mark(ticket, request.user, "viewing")
     messages.success(request, {
         "reply": _("Ответ отправлен."), "note": _("Заметка сохранена."),
@@ -194,7 +210,13 @@ def compose(request, number: str):
     return redirect("desk:ticket", number=ticket.number)
 
 
-def _submission(ticket, data: dict, request, attachment_count: int) -> Submission:
+def _uploaded(request) -> list[IncomingFile]:
+    return [IncomingFile(f.name, f.read(), getattr(f, "content_type", "") or "")
+            for f in request.FILES.getlist("files")]
+
+
+def _submission(ticket, data: dict, request, attachment_count: int,
+                files: list[IncomingFile]) -> Submission:
     """The composer's reply, note or clarification request as the pipeline's follow-up."""
     body = (data.get("body") or "").strip()
     mode = data["mode"]
@@ -204,13 +226,25 @@ def _submission(ticket, data: dict, request, attachment_count: int) -> Submissio
         items = [i for i in clarification.checklist(ticket, attachment_count) if i.key in chosen]
         body = clarification.clarification_text(body, items)
         then_status, asked = Status.NEEDS_CLARIFICATION, [i.label for i in items]
-    files = [IncomingFile(f.name, f.read(), getattr(f, "content_type", "") or "")
-             for f in request.FILES.getlist("files")]
     return Submission(service=ticket.service, channel=Channel.DESK, requester=RequesterData(),
                       description=body, files=files, ticket=ticket,
                       actor=Actor.agent(request.user), internal=mode == "note",
                       then_status=then_status, asked=asked,
                       seen_version=data.get("seen_event") or 0)
+
+
+def _refused_send(request, ticket, form, files, token: str, status: int, **shown):
+    """The draft again, its accepted screenshots kept under the composer's token."""
+    pending_uploads.keep_accepted(ticket.service, token, files)
+    return _again(request, ticket, form, status=status, token=token, **shown)
+
+
+def _draft_form(ticket, post, attachment_count: int) -> ComposerForm:
+    """The draft as typed, not judged yet (a screenshot was only removed from it)."""
+    return composer_form(ticket, None, attachment_count, mode=post.get("mode") or "reply",
+                         body=post.get("body", ""), missing=post.getlist("missing"),
+                         then_status=post.get("then_status", ""),
+                         seen_event=post.get("seen_event") or 0)
 
 
 def _resend_form(ticket, post, attachment_count: int) -> ComposerForm:
@@ -222,9 +256,10 @@ def _resend_form(ticket, post, attachment_count: int) -> ComposerForm:
     return form
 
 
-def _again(request, ticket, form, conflict=None, errors=(), status=200):
+def _again(request, ticket, form, conflict=None, errors=(), status=200, token=""):
     ticket.refresh_from_db()
-    context = ticket_context(request, ticket, composer=form, conflict=conflict, errors=errors)
+    context = ticket_context(request, ticket, composer=form, conflict=conflict, errors=errors,
+                             upload_token=token)
     return render(request, "desk/ticket.html", context, status=status)
 
 
