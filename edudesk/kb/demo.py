@@ -74,3 +74,26 @@ ARTICLES = [
 Если вы не помните текущий пароль, выйдите из СДО и нажмите «Забыли пароль?» на странице входа.
 """),
 ]
+
+
+def load_articles(author) -> int:
+    """The demo articles, published, for services that have no article yet; returns how many."""
+    from edudesk.accounts.models import Service
+    from edudesk.kb import services
+    from edudesk.kb.models import Article, Category
+
+    written = 0
+    for code in {code for code, *_ in ARTICLES}:
+        service = Service.objects.filter(code=code).first()
+        if service is None or Article.objects.filter(service=service).exists():
+            continue
+        for position, (article_code, category_name, title, body) in enumerate(ARTICLES):
+            if article_code != code:
+                continue
+            category, _ = Category.objects.get_or_create(service=service, name=category_name,
+                                                         defaults={"position": position})
+            services.save_article(author, services.ArticleData(
+                service_id=service.pk, title=title, body=body, category=category,
+                status=Article.Status.PUBLISHED))
+            written += 1
+    return written

@@ -49,7 +49,8 @@ def save_article(user, data: ArticleData, article: Article | None = None, *, now
     if article is None:
         article = Article(created_at=now, created_by=user)
     else:
-        article = Article.objects.select_for_update(of=("self",)).select_related("category").get(pk=article.pk)
+        article = (Article.objects.select_for_update(of=("self",)).select_related("category")
+                   .get(pk=article.pk))
         ArticleRevision.objects.create(
             article=article, title=article.title, body=article.body,
             category_name=article.category.name if article.category else "",

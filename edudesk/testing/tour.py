@@ -120,6 +120,18 @@ def _list_export() -> str:
     return f"/reports/exports/job/{job.pk}"
 
 
+def _article(title_start: str = "Оценки не сохраняются") -> int:
+    from edudesk.kb.models import Article
+
+    return Article.objects.filter(title__startswith=title_start).order_by("id").first().pk
+
+
+def _typed_description(page) -> None:
+    """The request form with a description typed: matching articles appear beside it."""
+    page.fill("textarea[name=description]", "Поставила оценку, после обновления страницы она не сохранилась")
+    page.wait_for_selector("#kb-suggestions:not([hidden])")
+
+
 def _dense_queue(page) -> None:
     """The denser queue: switched on once (the agent's preference), kept for the next width."""
     if page.get_attribute("#density-toggle", "aria-pressed") != "true":
@@ -156,6 +168,10 @@ PAGES: list[TourPage] = [
     TourPage("portal-close", CUSTOMER,
              lambda: f"/support/eschool/requests/{_ticket('eschool').number}/close?action=cancel"),
     TourPage("widget", ANONYMOUS, _widget),
+    TourPage("form-suggestions", ANONYMOUS, "/support/eschool/new?category=error", then=_typed_description),
+    TourPage("help-eschool", ANONYMOUS, "/support/eschool/help/"),
+    TourPage("help-search", ANONYMOUS, "/support/eschool/help/?q=не+сохраняются+оценки"),
+    TourPage("help-article", ANONYMOUS, lambda: f"/support/eschool/help/{_article()}"),
     TourPage("desk-sign-in", ANONYMOUS, "/desk/sign-in"),
     TourPage("desk-queue", SUPERVISOR, "/desk/"),
     TourPage("desk-queue-dense", SUPERVISOR, "/desk/?queue=all", then=_dense_queue),
@@ -173,10 +189,16 @@ PAGES: list[TourPage] = [
     TourPage("desk-incident-declare", SUPERVISOR,
              lambda: f"/desk/incidents/new?tickets={_ticket('eschool').number}"),
     TourPage("desk-search", SUPERVISOR, "/desk/search?q=Иванова"),
+    TourPage("desk-kb", SUPERVISOR, "/desk/kb/"),
+    TourPage("desk-kb-search", SUPERVISOR, "/desk/kb/?q=пароль"),
+    TourPage("desk-kb-article", SUPERVISOR, lambda: f"/desk/kb/{_article()}/"),
+    TourPage("desk-kb-edit", SUPERVISOR, lambda: f"/desk/kb/{_article()}/edit"),
+    TourPage("desk-kb-history", SUPERVISOR, lambda: f"/desk/kb/{_article()}/history"),
     TourPage("desk-quarantine", SUPERVISOR, "/desk/mail/quarantine"),
     TourPage("reports-board", SUPERVISOR, "/reports/"),
     TourPage("reports-period", SUPERVISOR, "/reports/period"),
     TourPage("reports-list-export", SUPERVISOR, _list_export),
+    TourPage("reports-kb", SUPERVISOR, "/reports/kb"),
     TourPage("admin-index", ADMIN, "/admin/"),
     TourPage("error-404", ANONYMOUS, "/support/no-such-page", status=404),
     TourPage("error-500", ANONYMOUS, "/tour-errors/500", status=500),

@@ -74,6 +74,9 @@ class Command(BaseCommand):
                                           kind=User.Kind.ADMINISTRATOR, full_name="Администратор")
         if created:
             self._tickets(services, people)
+        from edudesk.kb.demo import load_articles
+
+        load_articles(people["agent"])
         self._print_logins(created)
 
     def _service(self, spec: dict) -> Service:
