@@ -82,3 +82,9 @@ def test_an_agent_of_another_service_gets_404(client, grades_article, uchipro):
     assert client.get(f"/desk/kb/{grades_article.pk}/").status_code == 404
     assert client.get(f"/desk/kb/{grades_article.pk}/edit").status_code == 404
     assert client.get(f"/desk/kb/{grades_article.pk}/history").status_code == 404
+
+
+def test_the_desk_search_also_lists_matching_articles(agent_client, grades_article):
+    page = agent_client.get("/desk/search", {"q": "оценки не сохраняются"}).content.decode()
+    assert 'id="kb-beside-title"' in page and grades_article.title in page
+    assert "/desk/kb/?q=" in page
