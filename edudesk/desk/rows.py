@@ -1,6 +1,6 @@
 """A queue's rows as the list shows them, each row's HTML made once in Python.
 
-Labels are looked up once per page, and each row is one `format_html` (every value escaped):
+Labels are looked up once per page, and each row is one `str.format` of escaped values:
 the same row through the template language cost about 0.4 ms, 20 ms for a page of 50. Each
 row names the clock that matters now (review, first answer or solution) and whether it is on
 time, at risk or late; «Срок» is the due date the customer was given (the solution's). The
@@ -10,11 +10,11 @@ page's clocks come in one query (`with_clocks`), never one per row.
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from html import escape
+from typing import NamedTuple
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -71,23 +71,31 @@ class QueueRow:
     organisation: str
 
     def html(self, words: "_Words") -> str:
-        ticket = self.ticket
+        """The row, every value escaped (``html.escape``, as Django's ``escape`` does, without
+        its per-value wrappers: this runs for every row of every page)."""
+        ticket, clock = self.ticket, self.clock
         who = f"{self.requester} · {self.organisation}" if self.organisation else self.requester
-        if self.clock:
-            clock = format_html(
-                '<span class="queue-clock {}" title="{}: {}, {}"><b>{}</b> {}'
-                '<span class="visually-hidden">, {}</span></span>',
-                self.clock.standing, self.clock.name, self.clock.due, self.clock.standing_label,
-                self.clock.name, self.clock.short_due, self.clock.standing_label)
+        if clock:
+            standing_label = _e(clock.standing_label)
+            clock_html = (f'<span class="queue-clock {_e(clock.standing)}" title="{_e(clock.name)}: '
+                          f'{_e(clock.due)}, {standing_label}"><b>{_e(clock.name)}</b> '
+                          f'{_e(clock.short_due)}<span class="visually-hidden">, {standing_label}'
+                          '</span></span>')
         else:
-            clock = mark_safe('<span class="muted">—</span>')
-        organisation = (format_html('<span class="q-org"> · {}</span>', self.organisation)
+            clock_html = '<span class="muted">—</span>'
+        organisation = (f'<span class="q-org"> · {_e(self.organisation)}</span>'
                         if self.organisation else "")
-        return format_html(
-            ROW_HTML, priority=ticket.priority, url=self.url, number=ticket.number, tick=words.tick,
-            subject=ticket.subject, who=who, requester=self.requester, organisation=organisation,
-            status_key=ticket.status, status=self.status, priority_label=self.priority, clock=clock,
-            due_title=words.due_title, due_label=words.due_label, due=self.due, assignee=self.assignee)
+        number, priority, assignee = _e(ticket.number), _e(ticket.priority), _e(self.assignee)
+        return ROW_HTML.format(
+            priority=priority, url=_e(self.url), number=number, tick=words.tick,
+            subject=_e(ticket.subject), who=_e(who), requester=_e(self.requester),
+            organisation=organisation, status_key=_e(ticket.status), status=_e(self.status),
+            priority_label=_e(self.priority), clock=clock_html, due_title=words.due_title,
+            due_label=words.due_label, due=_e(self.due), assignee=assignee)
+
+
+def _e(value) -> str:
+    return escape(str(value), quote=True)
 
 
 ROW_HTML = (
@@ -114,20 +122,36 @@ class _Words:
 
 def rows_html(rows: list[QueueRow]) -> str:
     """The table body's rows, in the request's language."""
-    words = _Words(tick=str(_("Отметить")), due_title=str(_("Срок исполнения, названный заявителю")),
-                   due_label=str(_("Срок")))
-    return format_html_join("\n", "{}", ((row.html(words),) for row in rows))
+    words = _Words(tick=_e(_("Отметить")), due_title=_e(_("Срок исполнения, названный заявителю")),
+                   due_label=_e(_("Срок")))
+    # Each row escapes every value it shows (QueueRow.html).
+    return mark_safe("\n".join(row.html(words) for row in rows))
+
+
+class ActiveClock(NamedTuple):
+    """What a row shows of a running or paused SLA clock (a plain row: no model per clock)."""
+
+    kind: str
+    state: str
+    due_at: datetime
+    warn_at: datetime
+    warned_at: datetime | None
+    breached: bool
 
 
 def with_clocks(tickets: list[Ticket]) -> list[Ticket]:
     """The page's assignees and running or paused SLA clocks, two queries for the whole page."""
-    prefetch_related_objects(
-        tickets,
-        Prefetch("assignee", queryset=User.objects.only(*NAME_FIELDS)),
-        Prefetch("sla_clocks", to_attr="active_clocks",
-                 queryset=SlaClock.objects.filter(state__in=_ACTIVE).only(
-                     "ticket_id", "kind", "state", "due_at", "warn_at", "warned_at", "breached")),
-    )
+    assignees = {user.pk: user for user in User.objects.filter(
+        pk__in={ticket.assignee_id for ticket in tickets if ticket.assignee_id}).only(*NAME_FIELDS)}
+    clocks: dict[int, list[ActiveClock]] = {ticket.pk: [] for ticket in tickets}
+    rows = (SlaClock.objects.filter(ticket_id__in=list(clocks), state__in=_ACTIVE).order_by()
+            .values_list("ticket_id", *ActiveClock._fields))
+    for ticket_id, *values in rows:
+        clocks[ticket_id].append(ActiveClock(*values))
+    for ticket in tickets:
+        ticket.active_clocks = clocks[ticket.pk]
+        if ticket.assignee_id:
+            ticket.assignee = assignees[ticket.assignee_id]
     return tickets
 
 

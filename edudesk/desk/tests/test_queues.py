@@ -176,3 +176,23 @@ def test_the_filter_form_keeps_the_chosen_assignee_selected_and_escapes_names(
     html = response.content.decode()
     assert f'<option value="{colleague.pk}" selected>Морозов &lt;Илья&gt;</option>' in html
     assert f'<option value="{line1_agent.pk}">Соколова Анна</option>' in html
+
+
+def test_counts_follow_the_agents_lines_and_services_when_their_statement_is_reused(
+        eschool, uchipro, teacher, line1_agent):
+    from edudesk.desk.access import ticket_scope
+
+    ticket = factories.ticket(eschool, teacher)
+    second_line = eschool.groups.create(name="Вторая линия")
+    services.assign(ticket, group=second_line, actor=Actor.agent(line1_agent))
+
+    def counts():
+        return {c.queue.key: c.count for c in queues.counts(ticket_scope(line1_agent),
+                                                           queues.viewer_for(line1_agent))}
+
+    assert counts()["group"] == 0
+    second_line.members.add(line1_agent)
+    assert counts()["group"] == 1
+    line1_agent.services.remove(eschool)
+    line1_agent.services.add(uchipro)
+    assert counts()["all"] == 0
