@@ -47,7 +47,11 @@ def tables(context: dict) -> list[tuple[str, list[str], list[list]]]:
              [[label, p.satisfaction.count, _round(p.satisfaction.average),
                _pct(p.satisfaction.share_good), p.satisfaction.low]
               for label, p, *_links in context["periods"]])
-    return [totals, flow, sla, where, rated]
+    aged = (_("Возраст очереди"),
+            [_("Возраст"), *context["backlog_age_groups"], _("Всего")],
+            [[label, *[n for n, _url in cells], total]
+             for label, cells, total in context["backlog_age_rows"]])
+    return [totals, flow, sla, where, rated, aged]
 
 
 def _round(value):

@@ -10,10 +10,11 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edudesk.accounts.models import Organisation, User
-from edudesk.reports import charts, figures
+from edudesk.reports import backlog_age, charts, figures
 from edudesk.reports import metrics as m
 from edudesk.sla.models import ClockKind
 from edudesk.tickets.models import Channel, Priority
@@ -68,6 +69,11 @@ class Drill:
         params = [*self.params().items(), ("date_from", start.isoformat()),
                   ("date_to", end.isoformat()), *[("metric", metric) for metric in metrics]]
         return f"{reverse('reports:tickets')}?{urlencode(params)}"
+
+    def backlog_url(self, group: str, bucket: int) -> str:
+        """The open tickets of one cell of the backlog-by-age table."""
+        params = [*self.params().items(), ("group", group), ("bucket", bucket)]
+        return f"{reverse('reports:backlog_tickets')}?{urlencode(params)}"
 
     def desk_url(self, start: date, end: date) -> str:
         """The desk's queue of tickets created in the period with the same filters."""
@@ -143,6 +149,7 @@ def build(form) -> dict:
             [charts.Group(label, [round((p.satisfaction.share_good or 0) * 100, 1)],
                           [drill.url(p.start, p.end, m.RATING)])
              for label, p in zip(labels, periods, strict=True)], unit=" %"),
+        **backlog_section(scope, drill, timezone.now()),
         "sla_rows": sla_rows(labels, periods),
         "sla_total": [(ClockKind(c).label, whole.sla[c]) for c in m.CLOCKS],
         "breakdown": sorted(
@@ -154,6 +161,26 @@ def build(form) -> dict:
         "breakdown_dimension": data["breakdown"],
         "drill": drill,
         "grouping": grouping,
+    }
+
+
+def backlog_section(scope, drill: Drill, now) -> dict:
+    """The backlog by age now: a stacked chart of the age buckets and the table beneath."""
+    age = backlog_age.backlog_age(scope, now)
+    series = [charts.Series(str(label), css) for (_key, label, _s), css
+              in zip(backlog_age.GROUPS, ("bar-breached", "bar-b", "bar-a"), strict=True)]
+    return {
+        "backlog_age": age,
+        "backlog_age_groups": [str(label) for _key, label, _s in backlog_age.GROUPS],
+        "backlog_age_rows": [
+            (str(label), [(n, drill.backlog_url(key, bucket)) for key, n
+                     in zip(backlog_age.GROUP_KEYS, counts, strict=True)], total)
+            for bucket, label, counts, total in age.rows()],
+        "backlog_age_chart": charts.bar_chart(
+            _("Открытые обращения по возрасту (рабочие дни)"), series,
+            [charts.Group(str(label), counts, [drill.backlog_url(key, bucket)
+                                               for key in backlog_age.GROUP_KEYS])
+             for bucket, label, counts, _total in age.rows()], stacked=True),
     }
 
 

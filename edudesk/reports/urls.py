@@ -9,6 +9,7 @@ urlpatterns = [
     path("period", views.period_view, name="period"),
     path("period/export", views.export_view, name="export"),
     path("period/tickets", views.tickets_view, name="tickets"),
+    path("period/backlog", views.backlog_tickets_view, name="backlog_tickets"),
     path("subscriptions", views.subscription_view, name="subscription"),
     path("ratings/<int:pk>/reviewed", views_rating.rating_reviewed_view, name="rating_reviewed"),
     path("exports/<str:source>", views_export.list_export_view, name="list_export_start"),

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from edudesk.reports import backlog_age, drilldown, exports, pages, satisfaction
 from edudesk.reports import board as board_module
-from edudesk.reports import drilldown, exports, pages, satisfaction
 from edudesk.reports.access import report_services, supervisor_required
 from edudesk.reports.forms import ReportForm
 from edudesk.reports.metrics import KNOWN_METRICS
@@ -71,6 +71,30 @@ def tickets_view(request):
         "metric_labels": [pages.metric_label(metric) for metric in chosen],
         "desk_url": drill.desk_url(data["date_from"], data["date_to"]),
         "back_url": f"{reverse('reports:period')}?{form_query(request, 'metric')}",
+    }
+    return render(request, "reports/tickets.html", context)
+
+
+@supervisor_required
+def backlog_tickets_view(request):
+    """The open tickets of one cell of «by age» (the drill-down of a bar or a number)."""
+    form = ReportForm(request.GET, services=report_services(request.user))
+    group = request.GET.get("group", "")
+    try:
+        bucket = int(request.GET.get("bucket", ""))
+    except ValueError:
+        bucket = -1
+    if not form.is_valid() or group not in backlog_age.GROUP_KEYS \
+            or not 0 <= bucket < len(backlog_age.BUCKET_LABELS):
+        return render(request, "reports/tickets.html", {"form": form, "tickets": None}, status=400)
+    group_label = backlog_age.GROUP_LABELS[group]
+    context = {
+        "form": form,
+        "heading": f"{str(group_label).capitalize()}, {backlog_age.BUCKET_LABELS[bucket]}",
+        "tickets": backlog_age.bucket_tickets(form.scope(), timezone.now(), group, bucket,
+                                              drilldown.LIMIT),
+        "limit": drilldown.LIMIT,
+        "back_url": f"{reverse('reports:period')}?{form_query(request, 'group', 'bucket')}",
     }
     return render(request, "reports/tickets.html", context)
 

@@ -57,6 +57,13 @@ def test_supervisor_finds_where_the_review_promise_was_broken_and_opens_those_ti
     expect(page.locator("svg.chart").first).to_be_visible()
     _shot(page, "reports-period")
 
+    # The backlog by age: the youngest row's number lists those open tickets
+    youngest = page.locator("#backlog-age-table tbody tr").first
+    expect(youngest).to_contain_text("до 1 рабочего дня")
+    youngest.locator("a").first.click()
+    expect(page.locator("#drill-table")).to_contain_text(quick.number)
+    page.go_back()
+
     # Click 3: where — the category with the broken promise comes first; its link filters the report
     first_row = page.locator("#breakdown-table tbody tr").first
     expect(first_row).to_contain_text("login")

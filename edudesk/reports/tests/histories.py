@@ -13,6 +13,7 @@ from edudesk.testing import factories
 from edudesk.tickets import services
 from edudesk.tickets.errors import InvalidOperation, TransitionNotAllowed
 from edudesk.tickets.models import Channel, Consultation, Priority, Ticket
+from edudesk.tickets.policy import close_reasons
 from edudesk.tickets.status import ActorKind, next_statuses
 from edudesk.tickets.types import Actor
 
@@ -82,7 +83,11 @@ def _act(rng, ticket, agent, now, opened, *, groups, agents) -> None:
     if roll < 0.30:
         choices = next_statuses(ticket.status, ActorKind.AGENT)
         if choices:
-            services.transition(ticket, rng.choice(choices), actor=actor, now=now)
+            target = rng.choice(choices)
+            # A person who cancels says why (tickets.policy.REASON_REQUIRED).
+            reasons = close_reasons(target, actor)
+            services.transition(ticket, target, actor=actor, now=now,
+                                reason=reasons[0][0] if reasons else "")
     elif roll < 0.42:
         services.request_clarification(ticket, actor=actor, body="Пришлите снимок экрана", now=now)
     elif roll < 0.58:

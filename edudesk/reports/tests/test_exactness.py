@@ -5,12 +5,15 @@ from datetime import timedelta
 
 import pytest
 
-from edudesk.reports import figures
+from edudesk.reports import backlog_age, figures
 from edudesk.reports import metrics as m
 from edudesk.reports.folding import fold
 from edudesk.reports.models import DailyFigure
 from edudesk.reports.rebuild import rebuild
 from edudesk.reports.tests import brute_force, histories
+from edudesk.sla.calendars import calendar_for
+from edudesk.tickets.models import Ticket
+from edudesk.tickets.status import OPEN_STATUSES
 
 
 def stored_figures(*, without=(m.BACKLOG,)) -> Counter:
@@ -115,3 +118,44 @@ def _assert_satisfaction_exact(satisfaction, scores):
 
 def _bucketed(value):
     return None if value is None else m.bucket(value)
+
+
+def _brute_force_backlog_age(service, now, keep=lambda ticket: True) -> dict:
+    """Each open ticket's age from the calendar, one ticket at a time, against a normal day."""
+    calendar = calendar_for(service)
+    day = calendar.working_time_on(histories.START.date())  # a Monday with the usual hours
+    counts = {key: [0] * len(backlog_age.BUCKET_LABELS) for key in backlog_age.GROUP_KEYS}
+    cells: dict = {}
+    for ticket in Ticket.objects.filter(service=service).select_related("organisation"):
+        if ticket.status not in OPEN_STATUSES or not keep(ticket):
+            continue
+        age = calendar.working_time_between(ticket.created_at, now)
+        bucket = sum(1 for days in backlog_age.BOUNDARIES if age >= day * days)
+        group = next(key for key, _label, statuses in backlog_age.GROUPS if ticket.status in statuses)
+        counts[group][bucket] += 1
+        cells.setdefault((group, bucket), set()).add(ticket.pk)
+    return {"counts": counts, "cells": cells}
+
+
+@pytest.mark.django_db
+def test_the_backlog_by_age_equals_each_open_tickets_working_age_from_the_calendar():
+    service, _first, _last = histories.build(seed=7, tickets=40, steps=120)
+    end = max(Ticket.objects.filter(service=service).values_list("updated_at", flat=True))
+    checked = set()
+    for offset in (timedelta(0), timedelta(hours=5), timedelta(days=2, hours=3), timedelta(days=9),
+                   timedelta(days=45)):
+        now = end + offset
+        scope = figures.Scope(service_ids=(service.pk,))
+        expected = _brute_force_backlog_age(service, now)
+        assert backlog_age.backlog_age(scope, now).counts == expected["counts"], offset
+        for (group, bucket), ids in expected["cells"].items():
+            listed = backlog_age.bucket_tickets(scope, now, group, bucket, limit=1000)
+            assert {t.pk for t in listed} == ids, (offset, group, bucket)
+            checked.add(bucket)
+        # One dimension at a time, as the report filters: a region, and «no region»
+        for region in ("Татарстан", ""):
+            narrowed = figures.Scope(service_ids=(service.pk,), dim="region", value=region)
+            expected = _brute_force_backlog_age(
+                service, now, lambda t, r=region: (t.organisation.region if t.organisation else "") == r)
+            assert backlog_age.backlog_age(narrowed, now).counts == expected["counts"], (offset, region)
+    assert len(checked) >= 4, "the history spans most age buckets"

@@ -101,7 +101,7 @@ def test_the_report_exports_to_xlsx_and_csv_with_russian_headers(supervisor_clie
     text = supervisor_client.get(reverse("reports:export"), {**march, "format": "csv"})
 
     book = load_workbook(io.BytesIO(xlsx.content))
-    assert book.sheetnames == ["Итоги", "По периодам", "SLA", "Разрез", "Оценки решений"]
+    assert book.sheetnames == ["Итоги", "По периодам", "SLA", "Разрез", "Оценки решений", "Возраст очереди"]
     assert [c.value for c in book["SLA"][1]][:4] == ["Период", "Норматив", "В срок", "С нарушением"]
     rows = list(csv.reader(io.StringIO(text.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Итоги"]
@@ -114,3 +114,29 @@ def test_agents_may_not_open_or_export_reports(client, line1_agent, march):
 
     assert client.get(reverse("reports:period"), march).status_code == 403
     assert client.get(reverse("reports:export"), march).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_report_shows_open_tickets_by_age_and_each_number_lists_them(supervisor_client, march,
+                                                                           eschool, teacher):
+    fresh = factories.ticket(eschool, teacher, subject="Только что")
+    page = supervisor_client.get(reverse("reports:period"), march).content.decode()
+
+    table = page.split('id="backlog-age-table"')[1].split("</table>")[0]
+    youngest = table.split("<tbody>")[1].split("</tr>")[0]
+    assert "до 1 рабочего дня" in youngest
+    link = youngest.split('href="')[1].split('"')[0].replace("&amp;", "&")
+    listed = supervisor_client.get(link).content.decode()
+    assert fresh.number in listed
+    # the March tickets are older than 30 working days: not in the youngest bucket
+    assert "INC0000001" not in listed
+    oldest = table.split("</tr>")[-2]
+    # two wait for support, the one asked for a clarification waits for the customer
+    assert "больше 30 рабочих дней" in oldest and ">2</a></td><td><a" in oldest
+    assert oldest.endswith("<td>3</td>")
+
+
+@pytest.mark.django_db
+def test_a_broken_link_to_the_tickets_by_age_is_refused(supervisor_client):
+    response = supervisor_client.get(reverse("reports:backlog_tickets"), {"group": "x", "bucket": "9"})
+    assert response.status_code == 400
