@@ -8,6 +8,8 @@ import platform
 from datetime import UTC, datetime
 from pathlib import Path
 
+from storage import table as storage_table
+
 THROUGHPUT_GROUPS = {"create", "insert", "job"}
 
 
@@ -41,6 +43,9 @@ def growth(stages: list[dict]) -> dict[str, float | None]:
     for name, entry in large.items():
         before, after = cost(small.get(name, {"group": "", "p95_ms": None})), cost(entry)
         out[name] = round(after / before, 2) if before and after else None
+    storage = [stage.get("storage", {}).get("bytes_per_ticket") for stage in (stages[0], stages[-1])]
+    if all(storage):
+        out["storage per ticket"] = round(storage[1] / storage[0], 2)
     seed_small = stages[0]["seed_seconds"] / max(1, stages[0]["seeded"])
     seed_large = stages[-1]["seed_seconds"] / max(1, stages[-1]["seeded"])
     out["seeding (seconds per ticket)"] = round(seed_large / seed_small, 2) if seed_small else None
@@ -62,12 +67,17 @@ def table(result: dict) -> str:
                      f"(seeded {stage['seeded']:,} in {stage['seed_seconds']:.0f} s; "
                      f"load average {stage.get('load_average_before')}→{stage.get('load_average_after')})")
         lines.append(f"   web worker memory (MB): {stage.get('worker_memory', {})}")
+        if stage.get("storage"):
+            lines.append("   " + storage_table(stage["storage"]).replace("\n", "\n   "))
         lines.append(f"{'measurement':<44}{'n':>6}{'err':>5}{'per s':>9}{'p50 ms':>9}{'p95 ms':>9}"
                      f"{'p99 ms':>9}{'srv p95':>9}{'× floor':>9}")
         for name, m in stage["measurements"].items():
             lines.append(f"{name:<44}{m['requests']:>6}{m['errors']:>5}{_fmt(m['per_second']):>9}"
                          f"{_fmt(m['p50_ms']):>9}{_fmt(m['p95_ms']):>9}{_fmt(m['p99_ms']):>9}"
                          f"{_fmt(m['server_p95_ms']):>9}{_fmt(m.get('ratio_to_floor'), 2):>9}")
+            if m.get("cpu_ms_per_ticket") is not None:
+                lines.append(f"    {m['cpu_ms_per_ticket']} ms CPU per ticket (web, consumers, PostgreSQL); "
+                             f"committed at {m.get('committed_per_second')}/s")
             if m.get("first_error"):
                 lines.append(f"    first error: {m['first_error'][:150]}")
     if result.get("growth"):

@@ -16,9 +16,13 @@ class MailConfig(AppConfig):
 
     def ready(self) -> None:
         from edudesk.mail.notifications import NOTIFIED_KINDS, notify_customer
+        from edudesk.mail.outbound import sending_together
         from edudesk.mail.staff_notices import SLA_KINDS, notify_supervisor
+        from edudesk.tickets import outbox
         from edudesk.tickets.events import subscribe
 
         subscribe(notify_customer, kinds=NOTIFIED_KINDS)
         subscribe(notify_supervisor, kinds=SLA_KINDS)
+        # The mails one outbox job composes go out in one job, over one SMTP connection.
+        outbox.around_dispatch(sending_together)
         post_migrate.connect(_create_default_templates, sender=self)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db.models import Q
 from django.template import Context, Template
 from django.template.defaultfilters import linebreaks_filter, urlize
 from django.utils import translation
@@ -317,13 +318,22 @@ class RenderedMail:
     subject: str
     text: str
     html: str
+    # The HTML is the text's own (``html_of_text``), not an administrator's HTML template:
+    # nothing to store, it is made again from the text when the mail is sent.
+    html_from_text: bool = False
+
+
+def html_of_text(text: str) -> str:
+    """A plain-text mail's HTML part: its paragraphs and line breaks, links clickable."""
+    return linebreaks_filter(urlize(text, autoescape=True), autoescape=False)
 
 
 def _template_row(key: str, language: str, service_id: int | None) -> MailTemplate:
-    rows = MailTemplate.objects.filter(key=key, language__in=[language, "ru"])
-    candidates = sorted(
-        rows.filter(service_id=service_id) if service_id else [], key=lambda r: r.language != language
-    ) + sorted(rows.filter(service__isnull=True), key=lambda r: r.language != language)
+    """The service's own template before the installation's, the reader's language before
+    Russian (one query)."""
+    whose = Q(service__isnull=True) | Q(service_id=service_id) if service_id else Q(service__isnull=True)
+    rows = MailTemplate.objects.filter(whose, key=key, language__in=[language, "ru"])
+    candidates = sorted(rows, key=lambda r: (r.service_id is None, r.language != language))
     if candidates:
         return candidates[0]
     subject, text = default_texts(key, language)
@@ -349,7 +359,6 @@ def render(key: str, language: str, context: dict, service_id: int | None = None
         subject = " ".join(_render_plain(row.subject, context).split())
         text = re.sub(r"\n{3,}", "\n\n", _render_plain(row.body_text, context)).strip() + "\n"
         if row.body_html.strip():
-            html = _compiled(row.body_html, True).render(Context(context))
-        else:
-            html = linebreaks_filter(urlize(text, autoescape=True), autoescape=False)
-    return RenderedMail(subject=subject, text=text, html=html)
+            return RenderedMail(subject=subject, text=text,
+                                html=_compiled(row.body_html, True).render(Context(context)))
+    return RenderedMail(subject=subject, text=text, html=html_of_text(text), html_from_text=True)

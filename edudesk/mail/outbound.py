@@ -15,13 +15,15 @@ from __future__ import annotations
 import logging
 import secrets
 import smtplib
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import formataddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -181,7 +183,8 @@ def queue_mail(
     if event is not None and OutboundMail.objects.filter(event=event, to_address=recipient.email).exists():
         return None
     if ticket is not None:
-        ticket.refresh_from_db()
+        # As it is now (the event may be older than the ticket's last change), with its service.
+        ticket = Ticket.objects.select_related("service").get(pk=ticket.pk)
         service = ticket.service
     language = recipient.language if recipient.language in mail_templates.LANGUAGES else "ru"
     with translation.override(language):
@@ -210,7 +213,8 @@ def queue_mail(
                 subject=(tag_subject(rendered.subject, ticket.number) if ticket is not None
                          else rendered.subject)[:500],
                 body_text=rendered.text,
-                body_html=rendered.html,
+                # Stored only when it is not the text's own (made again when sending).
+                body_html="" if rendered.html_from_text else rendered.html,
                 message_id=_new_message_id(ticket.number if ticket else service.code, template,
                                            address),
                 in_reply_to=in_reply_to,
@@ -233,11 +237,39 @@ def queue_mail(
     return outbound
 
 
+# Mails composed inside ``sending_together`` (per thread), sent by one job when it ends.
+_together = threading.local()
+
+
+@contextmanager
+def sending_together() -> Iterator[None]:
+    """Mails composed inside are sent by one job, over one SMTP connection, when it ends.
+
+    The outbox runs a batch of events' handlers inside it. Durable like a job per mail: each
+    mail is committed before its job is queued, and a mail whose job was lost (the consumer
+    killed before the end) is queued again by ``requeue_stalled``.
+    """
+    if getattr(_together, "ids", None) is not None:
+        yield
+        return
+    _together.ids = []
+    try:
+        yield
+    finally:
+        ids, _together.ids = _together.ids, None
+        if ids:
+            from edudesk.mail.tasks import send_outbound_many_job
+
+            send_outbound_many_job(ids)
+
+
 def _enqueue_send(outbound_id: int, delay: int = 0) -> None:
     from edudesk.mail.tasks import send_outbound_job
 
     if delay:
         send_outbound_job.schedule((outbound_id,), delay=delay)
+    elif getattr(_together, "ids", None) is not None:
+        _together.ids.append(outbound_id)
     else:
         send_outbound_job(outbound_id)
 
@@ -275,8 +307,8 @@ def build_message(outbound: OutboundMail) -> EmailMultiAlternatives:
         reply_to=[outbound.reply_to] if outbound.reply_to else None,
         headers=headers,
     )
-    if outbound.body_html:
-        message.attach_alternative(outbound.body_html, "text/html")
+    message.attach_alternative(outbound.body_html or mail_templates.html_of_text(outbound.body_text),
+                               "text/html")
     for attachment in outbound.attachments.all():
         message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
     return message
@@ -288,11 +320,42 @@ def retry_delay(attempts: int) -> int:
     return min(first * 2 ** max(attempts - 1, 0), _MAX_RETRY_DELAY_SECONDS)
 
 
-def send_outbound(outbound_id: int, now: datetime | None = None) -> str:
+def send_outbound_many(outbound_ids: Sequence[int]) -> list[str]:
+    """One delivery attempt for each mail, over one SMTP connection; their states afterwards.
+
+    A failure is the failing mail's alone (``send_outbound``); the connection is opened again
+    for the next mail.
+    """
+    connection = get_connection(fail_silently=False)
+    _open(connection)
+    states = []
+    try:
+        for outbound_id in outbound_ids:
+            state = send_outbound(outbound_id, connection=connection)
+            states.append(state)
+            if state not in (OutboundMail.State.SENT, OutboundMail.State.WITHDRAWN, ""):
+                connection.close()
+                _open(connection)
+    finally:
+        connection.close()
+    return states
+
+
+def _open(connection) -> None:
+    """Open the SMTP connection if the server answers; if not, each mail's own attempt fails
+    and is retried (``send_outbound``)."""
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError):
+        connection.close()
+
+
+def send_outbound(outbound_id: int, now: datetime | None = None, connection=None) -> str:
     """One delivery attempt; returns the mail's state afterwards.
 
     A failed attempt schedules the next one with a longer delay; after the last attempt
     the mail is marked failed and an event on the ticket shows it to the agents.
+    `connection`: an SMTP connection (Django mail backend) kept open between mails.
     """
     now = now or timezone.now()
     outbound = _claim(outbound_id, now)
@@ -303,7 +366,9 @@ def send_outbound(outbound_id: int, now: datetime | None = None) -> str:
             state=OutboundMail.State.WITHDRAWN, sending_until=None)
         return OutboundMail.State.WITHDRAWN
     try:
-        build_message(outbound).send(fail_silently=False)
+        message = build_message(outbound)
+        message.connection = connection
+        message.send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as error:
         return _record_failure(outbound, error, now)
     OutboundMail.objects.filter(pk=outbound.pk).update(

@@ -34,6 +34,14 @@ def send_outbound_job(outbound_id: int) -> None:
     send_outbound(outbound_id)
 
 
+@db_task()
+def send_outbound_many_job(outbound_ids: list[int]) -> None:
+    """The mails one outbox job composed, over one SMTP connection (see outbound.py)."""
+    from edudesk.mail.outbound import send_outbound_many
+
+    send_outbound_many(outbound_ids)
+
+
 @db_periodic_task(crontab(minute="*"))
 def requeue_stalled_outbound_job() -> None:
     """Every minute: queue again the mails whose sending job a killed consumer lost."""

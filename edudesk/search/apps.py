@@ -9,6 +9,8 @@ class SearchConfig(AppConfig):
         from edudesk.search import indexing
         from edudesk.tickets.events import subscribe
 
-        # After commit, in a Huey job per event: a slow lemmatisation never holds a ticket
-        # change's transaction, and a failed job is retried (indexing is idempotent).
-        subscribe(indexing.on_ticket_event, kinds=indexing.REINDEX_ON)
+        # After commit, in the outbox's job: a slow lemmatisation never holds a ticket change's
+        # transaction, and a failed job is retried (indexing is idempotent). A job that runs
+        # the work of many events reindexes their tickets together (a few queries in all).
+        subscribe(indexing.on_ticket_event, kinds=indexing.REINDEX_ON,
+                  batch=indexing.on_ticket_events)

@@ -37,8 +37,12 @@ MAX_TOKEN_LENGTH = 254
 
 def on_ticket_event(event: Event) -> None:
     """After-commit subscriber: reindex the ticket the event is about."""
-    if event.kind in REINDEX_ON:
-        index_tickets([event.ticket_id])
+    on_ticket_events([event])
+
+
+def on_ticket_events(events: list[Event]) -> None:
+    """The same for the events of one outbox job: every ticket reindexed once, together."""
+    index_tickets(event.ticket_id for event in events if event.kind in REINDEX_ON)
 
 
 def index_tickets(ticket_ids: Iterable[int]) -> int:

@@ -69,6 +69,7 @@ EventHandler = Callable[[Event], None]
 _in_transaction: list[EventHandler] = []
 _after_commit: dict[str, EventHandler] = {}
 _after_commit_kinds: dict[str, frozenset[str] | None] = {}
+_after_commit_batch: dict[str, Callable[[list[Event]], None]] = {}
 
 
 def handler_name(fn: EventHandler) -> str:
@@ -81,11 +82,20 @@ def subscribe_in_transaction(fn: EventHandler) -> EventHandler:
     return fn
 
 
-def subscribe(fn: EventHandler, kinds: Iterable[str] | None = None) -> EventHandler:
-    """Run `fn` after commit for events of `kinds` (every kind when None)."""
+def subscribe(fn: EventHandler, kinds: Iterable[str] | None = None,
+              batch: Callable[[list[Event]], None] | None = None) -> EventHandler:
+    """Run `fn` after commit for events of `kinds` (every kind when None).
+
+    `batch(events)`, when given, does what `fn` does for several events at once (cheaper per
+    event); the outbox calls it when one job runs the work of several events.
+    """
     name = handler_name(fn)
     _after_commit[name] = fn
     _after_commit_kinds[name] = frozenset(str(k) for k in kinds) if kinds is not None else None
+    if batch is not None:
+        _after_commit_batch[name] = batch
+    else:
+        _after_commit_batch.pop(name, None)
     return fn
 
 
@@ -95,6 +105,10 @@ def _handlers_for(kind: str) -> list[str]:
 
 def after_commit_handler(name: str) -> EventHandler | None:
     return _after_commit.get(name)
+
+
+def after_commit_batch(name: str) -> Callable[[list[Event]], None] | None:
+    return _after_commit_batch.get(name)
 
 
 def record(ticket: Ticket, kind: str, actor: Actor, *, old=None, new=None, data=None,

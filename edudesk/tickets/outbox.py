@@ -6,10 +6,11 @@ Steps, for every event that has after-commit subscribers (``events.subscribe``):
    the events: the change and the work it owes commit together or not at all.
 2. After the commit, one job per transaction (``dispatch_effects_job``) gets the ids of the
    entries that transaction wrote.
-3. The job claims each entry with a conditional UPDATE (a lease), runs the handlers still
-   named in it, crosses each off as it succeeds and deletes the entry when none is left.
-   A failing handler leaves the entry for the sweep, which retries it with a growing delay;
-   after ``MAX_ATTEMPTS`` the entry is marked failed for an administrator.
+3. The job claims its entries, and those of other transactions that no job has tried yet,
+   with one conditional UPDATE (a lease); runs each handler named in them once for the whole
+   batch where the handler can, else event by event; and deletes the finished entries.
+   A failing handler stays named in its entry for the sweep, which retries it with a growing
+   delay; after ``MAX_ATTEMPTS`` the entry is marked failed for an administrator.
 4. ``sweep()`` (every minute, from the job consumer) dispatches again every entry whose
    grace period or back-off is over and that no live dispatch holds: the job lost with a web
    process killed between commit and enqueue, the job lost with a consumer killed mid-work.
@@ -27,6 +28,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, ExitStack
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -54,6 +56,17 @@ def lease_seconds() -> int:
 def grace_seconds() -> int:
     """How long the sweep leaves a fresh entry to its after-commit dispatch."""
     return getattr(settings, "EDUDESK_EFFECTS_GRACE_SECONDS", 60)
+
+
+# Context managers every dispatch runs its handlers in (``around_dispatch``).
+_around_dispatch: list[Callable[[], AbstractContextManager]] = []
+
+
+def around_dispatch(context: Callable[[], AbstractContextManager]) -> None:
+    """Run every dispatch's handlers inside `context()` (from an app's ``ready``): e.g. the
+    mail app sends the mails a batch composed over one SMTP connection."""
+    if context not in _around_dispatch:
+        _around_dispatch.append(context)
 
 
 # Functions that may be deferred (``defer``), by name: the job consumer finds them here.
@@ -134,48 +147,102 @@ def dispatch(ids: Iterable[int], now: datetime | None = None) -> int:
     """Run the pending handlers of these entries; returns how many entries were finished.
 
     An entry another dispatch holds, or already finished, is skipped. Missing ids (an entry of
-    a transaction that was rolled back) are ignored.
+    a transaction that was rolled back) are ignored. Entries of other transactions that no job
+    has tried yet are taken along (up to ``_JOB_BATCH`` in all), so that when many tickets
+    arrive at once one job does their work together: one claim, one read of their events, each
+    handler once for the whole batch where it can (``events.subscribe(..., batch=...)``). The
+    jobs of the entries taken along then find nothing left to do.
     """
+    now = now or timezone.now()
+    entries = _claim_many(list(dict.fromkeys(ids)), now)
     finished = 0
-    for entry_id in ids:
-        if _run_entry(entry_id, now or timezone.now()):
-            finished += 1
+    with ExitStack() as stack:
+        for context in _around_dispatch:
+            stack.enter_context(context())
+        for entry in entries:
+            if entry.event_id is None and _run_deferred(entry):
+                finished += 1
+        finished += _run_event_entries([entry for entry in entries if entry.event_id is not None])
     return finished
 
 
-def _claim(entry_id: int, now: datetime) -> PendingEffect | None:
-    claimed = PendingEffect.objects.filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now), pk=entry_id, failed=False,
-    ).update(lease_until=now + timedelta(seconds=lease_seconds()), attempts=F("attempts") + 1)
+def _claim_many(ids: list[int], now: datetime, *, take_along: bool = True) -> list[PendingEffect]:
+    """Lease these entries, and fresh ones of other transactions, to this dispatch.
+
+    One conditional UPDATE takes what is free; the entries it took are those now leased until
+    exactly this dispatch's lease (another dispatch's lease differs, and an entry it took anyway
+    would only run twice, which handlers allow).
+    """
+    lease = now + timedelta(seconds=lease_seconds())
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    room = _JOB_BATCH - len(ids) if take_along else 0
+    wanted = Q(pk__in=ids)
+    if room > 0:
+        # Never tried and not held: their own job is still on its way (or was lost).
+        fresh = list(PendingEffect.objects.filter(lease_until__isnull=True, attempts=0, failed=False)
+                     .exclude(pk__in=ids).order_by("id").values_list("id", flat=True)[:room])
+        if fresh:
+            wanted |= Q(pk__in=fresh)
+    claimed = PendingEffect.objects.filter(free, wanted, failed=False).update(
+        lease_until=lease, attempts=F("attempts") + 1)
     if not claimed:
-        return None
-    return PendingEffect.objects.filter(pk=entry_id).first()
+        return []
+    return list(PendingEffect.objects.filter(wanted, lease_until=lease).order_by("id"))
 
 
-def _run_entry(entry_id: int, now: datetime) -> bool:
-    from edudesk.tickets.events import after_commit_handler
+def _claim(entry_id: int, now: datetime) -> PendingEffect | None:
+    """Lease one entry (what a consumer does before it runs the entry's handlers)."""
+    claimed = _claim_many([entry_id], now, take_along=False)
+    return next((entry for entry in claimed if entry.pk == entry_id), None)
 
-    entry = _claim(entry_id, now)
-    if entry is None:
-        return False
-    if entry.event_id is None:
-        return _run_deferred(entry)
-    event = Event.objects.select_related("ticket", "ticket__service").filter(pk=entry.event_id).first()
-    remaining = list(entry.handlers)
-    for name in list(remaining):
+
+def _run_event_entries(entries: list[PendingEffect]) -> int:
+    """Run each handler once over every entry that names it; finished entries are deleted."""
+    from edudesk.tickets.events import after_commit_batch, after_commit_handler
+
+    if not entries:
+        return 0
+    loaded = Event.objects.select_related("ticket", "ticket__service").in_bulk(
+        [entry.event_id for entry in entries])
+    remaining = {entry.pk: list(entry.handlers) for entry in entries}
+    failed: set[int] = set()
+    names = list(dict.fromkeys(name for entry in entries for name in entry.handlers))
+    for name in names:
+        owing = [entry for entry in entries if entry.pk not in failed and name in remaining[entry.pk]]
         handler = after_commit_handler(name)
         if handler is None:
-            log.error("event handler %s is not registered; dropped for event %s", name, entry.event_id)
-        elif event is not None:
-            try:
-                handler(event)
-            except Exception as error:  # any failure: the sweep retries it
-                _record_failure(entry, remaining, error)
-                return False
-        remaining.remove(name)
-        PendingEffect.objects.filter(pk=entry.pk).update(handlers=remaining)
-    PendingEffect.objects.filter(pk=entry.pk).delete()
-    return True
+            log.error("event handler %s is not registered; dropped for events %s", name,
+                      [entry.event_id for entry in owing])
+        else:
+            with_event = [entry for entry in owing if entry.event_id in loaded]
+            failed |= _run_handler(name, handler, after_commit_batch(name), with_event, loaded,
+                                   remaining)
+        for entry in owing:
+            if entry.pk not in failed:
+                remaining[entry.pk].remove(name)
+    done = [entry.pk for entry in entries if entry.pk not in failed]
+    if done:
+        PendingEffect.objects.filter(pk__in=done).delete()
+    return len(done)
+
+
+def _run_handler(name: str, handler, batch, entries: list[PendingEffect], loaded: dict,
+                 remaining: dict[int, list[str]]) -> set[int]:
+    """Run one handler for these entries' events; the entries whose run failed."""
+    if batch is not None and len(entries) > 1:
+        try:
+            batch([loaded[entry.event_id] for entry in entries])
+            return set()
+        except Exception:  # one bad event must not hold the others: each on its own below
+            log.warning("batch handler %s failed; running it event by event", name, exc_info=True)
+    failed = set()
+    for entry in entries:
+        try:
+            handler(loaded[entry.event_id])
+        except Exception as error:  # any failure: the sweep retries it
+            _record_failure(entry, remaining[entry.pk], error, name)
+            failed.add(entry.pk)
+    return failed
 
 
 def _run_deferred(entry: PendingEffect) -> bool:
@@ -199,8 +266,9 @@ def retry_delay(attempts: int) -> int:
     return min(30 * 2 ** max(attempts - 1, 0), _MAX_RETRY_DELAY_SECONDS)
 
 
-def _record_failure(entry: PendingEffect, remaining: list[str], error: Exception) -> None:
-    detail = f"{remaining[0]}: {type(error).__name__}: {error}"[:2000]
+def _record_failure(entry: PendingEffect, remaining: list[str], error: Exception,
+                    name: str | None = None) -> None:
+    detail = f"{name or remaining[0]}: {type(error).__name__}: {error}"[:2000]
     gave_up = entry.attempts >= MAX_ATTEMPTS
     log.log(logging.ERROR if gave_up else logging.WARNING,
             "event %s side effect failed (attempt %s%s): %s", entry.event_id, entry.attempts,

@@ -110,6 +110,27 @@ def test_template_edited_by_an_administrator_is_used(support_mailbox, smtp_captu
     assert text == f"Ответ по обращению {ticket.number}:\nГотово.\nШкольная техподдержка\n"
 
 
+def test_the_html_part_made_from_the_text_is_sent_but_not_stored_twice(
+    support_mailbox, smtp_capture, line1_agent
+):
+    """Storage (issue 16): a mail's HTML part that is its text's own is made again when the mail
+    is sent; only an administrator's HTML template is stored."""
+    ticket = mail_request(support_mailbox)
+    tickets.add_message(ticket, actor=factories.as_agent(line1_agent),
+                        body="Очистите кэш браузера: https://eschool.example/help/cache")
+    stored = OutboundMail.objects.latest("id")
+    assert stored.body_html == "" and "Очистите кэш браузера" in stored.body_text
+    html = smtp_capture.messages()[-1].get_body(("html",)).get_content()
+    assert '<a href="https://eschool.example/help/cache"' in html and "<p>" in html
+
+    MailTemplate.objects.filter(key=MailTemplate.Key.AGENT_REPLY, language="ru", service=None).update(
+        body_html="<h1>{{ number }}</h1><div>{{ message }}</div>")
+    tickets.add_message(ticket, actor=factories.as_agent(line1_agent), body="Готово.")
+    stored = OutboundMail.objects.latest("id")
+    assert stored.body_html == f"<h1>{ticket.number}</h1><div>Готово.</div>"
+    assert smtp_capture.messages()[-1].get_body(("html",)).get_content().strip() == stored.body_html
+
+
 def test_english_speaking_contact_gets_the_english_template(eschool, smtp_capture):
     MailTemplate.objects.filter(key=MailTemplate.Key.REGISTERED, language="en").update(
         subject="Request registered: {{ subject }}",

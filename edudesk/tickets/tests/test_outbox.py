@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.mail.backends import locmem
 from django.db import transaction
 from django.utils import timezone
 
@@ -211,3 +212,84 @@ def test_a_failing_deferred_job_is_undone_whole_and_retried_by_the_sweep(eschool
 def test_only_registered_functions_may_be_deferred(eschool):
     with pytest.raises(LookupError):
         outbox.defer(print, value=1)
+
+
+class CountingSmtp(locmem.EmailBackend):
+    """The test mail backend, opening and closing like the SMTP one, counting the openings."""
+
+    opened = 0
+
+    def open(self):
+        if getattr(self, "_open", False):
+            return False
+        CountingSmtp.opened += 1
+        self._open = True
+        return True
+
+    def close(self):
+        self._open = False
+
+    def send_messages(self, messages):
+        new = self.open()
+        try:
+            return super().send_messages(messages)
+        finally:
+            if new:
+                self.close()
+
+
+def test_one_job_does_the_waiting_work_of_many_transactions_together(eschool, teacher, lost_jobs,
+                                                                       settings, monkeypatch):
+    """A burst of creations: the first job takes the others' entries along, indexes the tickets
+    in one go and sends the acknowledgments over one SMTP connection."""
+    from django.core import mail
+
+    from edudesk.search import indexing
+
+    settings.EMAIL_BACKEND = f"{__name__}.CountingSmtp"
+    CountingSmtp.opened = 0
+    tickets = [factories.ticket(eschool, teacher) for _ in range(3)]
+    ids = list(PendingEffect.objects.order_by("id").values_list("id", flat=True))
+    assert len(ids) == 3 and len(lost_jobs) == 3, "one entry and one job per transaction"
+    indexed = []
+    monkeypatch.setattr(indexing, "index_tickets", lambda ticket_ids: indexed.append(sorted(ticket_ids)))
+
+    assert outbox.dispatch(ids[:1]) == 3
+    assert [outbox.dispatch([entry_id]) for entry_id in ids[1:]] == [0, 0], "nothing left for them"
+
+    assert indexed == [sorted(t.pk for t in tickets)], "one reindex for the three tickets"
+    assert [acknowledgements(t) for t in tickets] == [1, 1, 1]
+    assert OutboundMail.objects.filter(state=OutboundMail.State.SENT).count() == 3
+    assert len(mail.outbox) == 3 and CountingSmtp.opened == 1
+    assert not PendingEffect.objects.exists()
+
+
+def test_in_a_batch_only_the_event_whose_handler_fails_is_retried(eschool, teacher, lost_jobs):
+    tickets = [factories.ticket(eschool, teacher) for _ in range(3)]
+    bad = tickets[1].pk
+    runs = []
+
+    def picky(event):
+        runs.append(event.ticket_id)
+        if event.ticket_id == bad:
+            raise ConnectionError("webhook endpoint down")
+
+    def picky_batch(batch):
+        raise ConnectionError("webhook endpoint down")
+
+    picky.__qualname__ = "picky_subscriber"
+    events.subscribe(picky, kinds=[events.EventKind.CREATED], batch=picky_batch)
+    try:
+        PendingEffect.objects.update(handlers=["edudesk.tickets.tests.test_outbox.picky_subscriber"])
+        ids = list(PendingEffect.objects.values_list("id", flat=True))
+        assert outbox.dispatch(ids) == 2
+    finally:
+        name = events.handler_name(picky)
+        events._after_commit.pop(name)
+        events._after_commit_kinds.pop(name)
+        events._after_commit_batch.pop(name)
+
+    assert sorted(runs) == sorted(t.pk for t in tickets), "each event on its own after the batch failed"
+    [left] = PendingEffect.objects.all()
+    assert left.event.ticket_id == bad and left.attempts == 1 and left.lease_until is None
+    assert "webhook endpoint down" in left.last_error and "picky_subscriber" in left.last_error

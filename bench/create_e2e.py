@@ -1,0 +1,285 @@
+"""Ticket creation end to end, in-process: committed, acknowledged by mail, findable by search.
+
+    .venv/bin/python bench/create_e2e.py                          # SQLite, 10,000 tickets, 300 created
+    .venv/bin/python bench/create_e2e.py --reuse --count 200 --profile 40
+    .venv/bin/python bench/create_e2e.py --database postgres://postgres@127.0.0.1:5432/edudesk_e2e
+
+Tickets are created through ``POST /api/v1/tickets`` with Django's test client in this process
+(no HTTP server), the way an LMS integration sends them. Each creation queues its after-commit
+jobs (outbox dispatch: the acknowledgment and the search document; then the mail's delivery);
+they are run here too, by the same code a Huey consumer runs, against a real SMTP server
+(aiosmtpd in a process of its own, bench/smtp_sink.py). Three figures, each in wall time and in
+this process's CPU time (``time.process_time``: what the work costs whatever else the machine
+runs):
+
+* committed: the requests alone (the job queue is in memory, so enqueueing costs nothing);
+* jobs: running every queued job until the queue is empty (dispatch, mail, delivery);
+* end to end: both, per ticket — the rate at which tickets end acknowledged and findable.
+
+Afterwards every created ticket is checked: exactly one acknowledgment, sent, received by the
+SMTP server, and a search document that finds it by its subject. `--profile K` profiles K more
+creations and their jobs with cProfile and prints where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import random
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import run  # noqa: E402  (bench/run.py: where the bench writes, how it recreates a database)
+
+OUT = run.OUT
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", default="sqlite",
+                        help="'sqlite' (<var>/bench/create-e2e.sqlite3) or a database URL")
+    parser.add_argument("--n", type=int, default=10_000, help="tickets seeded before measuring")
+    parser.add_argument("--count", type=int, default=300, help="tickets created and measured")
+    parser.add_argument("--reuse", action="store_true", help="keep a database already seeded")
+    parser.add_argument("--profile", type=int, default=0, metavar="K",
+                        help="profile K more creations with their jobs (cProfile)")
+    parser.add_argument("--seed", type=int, default=20260901)
+    return parser.parse_args(argv)
+
+
+def database_url(choice: str) -> str:
+    return f"sqlite:///{OUT / 'create-e2e.sqlite3'}" if choice == "sqlite" else choice
+
+
+def setup(url: str, sink) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    os.environ.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "edudesk.settings",
+                       "EDUDESK_VAR_DIR": str(OUT / "e2e-run"), "LOG_LEVEL": "WARNING",
+                       "ALLOWED_HOSTS": "testserver", "DB_CONN_MAX_AGE": "60",
+                       "EDUDESK_RATE_API_PER_TOKEN": "1000000", **sink.settings()})
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+
+
+def memory_queue():
+    """Huey with an in-memory queue: enqueueing from a request costs what putting a job costs,
+    and this process runs the jobs itself (``drain``)."""
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import MemoryStorage
+
+    HUEY.immediate = False
+    HUEY.storage = MemoryStorage(HUEY.name)
+    return HUEY
+
+
+def drain(huey) -> int:
+    """Run queued jobs until none is left (jobs that queue jobs included); returns how many."""
+    done = 0
+    while (task := huey.dequeue()) is not None:
+        huey.execute(task)
+        done += 1
+    return done
+
+
+def agent_token() -> str:
+    from edudesk.accounts.models import ApiToken, User
+
+    _, token = ApiToken.issue(user=User.objects.get(username="bench-agent"), name="e2e")
+    return token
+
+
+def payloads(rng: random.Random, count: int, marker: str) -> list[dict]:
+    from dataset import SERVICES, ServiceRef, problem_text
+    from django.utils import timezone
+
+    from edudesk.accounts.models import Contact, Service
+
+    code, _name, prefix, share, _kind = SERVICES[0]
+    service = Service.objects.get(code=code)
+    ref = ServiceRef(id=service.pk, code=code, prefix=prefix, share=share, group_id=0, agent_ids=[])
+    contacts = list(Contact.objects.filter(service=service).exclude(login="").order_by("id")
+                    .values_list("id", "login", "full_name")[:2000])
+    rng.shuffle(contacts)
+    out = []
+    for n in range(count):
+        contact_id, login, name = contacts[n % len(contacts)]
+        subject, description = problem_text(rng, ref, login, name, timezone.now())
+        # An address of its own per run: the hourly cap on automatic replies never applies.
+        out.append({"service": code,
+                    "requester": {"full_name": name, "login": login,
+                                  "email": f"{login}.{marker}@school{contact_id % 997}.example"},
+                    "subject": f"{subject} {marker}{n}", "description": description,
+                    "category": "other", "fields": {"initiator_login": login, "affected_login": login}})
+    return out
+
+
+def create(client, token: str, bodies: list[dict]) -> list[str]:
+    numbers = []
+    for body in bodies:
+        response = client.post("/api/v1/tickets", json.dumps(body, ensure_ascii=False),
+                               content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert response.status_code == 201, (response.status_code, response.content[:300])
+        numbers.append(response.json()["number"])
+    return numbers
+
+
+def clocks() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def since(start: tuple[float, float]) -> tuple[float, float]:
+    wall, cpu = clocks()
+    return wall - start[0], cpu - start[1]
+
+
+def verify(numbers: list[str], marker: str, sink, received_before: int) -> dict:
+    """Every ticket: one acknowledgment, sent; the SMTP server got them; search finds each."""
+    from django.db.models import Count
+
+    from edudesk.mail.models import MailTemplate, OutboundMail
+    from edudesk.search.models import TicketDocument
+    from edudesk.tickets.models import Ticket
+
+    ids = list(Ticket.objects.filter(number__in=numbers).values_list("id", flat=True))
+    acks = dict(OutboundMail.objects.filter(ticket_id__in=ids, event__kind="created")
+                .values_list("ticket_id").annotate(n=Count("id")).values_list("ticket_id", "n"))
+    sent = OutboundMail.objects.filter(ticket_id__in=ids, state=OutboundMail.State.SENT,
+                                       template__in=[MailTemplate.Key.REGISTERED,
+                                                     MailTemplate.Key.NEEDS_DATA]).count()
+    documents = TicketDocument.objects.filter(ticket_id__in=ids, subject_lemmas__contains=marker).count()
+    return {"tickets": len(ids), "one_ack_each": sum(1 for i in ids if acks.get(i) == 1),
+            "acks_sent": sent, "smtp_received": sink.received() - received_before,
+            "findable": documents}
+
+
+def findable_by_search(number: str, marker_word: str) -> bool:
+    """The real search finds the last ticket by its marker word (as the desk's search box)."""
+    from edudesk.accounts.models import User
+    from edudesk.search.services import search_tickets
+
+    user = User.objects.get(username="bench-agent")
+    return number in {t.number for t in search_tickets(user, marker_word)}
+
+
+def rates(count: int, request: tuple[float, float], jobs: tuple[float, float]) -> dict:
+    def per_second(seconds: float) -> float:
+        return round(count / seconds, 1) if seconds else 0.0
+
+    return {
+        "count": count,
+        "committed_per_s": per_second(request[0]), "committed_per_cpu_s": per_second(request[1]),
+        "jobs_per_s": per_second(jobs[0]), "jobs_per_cpu_s": per_second(jobs[1]),
+        "end_to_end_per_s": per_second(request[0] + jobs[0]),
+        "end_to_end_per_cpu_s": per_second(request[1] + jobs[1]),
+        "request_ms": round(request[0] * 1000 / count, 2),
+        "request_cpu_ms": round(request[1] * 1000 / count, 2),
+        "jobs_ms": round(jobs[0] * 1000 / count, 2), "jobs_cpu_ms": round(jobs[1] * 1000 / count, 2),
+    }
+
+
+def measure(client, token: str, huey, rng, count: int, marker: str, sink, *, one_by_one: bool) -> dict:
+    """`one_by_one`: each ticket's jobs run right after its request (a quiet desk, where the
+    consumer keeps up); otherwise all requests first, then the jobs (a burst: the consumer
+    finds many tickets' work waiting)."""
+    bodies = payloads(rng, count, marker)
+    before = sink.received()
+    request, jobs, jobs_run, numbers = [0.0, 0.0], [0.0, 0.0], 0, []
+    for part in ([[b] for b in bodies] if one_by_one else [bodies]):
+        start = clocks()
+        numbers += create(client, token, part)
+        request = [a + b for a, b in zip(request, since(start), strict=True)]
+        start = clocks()
+        jobs_run += drain(huey)
+        jobs = [a + b for a, b in zip(jobs, since(start), strict=True)]
+    out = {**rates(count, request, jobs), "jobs_run": jobs_run}
+    # The SMTP server writes its log a moment after answering.
+    deadline = time.monotonic() + 10
+    while sink.received() - before < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    out["check"] = verify(numbers, marker, sink, before)
+    out["check"]["search_finds_last"] = findable_by_search(numbers[-1], f"{marker}{count - 1}")
+    return out
+
+
+def profile(client, token: str, huey, rng, count: int, marker: str) -> None:
+    bodies = payloads(rng, count, marker)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    create(client, token, bodies)
+    profiler.disable()
+    print(f"== profile: {count} requests (committed)")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    drain(huey)
+    profiler.disable()
+    print(f"== profile: the jobs of {count} creations")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(25)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    from smtp_sink import SmtpSink
+
+    url = database_url(args.database)
+    if not args.reuse:
+        run.recreate_database(url)
+    with SmtpSink(OUT) as sink:
+        setup(url, sink)
+        from dataset import Sizes
+        from django.test import Client
+        from seed import create_base, prepare_database, seed_tickets
+
+        from edudesk.accounts.models import User
+        from edudesk.tickets.models import Ticket
+
+        rng = random.Random(args.seed)
+        prepare_database()
+        if not (args.reuse and User.objects.filter(username="bench-agent").exists()):
+            base = create_base(Sizes(args.n), rng)
+            seed_tickets(base, args.n, datetime.now(UTC), rng)
+        huey = memory_queue()
+        client = Client()
+        token = agent_token()
+        stamp = datetime.now(UTC).strftime("%H%M%S")
+        # One warm-up round: the first request loads templates, the morphology dictionaries …
+        measure(client, token, huey, rng, 10, f"warm{stamp}x", sink, one_by_one=False)
+        tickets = Ticket.objects.count()
+        print(f"== creation end to end, in-process: {args.count} tickets on "
+              f"{urlparse(url).scheme} holding {tickets:,}", flush=True)
+        result = {"burst": measure(client, token, huey, rng, args.count, f"mark{stamp}x", sink,
+                                   one_by_one=False),
+                  "one_by_one": measure(client, token, huey, rng, args.count, f"single{stamp}x", sink,
+                                        one_by_one=True)}
+        for name, figures in result.items():
+            print(f"{name:>10}: committed {figures['committed_per_s']}/s "
+                  f"(CPU {figures['committed_per_cpu_s']}/s), "
+                  f"end to end {figures['end_to_end_per_s']}/s (CPU {figures['end_to_end_per_cpu_s']}/s); "
+                  f"per ticket request {figures['request_cpu_ms']} ms CPU ({figures['request_ms']} wall), "
+                  f"jobs {figures['jobs_cpu_ms']} ms CPU ({figures['jobs_ms']} wall); {figures['check']}")
+        if args.profile:
+            profile(client, token, huey, rng, args.profile, f"prof{stamp}x")
+        path = OUT / "create-e2e-latest.json"
+        path.write_text(json.dumps({"command": " ".join(["bench/create_e2e.py", *(argv or sys.argv[1:])]),
+                                    "database": urlparse(url).scheme, "tickets": tickets,
+                                    "load_average": os.getloadavg()[0], **result}, indent=1))
+        print(f"written: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
