@@ -317,10 +317,13 @@ def _diff(row: MailTemplate, subject: str, text: str) -> str:
 class RenderedMail:
     subject: str
     text: str
-    html: str
-    # The HTML is the text's own (``html_of_text``), not an administrator's HTML template:
-    # nothing to store, it is made again from the text when the mail is sent.
-    html_from_text: bool = False
+    # An administrator's HTML template, rendered; empty when the HTML part is the text's own
+    # (``html_of_text``): nothing to store, it is made from the text when the mail is sent.
+    own_html: str = ""
+
+    @property
+    def html(self) -> str:
+        return self.own_html or html_of_text(self.text)
 
 
 def html_of_text(text: str) -> str:
@@ -360,5 +363,5 @@ def render(key: str, language: str, context: dict, service_id: int | None = None
         text = re.sub(r"\n{3,}", "\n\n", _render_plain(row.body_text, context)).strip() + "\n"
         if row.body_html.strip():
             return RenderedMail(subject=subject, text=text,
-                                html=_compiled(row.body_html, True).render(Context(context)))
-    return RenderedMail(subject=subject, text=text, html=html_of_text(text), html_from_text=True)
+                                own_html=_compiled(row.body_html, True).render(Context(context)))
+    return RenderedMail(subject=subject, text=text)

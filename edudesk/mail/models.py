@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -193,8 +194,9 @@ class OutboundMail(models.Model):
             models.UniqueConstraint(fields=["event", "to_address"], name="uniq_outbound_per_event"),
         ]
         indexes = [
-            models.Index(fields=["to_address", "automatic", "created_at"],
-                         name="outbound_rate"),
+            # The hourly cap on automatic replies per address (outbound.automatic_replies_in_last_hour).
+            models.Index(Lower("to_address"), "created_at", condition=models.Q(automatic=True),
+                         name="outbound_auto_rate"),
             models.Index(fields=["ticket", "id"], name="outbound_ticket"),
         ]
 

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -113,8 +114,10 @@ def thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
 
 
 def automatic_replies_in_last_hour(address: str, now: datetime) -> int:
-    return OutboundMail.objects.filter(
-        to_address__iexact=address, automatic=True, created_at__gte=now - timedelta(hours=1)
+    """Counted through the index on (lower(to_address), created_at) of automatic mails: the
+    same few rows read at a thousand mails and at a million (``iexact`` read them all)."""
+    return OutboundMail.objects.alias(address=Lower("to_address")).filter(
+        address=address.lower(), automatic=True, created_at__gte=now - timedelta(hours=1)
     ).exclude(state=OutboundMail.State.SUPPRESSED).count()
 
 
@@ -213,8 +216,8 @@ def queue_mail(
                 subject=(tag_subject(rendered.subject, ticket.number) if ticket is not None
                          else rendered.subject)[:500],
                 body_text=rendered.text,
-                # Stored only when it is not the text's own (made again when sending).
-                body_html="" if rendered.html_from_text else rendered.html,
+                # Stored only when it is not the text's own (made from the text when sending).
+                body_html=rendered.own_html,
                 message_id=_new_message_id(ticket.number if ticket else service.code, template,
                                            address),
                 in_reply_to=in_reply_to,
@@ -274,17 +277,26 @@ def _enqueue_send(outbound_id: int, delay: int = 0) -> None:
         send_outbound_job(outbound_id)
 
 
-def _claim(outbound_id: int, now: datetime) -> OutboundMail | None:
+def _claim_many(outbound_ids: Sequence[int], now: datetime) -> list[OutboundMail]:
+    """Lease the mails that are due and that no other attempt holds (one UPDATE), with their
+    tickets and attachments: those now leased until exactly this attempt's lease."""
+    lease = now + timedelta(seconds=mail_setting("EDUDESK_MAIL_SEND_LEASE_SECONDS"))
     claimed = OutboundMail.objects.filter(
         Q(sending_until__isnull=True) | Q(sending_until__lt=now),
         Q(send_after__isnull=True) | Q(send_after__lte=now),
-        pk=outbound_id,
+        pk__in=list(outbound_ids),
         state=OutboundMail.State.QUEUED,
-    ).update(sending_until=now + timedelta(seconds=mail_setting("EDUDESK_MAIL_SEND_LEASE_SECONDS")),
-             attempts=F("attempts") + 1)
+    ).update(sending_until=lease, attempts=F("attempts") + 1)
     if not claimed:
-        return None
-    return OutboundMail.objects.select_related("ticket").get(pk=outbound_id)
+        return []
+    return list(OutboundMail.objects.select_related("ticket").prefetch_related("attachments")
+                .filter(pk__in=list(outbound_ids), sending_until=lease, state=OutboundMail.State.QUEUED)
+                .order_by("id"))
+
+
+def _claim(outbound_id: int, now: datetime) -> OutboundMail | None:
+    claimed = _claim_many([outbound_id], now)
+    return claimed[0] if claimed else None
 
 
 def build_message(outbound: OutboundMail) -> EmailMultiAlternatives:
@@ -320,20 +332,20 @@ def retry_delay(attempts: int) -> int:
     return min(first * 2 ** max(attempts - 1, 0), _MAX_RETRY_DELAY_SECONDS)
 
 
-def send_outbound_many(outbound_ids: Sequence[int]) -> list[str]:
-    """One delivery attempt for each mail, over one SMTP connection; their states afterwards.
+def send_outbound_many(outbound_ids: Sequence[int], now: datetime | None = None) -> list[str]:
+    """One delivery attempt for each of these mails, over one SMTP connection; the states of
+    those that were due and free (claimed together, like ``send_outbound`` claims one).
 
-    A failure is the failing mail's alone (``send_outbound``); the connection is opened again
-    for the next mail.
+    A failure is the failing mail's alone; the connection is opened again for the next mail.
     """
     connection = get_connection(fail_silently=False)
     _open(connection)
     states = []
     try:
-        for outbound_id in outbound_ids:
-            state = send_outbound(outbound_id, connection=connection)
+        for outbound in _claim_many(outbound_ids, now or timezone.now()):
+            state = _attempt(outbound, now or timezone.now(), connection)
             states.append(state)
-            if state not in (OutboundMail.State.SENT, OutboundMail.State.WITHDRAWN, ""):
+            if state not in (OutboundMail.State.SENT, OutboundMail.State.WITHDRAWN):
                 connection.close()
                 _open(connection)
     finally:
@@ -350,17 +362,21 @@ def _open(connection) -> None:
         connection.close()
 
 
-def send_outbound(outbound_id: int, now: datetime | None = None, connection=None) -> str:
+def send_outbound(outbound_id: int, now: datetime | None = None) -> str:
     """One delivery attempt; returns the mail's state afterwards.
 
     A failed attempt schedules the next one with a longer delay; after the last attempt
     the mail is marked failed and an event on the ticket shows it to the agents.
-    `connection`: an SMTP connection (Django mail backend) kept open between mails.
     """
     now = now or timezone.now()
     outbound = _claim(outbound_id, now)
     if outbound is None:
         return OutboundMail.objects.filter(pk=outbound_id).values_list("state", flat=True).first() or ""
+    return _attempt(outbound, now)
+
+
+def _attempt(outbound: OutboundMail, now: datetime, connection=None) -> str:
+    """Send one claimed mail (over `connection`, an open SMTP connection, when given)."""
     if outbound.send_after and outbound.event_id and policy.undone(outbound.event):
         OutboundMail.objects.filter(pk=outbound.pk).update(
             state=OutboundMail.State.WITHDRAWN, sending_until=None)

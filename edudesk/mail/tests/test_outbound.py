@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from edudesk.mail.ingest import ingest
@@ -249,3 +250,25 @@ def test_a_failed_mail_is_left_to_its_scheduled_retry_by_the_sweep(eschool, teac
     assert requeue_stalled(timezone.now() + timedelta(minutes=2)) == 0
     assert requeue_stalled(timezone.now() + timedelta(minutes=12)) == 1
     assert OutboundMail.objects.get().attempts == 2
+
+
+def test_the_hourly_cap_on_automatic_replies_reads_its_index_not_every_mail(eschool, teacher):
+    """Each acknowledgment counts the recipient's automatic mails of the last hour: through the
+    index on lower(to_address), so the count stays flat however many mails were ever sent."""
+    from django.db import connection, transaction
+
+    from edudesk.mail.outbound import automatic_replies_in_last_hour
+
+    factories.ticket(eschool, teacher)
+    assert automatic_replies_in_last_hour(teacher.email.upper(), timezone.now()) == 1, "any case"
+    query = OutboundMail.objects.alias(address=Lower("to_address")).filter(
+        address="x@school.example", automatic=True, created_at__gte=timezone.now())
+    sql, params = query.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # an almost empty table here
+            cursor.execute(f"EXPLAIN {sql}", params)
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "outbound_auto_rate" in plan, plan
