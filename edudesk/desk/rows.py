@@ -30,9 +30,12 @@ _ACTIVE = (ClockState.RUNNING, ClockState.PAUSED)
 
 
 class ClockStanding:
-    ON_TIME = "on-time"
-    AT_RISK = "at-risk"
-    LATE = "late"
+    """The clock's standing, named as the shared chips name it (``.chip.on_time`` … in
+    core/edudesk.css; a paused clock is a plain chip)."""
+
+    ON_TIME = "on_time"
+    AT_RISK = "at_risk"
+    LATE = "breached"
     PAUSED = "paused"
 
 
@@ -77,7 +80,7 @@ class QueueRow:
         who = f"{self.requester} · {self.organisation}" if self.organisation else self.requester
         if clock:
             standing_label = _e(clock.standing_label)
-            clock_html = (f'<span class="queue-clock {_e(clock.standing)}" title="{_e(clock.name)}: '
+            clock_html = (f'<span class="chip clock {_e(clock.standing)}" title="{_e(clock.name)}: '
                           f'{_e(clock.due)}, {standing_label}"><b>{_e(clock.name)}</b> '
                           f'{_e(clock.short_due)}<span class="visually-hidden">, {standing_label}'
                           '</span></span>')
@@ -105,8 +108,8 @@ ROW_HTML = (
     '<td class="q-number"><a class="ticket-link" href="{url}">{number}</a></td>'
     '<td class="q-subject" title="{subject}">{subject}</td>'
     '<td class="q-requester" title="{who}">{requester}{organisation}</td>'
-    '<td class="q-status"><span class="queue-chip status-{status_key}" title="{status}">{status}</span></td>'
-    '<td class="q-priority"><span class="queue-chip priority-{priority}">{priority_label}</span></td>'
+    '<td class="q-status"><span class="chip status-{status_key}" title="{status}">{status}</span></td>'
+    '<td class="q-priority"><span class="chip priority-{priority}">{priority_label}</span></td>'
     '<td class="q-clock">{clock}</td>'
     '<td class="q-due" title="{due_title}" data-label="{due_label}">{due}</td>'
     '<td class="q-assignee" title="{assignee}">{assignee}</td></tr>'

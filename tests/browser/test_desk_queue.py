@@ -43,9 +43,9 @@ def test_one_line_per_ticket_and_a_denser_list_remembered(queue_page, live_serve
                             ".map(row => row.getBoundingClientRect().height)")
     assert max(heights) < 44, heights
     first = rows.first
-    expect(first.locator(".queue-chip.status-registered")).to_have_text("Обращение зарегистрировано")
-    expect(first.locator(".queue-chip.priority-normal")).to_be_visible()
-    expect(first.locator(".queue-clock.on-time")).to_contain_text("Рассмотрение")
+    expect(first.locator(".chip.status-registered")).to_have_text("Обращение зарегистрировано")
+    expect(first.locator(".chip.priority-normal")).to_be_visible()
+    expect(first.locator(".chip.clock.on_time")).to_contain_text("Рассмотрение")
     expect(first.locator(".q-requester")).to_contain_text("Иванова Мария Петровна")
     normal = tickets_per_screen(page)
     record_property("tickets_per_screen_1280x800", normal)
@@ -130,7 +130,7 @@ def test_on_a_phone_each_ticket_is_a_readable_card(browser, live_server, line1_a
     card = page.locator("#queue-list tr.ticket-row").first
     box = card.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
-    for part in (".ticket-link", ".q-subject", ".queue-chip.status-registered", ".queue-clock", ".q-due"):
+    for part in (".ticket-link", ".q-subject", ".chip.status-registered", ".chip.clock", ".q-due"):
         part_box = card.locator(part).bounding_box()
         assert part_box and part_box["x"] >= 0 and part_box["x"] + part_box["width"] <= 390, (part, part_box)
     link = card.locator(".ticket-link").bounding_box()
