@@ -1,5 +1,6 @@
 """API v1: the supervisors' figures (the same as the board and the report pages)."""
 
+from datetime import date
 from typing import Any
 
 from django.utils import timezone
@@ -35,6 +36,65 @@ class PeriodQuery(Schema):
     organisation: int | None = Field(None, ge=0, le=BIGINT_MAX)
 
 
+class DurationOut(Schema):
+    count: int = Field(ge=0, description="How many durations were measured.")
+    median_minutes: int | None = Field(
+        description="Median in working minutes (nearest rank on the stored buckets); null when none.")
+    p90_minutes: int | None = Field(description="90th percentile in working minutes; null when none.")
+
+
+class SlaOut(Schema):
+    met: int = Field(ge=0, description="Clocks stopped within the target.")
+    breached: int = Field(ge=0, description="Clocks stopped after the target.")
+    share_met: float | None = Field(ge=0, le=1, description="met / (met + breached); null when none.")
+    median_minutes: int | None = Field(description="Median working time to stop the clock.")
+    p90_minutes: int | None = Field(description="90th percentile of that working time.")
+
+
+class SlaTargetsOut(Schema):
+    review: SlaOut = Field(description="Review within 60 working minutes.")
+    first_answer: SlaOut
+    solution: SlaOut
+
+
+class SatisfactionOut(Schema):
+    """The customers' ratings of solved requests first given in the period (a changed rating
+    counts with its new score)."""
+
+    ratings: int = Field(ge=0, description="How many tickets were rated.")
+    average: float | None = Field(ge=1, le=5, description="Average score 1–5; null without ratings.")
+    share_good: float | None = Field(ge=0, le=1,
+                                     description="Share of scores 4 and 5 (0–1); null without ratings.")
+    low: int = Field(ge=0, description="How many scores of 1 or 2.")
+
+
+class PeriodOut(Schema):
+    start: date
+    end: date
+    created: int = Field(ge=0)
+    resolved: int = Field(ge=0)
+    cancelled: int = Field(ge=0)
+    reopened: int = Field(ge=0)
+    backlog_at_end: int = Field(description="Open tickets at the end of the period.")
+    repeats: int = Field(ge=0)
+    merged: int = Field(ge=0)
+    split: int = Field(ge=0)
+    converted_consultations: int = Field(ge=0)
+    needed_clarification: int = Field(ge=0)
+    clarification_rate: float | None = Field(ge=0, description="needed_clarification / created.")
+    reopen_rate: float | None = Field(ge=0, description="reopened / resolved.")
+    clarification_wait: DurationOut
+    sla: SlaTargetsOut
+    satisfaction: SatisfactionOut
+
+
+class PeriodReportOut(Schema):
+    grouping: str = Field(description="day, week or month.")
+    periods: list[PeriodOut]
+    total: PeriodOut = Field(description="The whole period.")
+    previous_total: PeriodOut = Field(description="The period of the same length just before.")
+
+
 def _supervisor(request):
     user = request.auth.user
     if user is None or not user.is_supervisor:
@@ -52,16 +112,12 @@ def report_board(request):
     return serialize.board(board.build(report_services(user), now, timezone.localdate(now)))
 
 
-@router.get("/reports/period", response=dict[str, Any])
+@router.get("/reports/period", response=PeriodReportOut)
 def report_period(request, query: Query[PeriodQuery]):
     """Figures per day, week or month with the whole period and the previous one of the same
     length. Filters: service and line, plus at most one of agent, channel, category, priority,
-    region, organisation. Durations are working minutes on the service's calendar.
-
-    Each period also has `satisfaction`: the customers' ratings of solved requests first
-    given in the period (a changed rating counts with its new score): `ratings` (how many),
-    `average` (1–5, null without ratings), `share_good` (share of 4 and 5, 0–1, null without
-    ratings) and `low` (how many 1 or 2)."""
+    region, organisation. Durations are working minutes on the service's calendar; each period
+    has the customers' `satisfaction` (`SatisfactionOut`)."""
     user = _supervisor(request)
     form = ReportForm({k: v for k, v in query.dict().items() if v not in (None, "")},
                       services=report_services(user))

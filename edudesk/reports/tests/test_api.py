@@ -72,3 +72,18 @@ def test_the_reports_are_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
 
     assert {"/api/v1/reports/board", "/api/v1/reports/period"} <= set(paths)
+
+
+@pytest.mark.django_db
+def test_the_satisfaction_figures_are_typed_in_the_openapi_document(client):
+    document = client.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    period = document["paths"]["/api/v1/reports/period"]["get"]["responses"]["200"]
+
+    assert period["content"]["application/json"]["schema"]["$ref"].endswith("/PeriodReportOut")
+    assert schemas["PeriodOut"]["properties"]["satisfaction"]["$ref"].endswith("/SatisfactionOut")
+    rating = schemas["SatisfactionOut"]["properties"]
+    assert rating["ratings"]["type"] == "integer"
+    assert {"type": "number", "minimum": 1, "maximum": 5} in rating["average"]["anyOf"]
+    assert {"type": "null"} in rating["share_good"]["anyOf"]
+    assert set(schemas["SatisfactionOut"]["required"]) == {"ratings", "average", "share_good", "low"}
