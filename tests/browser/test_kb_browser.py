@@ -120,3 +120,33 @@ def test_a_good_answer_becomes_an_article_in_one_step(desk, live_server, eschool
     made = Article.objects.get()
     assert made.is_public and made.category.name == "Журнал и оценки"
     assert made.created_by == line1_agent
+
+
+def test_the_lms_widget_offers_articles_and_this_helped_counts_for_the_widget(
+        browser, live_server, line1_agent, uchipro):
+    import secrets
+    import time
+
+    from edudesk.portal.widget_token import sign
+
+    line1_agent.services.add(uchipro)
+    services.save_article(line1_agent, services.ArticleData(
+        service_id=uchipro.pk, title="Слушатель не видит назначенный курс",
+        body="Проверьте запись на курс, дату начала и публикацию курса.",
+        status=Article.Status.PUBLISHED))
+    now = int(time.time())
+    token = sign(uchipro.widget_secret, {
+        "service": uchipro.code, "iat": now, "exp": now + 600, "nonce": secrets.token_urlsafe(16),
+        "full_name": "Петров Олег Иванович", "login": "petrov.oi", "role": "learner",
+        "email": "petrov@uc.example.ru"})
+    page = browser.new_context(locale="ru-RU", viewport={"width": 390, "height": 800}).new_page()
+    page.goto(f"{live_server.url}/support/uchipro/widget?token={token}&category=course")
+    page.fill("textarea[name=description]", "Слушатели не видят назначенный им курс в СДО")
+    suggestions = page.locator("#kb-suggestions")
+    expect(suggestions.locator("a.kb-title")).to_have_text("Слушатель не видит назначенный курс")
+    page.screenshot(path=_shot("widget_suggestion_390"), full_page=True)
+    suggestions.get_by_role("button", name="Это помогло").click()
+    expect(page.locator("h1")).to_have_text("Рады, что статья помогла!")
+    assert Deflection.objects.get().channel == "widget"
+    assert not Ticket.objects.exists()
+    page.context.close()
