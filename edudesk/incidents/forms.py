@@ -1,4 +1,4 @@
-"""The desk's incident forms: declare, post an update, resolve, link a ticket by number."""
+"""The desk's incident forms: declare, edit, post an update, resolve, link a ticket by number."""
 
 from __future__ import annotations
 
@@ -51,6 +51,35 @@ class DeclareForm(forms.Form):
 
     def region_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("regions", "").splitlines() if line.strip()]
+
+
+class EditForm(forms.Form):
+    """What an agent may correct after declaring (the service and the children stay)."""
+
+    title = DeclareForm.base_fields["title"]
+    public_text = DeclareForm.base_fields["public_text"]
+    regions = DeclareForm.base_fields["regions"]
+    organisations = DeclareForm.base_fields["organisations"]
+    started_at = DeclareForm.base_fields["started_at"]
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = organisations
+        self.fields["started_at"].required = True
+
+    clean_started_at = DeclareForm.clean_started_at
+    region_list = DeclareForm.region_list
+
+    @classmethod
+    def for_incident(cls, incident, data=None):
+        from edudesk.accounts.models import Organisation
+
+        return cls(data, organisations=Organisation.objects.filter(service=incident.service)
+                   .order_by("name"),
+                   initial={"title": incident.title, "public_text": incident.public_text,
+                            "regions": "\n".join(incident.regions),
+                            "organisations": list(incident.organisations.all()),
+                            "started_at": timezone.localtime(incident.started_at)})
 
 
 class UpdateForm(forms.Form):

@@ -8,6 +8,8 @@ organisations arrive within a short window (``IncidentProposal``, thresholds per
 ``IncidentPolicy``).
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -114,7 +116,11 @@ class IncidentChild(models.Model):
 
 
 class IncidentUpdate(models.Model):
-    """What an agent told every child ticket (an update, or the closing text)."""
+    """What an agent told every child ticket (an update, or the closing text).
+
+    Posted to the children by a background job, in batches (``incidents.fan_out``): the page
+    shows how far it got (``children_told`` of ``children_total``) until ``finished_at``.
+    """
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="updates")
     body = models.TextField(_("текст"))
@@ -122,6 +128,11 @@ class IncidentUpdate(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                blank=True, related_name="+")
     children_told = models.PositiveIntegerField(default=0)
+    # The open children when it was posted; those closed meanwhile are not told.
+    children_total = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # A fan-out job holds it until then (a lost job's work is taken up again after it).
+    lease_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -131,6 +142,54 @@ class IncidentUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id}: {self.body[:40]}"
+
+
+class IncidentDelivery(models.Model):
+    """One child told one update: written with the child's message, so a retried job skips it."""
+
+    update = models.ForeignKey(IncidentUpdate, on_delete=models.CASCADE, related_name="deliveries")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["update", "ticket"],
+                                               name="uniq_incident_delivery")]
+
+    def __str__(self) -> str:
+        return f"{self.update_id} → {self.ticket_id}"
+
+
+class IncidentEdit(models.Model):
+    """An agent changed what was declared (title, text, scope, start): the incident's timeline
+    keeps each change, ``{field: [before, after]}``."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="edits")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+")
+    changes = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {', '.join(self.changes)}"
+
+    def described(self) -> list[tuple[str, str, str]]:
+        """(field's name, before, after) of each change, as the timeline shows them."""
+        rows = []
+        for name, (before, after) in self.changes.items():
+            label = str(Incident._meta.get_field(name).verbose_name)
+            rows.append((label, _shown(name, before), _shown(name, after)))
+        return rows
+
+
+def _shown(name: str, value) -> str:
+    if name == "started_at" and value:
+        moment = timezone.localtime(datetime.fromisoformat(value))
+        return moment.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, list):
+        return "; ".join(value) or "—"
+    return str(value or "—")
 
 
 class IncidentSuggestion(models.Model):

@@ -1,6 +1,7 @@
 """The only functions that change mass incidents. Ticket changes go through tickets.services.
 
-* ``declare``: an agent declares an incident from one ticket or several;
+* ``declare``: an agent declares an incident from one ticket or several; ``edit`` corrects
+  what was declared (the timeline keeps each change);
 * ``link``: a ticket becomes a child (declared, linked by an agent, by the intake, or by the
   requester's «У меня та же проблема»); a weaker likeness is a ``suggest``-ion for the agent;
 * ``post_update``: one agent message posted to every open child, each through its own
@@ -8,6 +9,8 @@
   portal's conversation);
 * ``resolve``: the closing text to every open child, each resolved («Вопрос решён») keeping
   its number, history and SLA record.
+
+Both return at once: the children are told by a background job, in batches (``fan_out``).
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edudesk.accounts.models import Organisation, Service
+from edudesk.incidents import fan_out
 from edudesk.incidents.models import (
     ChildSla,
     Incident,
     IncidentChild,
+    IncidentEdit,
     IncidentPolicy,
     IncidentProposal,
     IncidentSuggestion,
@@ -63,26 +68,17 @@ def declare(*, service: Service, agent, title: str, public_text: str,
     """Declare a mass incident; the given tickets become its first children."""
     now = now or timezone.now()
     _require_agent(service, agent)
-    title, public_text = title.strip(), public_text.strip()
-    if not title:
-        raise InvalidOperation(_("Укажите заголовок инцидента."))
-    if len(title) > TITLE_LENGTH:
-        raise InvalidOperation(_("Заголовок инцидента — не длиннее %(n)s символов.") % {"n": TITLE_LENGTH})
-    if not public_text:
-        raise InvalidOperation(_("Напишите текст для пользователей: что случилось и что делается."))
-    if started_at is not None and started_at > now:
-        raise InvalidOperation(_("Начало инцидента не может быть в будущем."))
+    title, public_text = _checked_texts(title, public_text)
+    _check_start(started_at, now)
     child_sla = child_sla or policy_for(service).child_sla
     if child_sla not in ChildSla.values:
         raise InvalidOperation(_("Неизвестное правило сроков связанных обращений."))
     children = list(tickets_)
-    organisations = list(organisations)
-    if any(o.service_id != service.pk for o in organisations):
-        raise InvalidOperation(_("Организация относится к другому сервису."))
+    organisations = _checked_organisations(service, organisations)
     incident = Incident.objects.create(
         service=service, title=title, public_text=public_text,
         category=category or next((t.category for t in children if t.category), ""),
-        regions=[r.strip() for r in regions if r.strip()],
+        regions=_region_list(regions),
         started_at=started_at or min([t.created_at for t in children], default=now),
         child_sla=child_sla, declared_by=agent, created_at=now)
     incident.organisations.set(organisations)
@@ -91,6 +87,69 @@ def declare(*, service: Service, agent, title: str, public_text: str,
     IncidentProposal.objects.filter(tickets__in=children, state=IncidentProposal.State.OPEN).update(
         state=IncidentProposal.State.DECLARED)
     return incident
+
+
+def _checked_texts(title: str, public_text: str) -> tuple[str, str]:
+    title, public_text = title.strip(), public_text.strip()
+    if not title:
+        raise InvalidOperation(_("Укажите заголовок инцидента."))
+    if len(title) > TITLE_LENGTH:
+        raise InvalidOperation(_("Заголовок инцидента — не длиннее %(n)s символов.") % {"n": TITLE_LENGTH})
+    if not public_text:
+        raise InvalidOperation(_("Напишите текст для пользователей: что случилось и что делается."))
+    return title, public_text
+
+
+def _check_start(started_at: datetime | None, now: datetime) -> None:
+    if started_at is not None and started_at > now:
+        raise InvalidOperation(_("Начало инцидента не может быть в будущем."))
+
+
+def _checked_organisations(service: Service, organisations: Iterable[Organisation]) -> list[Organisation]:
+    organisations = list(organisations)
+    if any(o.service_id != service.pk for o in organisations):
+        raise InvalidOperation(_("Организация относится к другому сервису."))
+    return organisations
+
+
+def _region_list(regions: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(r.strip() for r in regions if r.strip()))
+
+
+def _to_minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+@transaction.atomic
+def edit(incident: Incident, *, agent, title: str, public_text: str, regions: Iterable[str],
+         organisations: Iterable[Organisation], started_at: datetime,
+         now: datetime | None = None) -> IncidentEdit | None:
+    """Correct what was declared; the timeline keeps what changed (``IncidentEdit``), and the
+    status page, the form and the next mails show the new text. None when nothing changed."""
+    now = now or timezone.now()
+    incident = Incident.objects.select_for_update().select_related("service").get(pk=incident.pk)
+    _require_agent(incident.service, agent)
+    title, public_text = _checked_texts(title, public_text)
+    _check_start(started_at, now)
+    organisations = _checked_organisations(incident.service, organisations)
+    if started_at is not None and _to_minute(started_at) == _to_minute(incident.started_at):
+        started_at = incident.started_at  # the form shows minutes: the seconds are not a change
+    before = {"title": incident.title, "public_text": incident.public_text,
+              "regions": list(incident.regions),
+              "organisations": sorted(o.name for o in incident.organisations.all()),
+              "started_at": incident.started_at.isoformat()}
+    after = {"title": title, "public_text": public_text, "regions": _region_list(regions),
+             "organisations": sorted(o.name for o in organisations),
+             "started_at": (started_at or incident.started_at).isoformat()}
+    changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    if not changes:
+        return None
+    incident.title, incident.public_text, incident.regions = title, public_text, after["regions"]
+    incident.started_at = started_at or incident.started_at
+    incident.save(update_fields=["title", "public_text", "regions", "started_at"])
+    incident.organisations.set(organisations)
+    return IncidentEdit.objects.create(incident=incident, author=agent, changes=changes,
+                                       created_at=now)
 
 
 @transaction.atomic
@@ -158,45 +217,50 @@ def open_children(incident: Incident) -> list[Ticket]:
                                       merged_into__isnull=True).order_by("id"))
 
 
+def _open_children_count(incident: Incident) -> int:
+    return Ticket.objects.filter(incident_link__incident=incident, status__in=OPEN_STATUSES,
+                                 merged_into__isnull=True).count()
+
+
 @transaction.atomic
 def post_update(incident: Incident, *, agent, body: str, now: datetime | None = None) -> IncidentUpdate:
-    """Post one agent message to every open child, through each child's own channel."""
+    """Post one agent message to every open child, through each child's own channel.
+
+    Recorded here; a background job posts it to the children in batches (``fan_out``)."""
     now = now or timezone.now()
     incident = _locked_active(incident)
     _require_agent(incident.service, agent)
     body = body.strip()
     if not body:
         raise InvalidOperation(_("Сообщение пустое: напишите, что изменилось."))
-    children = open_children(incident)
-    actor = Actor.agent(agent)
-    for ticket in children:
-        tickets.add_message(ticket, actor=actor, body=body, now=now,
-                            event_data={"incident": incident.pk})
-    return IncidentUpdate.objects.create(incident=incident, body=body, author=agent,
-                                         children_told=len(children), created_at=now)
+    update = IncidentUpdate.objects.create(incident=incident, body=body, author=agent,
+                                           children_total=_open_children_count(incident),
+                                           created_at=now)
+    fan_out.queue(update)
+    return update
 
 
 @transaction.atomic
 def resolve(incident: Incident, *, agent, closing_text: str,
             now: datetime | None = None) -> IncidentUpdate:
-    """The incident is over: every open child gets the closing text and «Вопрос решён»."""
+    """The incident is over: every open child gets the closing text and «Вопрос решён»
+    (from a background job, in batches: ``fan_out``)."""
     now = now or timezone.now()
     incident = _locked_active(incident)
     _require_agent(incident.service, agent)
     closing_text = closing_text.strip()
     if not closing_text:
         raise InvalidOperation(_("Напишите пользователям, как решена проблема."))
-    children = open_children(incident)
-    actor = Actor.agent(agent)
-    for ticket in children:
-        tickets.resolve_with_incident(ticket, actor=actor, body=closing_text,
-                                      incident_id=incident.pk, now=now)
     incident.state, incident.resolved_at, incident.closing_text = (
         Incident.State.RESOLVED, now, closing_text)
     incident.save(update_fields=["state", "resolved_at", "closing_text"])
     IncidentSuggestion.objects.filter(incident=incident).delete()
-    return IncidentUpdate.objects.create(incident=incident, body=closing_text, author=agent,
-                                         resolves=True, children_told=len(children), created_at=now)
+    update = IncidentUpdate.objects.create(incident=incident, body=closing_text, author=agent,
+                                           resolves=True,
+                                           children_total=_open_children_count(incident),
+                                           created_at=now)
+    fan_out.queue(update)
+    return update
 
 
 def _locked_active(incident: Incident) -> Incident:

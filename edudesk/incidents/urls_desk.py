@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views_desk.incident_list, name="list"),
     path("new", views_desk.declare, name="declare"),
     path("<int:pk>/", views_desk.detail, name="detail"),
+    path("<int:pk>/edit", views_desk.edit, name="edit"),
     path("<int:pk>/update", views_desk.post_update, name="update"),
     path("<int:pk>/resolve", views_desk.resolve, name="resolve"),
     path("<int:pk>/link", views_desk.link, name="link"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from edudesk.accounts.models import Organisation
 from edudesk.desk.access import agent_required, served_services, ticket_scope
 from edudesk.incidents import public, services
-from edudesk.incidents.forms import DeclareForm, LinkForm, ResolveForm, UpdateForm
+from edudesk.incidents.forms import DeclareForm, EditForm, LinkForm, ResolveForm, UpdateForm
 from edudesk.incidents.models import Incident, IncidentProposal, IncidentSuggestion
 from edudesk.tickets.errors import DomainError
 from edudesk.tickets.models import Ticket
@@ -51,6 +51,13 @@ def _tickets_from(user, numbers: list[str]) -> tuple[list[Ticket], list[str]]:
     return [found[n] for n in numbers if n in found], [n for n in numbers if n not in found]
 
 
+def _regions_of(chosen: list[Ticket]) -> list[str]:
+    """The regions the chosen tickets name (the form's field, else their organisation's)."""
+    found = [str(t.fields.get("region") or (t.organisation.region if t.organisation else "")).strip()
+             for t in chosen]
+    return list(dict.fromkeys(region for region in found if region))
+
+
 @agent_required
 def declare(request):
     services_qs = served_services(request.user)
@@ -75,6 +82,7 @@ def declare(request):
                "child_sla": services.policy_for(first.service).child_sla if first else "pause"}
     if first is not None:
         initial["started_at"] = min(t.created_at for t in chosen)
+        initial["regions"] = "\n".join(_regions_of(chosen))
     form = DeclareForm(data, services=services_qs, organisations=organisations, initial=initial)
     if data is not None and form.is_valid():
         if unknown:
@@ -108,12 +116,18 @@ def _detail_context(request, incident: Incident, **forms) -> dict:
         "incident": incident, "children": children,
         "children_count": incident.children.count(),
         "suggestions": suggestions,
-        "updates": incident.updates.select_related("author").order_by("-created_at", "-id"),
+        "timeline": _timeline(incident),
         "status_url": public.status_url(incident.service),
         "update_form": forms.get("update_form") or UpdateForm(),
         "resolve_form": forms.get("resolve_form") or ResolveForm(),
         "link_form": forms.get("link_form") or LinkForm(),
     }
+
+
+def _timeline(incident: Incident) -> list:
+    """The incident's updates and the edits of what was declared, the newest first."""
+    entries = [*incident.updates.select_related("author"), *incident.edits.select_related("author")]
+    return sorted(entries, key=lambda entry: (entry.created_at, entry.pk), reverse=True)
 
 
 @agent_required
@@ -128,6 +142,29 @@ def _again(request, incident, status=400, **forms):
 
 
 @agent_required
+def edit(request, pk: int):
+    """Correct the title, the text for users, the scope or the start of an incident."""
+    incident = _incident(request.user, pk)
+    data = request.POST if request.method == "POST" else None
+    form = EditForm.for_incident(incident, data)
+    if data is not None and form.is_valid():
+        try:
+            change = services.edit(
+                incident, agent=request.user, title=form.cleaned_data["title"],
+                public_text=form.cleaned_data["public_text"], regions=form.region_list(),
+                organisations=form.cleaned_data["organisations"],
+                started_at=form.cleaned_data["started_at"])
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Инцидент %(label)s изменён.") % {"label": incident.label}
+                             if change else _("Ничего не изменилось."))
+            return redirect("incidents:detail", pk=incident.pk)
+    return render(request, "incidents/desk_edit.html", {"form": form, "incident": incident},
+                  status=400 if data is not None else 200)
+
+
+@agent_required
 @require_POST
 def post_update(request, pk: int):
     incident = _incident(request.user, pk)
@@ -138,8 +175,9 @@ def post_update(request, pk: int):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Сообщение отправлено в связанные обращения: %(n)s.")
-                             % {"n": update.children_told})
+            messages.success(request, _("Сообщение отправляется в связанные обращения: %(n)s. "
+                                        "Ход отправки виден в списке сообщений.")
+                             % {"n": update.children_total})
             return redirect("incidents:detail", pk=incident.pk)
     return _again(request, incident, update_form=form)
 
@@ -156,8 +194,8 @@ def resolve(request, pk: int):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Инцидент устранён; закрыто связанных обращений: %(n)s.")
-                             % {"n": update.children_told})
+            messages.success(request, _("Инцидент устранён; связанные обращения закрываются: "
+                                        "%(n)s.") % {"n": update.children_total})
             return redirect("incidents:detail", pk=incident.pk)
     return _again(request, incident, resolve_form=form)
 

@@ -15,6 +15,7 @@ class MailConfig(AppConfig):
     verbose_name = _("Почта")
 
     def ready(self) -> None:
+        from edudesk.core import memo
         from edudesk.mail.notifications import NOTIFIED_KINDS, notify_customer
         from edudesk.mail.outbound import sending_together
         from edudesk.mail.staff_notices import SLA_KINDS, notify_supervisor
@@ -25,4 +26,6 @@ class MailConfig(AppConfig):
         subscribe(notify_supervisor, kinds=SLA_KINDS)
         # The mails one outbox job composes go out in one job, over one SMTP connection.
         outbox.around_dispatch(sending_together)
+        # The template row and the sender address its mails repeat are looked up once.
+        outbox.around_dispatch(memo.scope)
         post_migrate.connect(_create_default_templates, sender=self)

@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
 
+from edudesk.core import memo
 from edudesk.mail.models import MailTemplate
 
 Key = MailTemplate.Key
@@ -332,6 +333,12 @@ def html_of_text(text: str) -> str:
 
 
 def _template_row(key: str, language: str, service_id: int | None) -> MailTemplate:
+    """The row a mail is composed from (looked up once per batch of mails: ``core.memo``)."""
+    return memo.cached(("mail_template", key, language, service_id),
+                       lambda: _find_template_row(key, language, service_id))
+
+
+def _find_template_row(key: str, language: str, service_id: int | None) -> MailTemplate:
     """The service's own template before the installation's, the reader's language before
     Russian (one query)."""
     whose = Q(service__isnull=True) | Q(service_id=service_id) if service_id else Q(service__isnull=True)

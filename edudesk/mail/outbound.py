@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from edudesk.accounts.models import Contact, Service
+from edudesk.core import memo
 from edudesk.mail import mail_templates
 from edudesk.mail.conf import mail_setting, reply_token_secret
 from edudesk.mail.models import InboundMail, Mailbox, OutboundAttachment, OutboundMail
@@ -70,7 +71,12 @@ class Recipient:
 
 
 def service_address(service: Service) -> tuple[str, Mailbox | None]:
-    """The address a service writes from: its mailbox, else its support e-mail."""
+    """The address a service writes from: its mailbox, else its support e-mail (looked up
+    once per batch of mails: ``core.memo``)."""
+    return memo.cached(("service_address", service.pk), lambda: _find_service_address(service))
+
+
+def _find_service_address(service: Service) -> tuple[str, Mailbox | None]:
     mailbox = Mailbox.objects.filter(service_id=service.pk).order_by("id").first()
     if mailbox is not None:
         return mailbox.address, mailbox

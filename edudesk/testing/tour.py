@@ -186,6 +186,7 @@ PAGES: list[TourPage] = [
     TourPage("status-eschool", ANONYMOUS, "/status/eschool"),
     TourPage("desk-incidents", SUPERVISOR, "/desk/incidents/"),
     TourPage("desk-incident", SUPERVISOR, lambda: f"/desk/incidents/{_incident().pk}/"),
+    TourPage("desk-incident-edit", SUPERVISOR, lambda: f"/desk/incidents/{_incident().pk}/edit"),
     TourPage("desk-incident-declare", SUPERVISOR,
              lambda: f"/desk/incidents/new?tickets={_ticket('eschool').number}"),
     TourPage("desk-search", SUPERVISOR, "/desk/search?q=Иванова"),

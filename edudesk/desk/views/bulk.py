@@ -1,4 +1,5 @@
-"""Bulk actions from a queue: take several tickets, move them on, or change their priority.
+"""Bulk actions from a queue: take several tickets, move them on, or change their priority;
+or declare a mass incident from them (the declare form, filled in from the selection).
 
 Each ticket goes through the same domain function as on its own page; one refusal does not
 stop the others, and the agent is told which numbers were not changed and why. The queue page
@@ -13,8 +14,9 @@ same rule as on its own page (the same agent, in time, nothing changed since).
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +30,8 @@ from edudesk.tickets.types import Actor
 
 MAX_TICKETS = 100
 UNDO_SESSION_KEY = "desk_bulk_undo"  # the numbers the last bulk closing closed, for «Вернуть»
+# The bulk bar's «Объявить инцидент»: the selected tickets become a mass incident's children.
+DECLARE_INCIDENT = "incident"
 
 
 def _operation(request, actor: Actor):
@@ -61,6 +65,9 @@ def bulk(request):
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = ""
     numbers = request.POST.getlist("tickets")[:MAX_TICKETS]
+    if request.POST.get("action") == DECLARE_INCIDENT and numbers:
+        # Not a change of the tickets: the declare form, filled in from them, for the agent.
+        return redirect(f"{reverse('incidents:declare')}?{urlencode({'tickets': ' '.join(numbers)})}")
     actor = Actor.agent(request.user)
     operation = _operation(request, actor)
     if operation is None or not numbers:

@@ -175,3 +175,53 @@ def test_an_agent_takes_a_wrong_ticket_out_in_one_click(eschool, teacher, incide
     assert "Не та проблема" in client.get(f"/desk/incidents/{incident.pk}/").content.decode()
     response = client.post(f"/desk/incidents/{incident.pk}/unlink/{ticket.number}")
     assert response.status_code == 302 and not IncidentChild.objects.exists()
+
+
+def test_an_agent_edits_the_incident_and_the_status_page_shows_the_new_text(eschool, incident,
+                                                                           line1_agent, schools):
+    client = Client()
+    client.force_login(line1_agent)
+    form = client.get(f"/desk/incidents/{incident.pk}/edit").content.decode()
+    assert OUTAGE_TEXT in form
+    started = timezone.localtime(incident.started_at).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(f"/desk/incidents/{incident.pk}/edit", {
+        "title": OUTAGE_TITLE, "public_text": "Журнал снова открывается, но медленно.",
+        "regions": "Курская область", "organisations": [schools[1].pk], "started_at": started})
+    assert response.status_code == 302
+    status = Client().get(f"/status/{eschool.code}").content.decode()
+    assert "Журнал снова открывается, но медленно." in status and OUTAGE_TEXT not in status
+    page = " ".join(client.get(f"/desk/incidents/{incident.pk}/").content.decode().split())
+    assert "изменено" in page and "Журнал снова открывается, но медленно." in page
+    assert OUTAGE_TEXT in page, "the old text stays in the timeline"
+    assert set(incident.edits.get().changes) == {"public_text", "regions", "organisations"}, \
+        "the start shown in minutes and sent back unchanged is no change"
+
+
+def test_a_bad_edit_is_refused_on_the_page_and_changes_nothing(eschool, incident, line1_agent):
+    client = Client()
+    client.force_login(line1_agent)
+    response = client.post(f"/desk/incidents/{incident.pk}/edit", {
+        "title": "", "public_text": "x", "started_at": "вчера"})
+    assert response.status_code == 400 and 'role="alert"' in response.content.decode()
+    incident.refresh_from_db()
+    assert incident.title == OUTAGE_TITLE and not incident.edits.exists()
+
+
+def test_the_queue_bulk_bar_declares_an_incident_from_the_selected_tickets(eschool, teachers, schools,
+                                                                          line1_agent):
+    for school in schools:
+        school.region = "Курская область"
+        school.save()
+    chosen = [outage_ticket(eschool, teacher) for teacher in teachers[:2]]
+    client = Client()
+    client.force_login(line1_agent)
+    queue = client.get("/desk/").content.decode()
+    assert 'value="incident" id="bulk-incident"' in queue, "«Объявить инцидент» in the bulk bar"
+    response = client.post("/desk/bulk", {"action": "incident",
+                                          "tickets": [t.number for t in chosen]})
+    assert response.status_code == 302 and response.url.startswith("/desk/incidents/new?")
+    page = client.get(response.url).content.decode()
+    assert f'{chosen[0].number} {chosen[1].number}</textarea>' in page
+    assert "Курская область</textarea>" in page, "the regions of the selected tickets"
+    assert schools[0].name in page and schools[1].name in page
+    assert not Incident.objects.exists(), "declared only when the agent confirms"
