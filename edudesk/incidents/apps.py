@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class IncidentsConfig(AppConfig):
     name = "edudesk.incidents"
     verbose_name = _("Массовые инциденты")
+
+    def ready(self) -> None:
+        from edudesk.incidents.proposals import on_ticket_created
+        from edudesk.tickets.events import EventKind, subscribe
+
+        # A new request may cross a service's threshold: the desk proposes at once.
+        subscribe(on_ticket_created, kinds={EventKind.CREATED})

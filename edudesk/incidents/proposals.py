@@ -1,7 +1,11 @@
 """The desk proposes a mass incident: several similar requests from different organisations
 within a short window (thresholds per service: ``IncidentPolicy``).
 
-Run by a periodic job (``incidents.tasks``). Steps for one service:
+Evaluated on arrival (``on_ticket_created``: after the commit of every new request, in the
+job consumer, ``events.subscribe``), so the desk proposes as soon as the threshold is crossed,
+and by a periodic job (``incidents.tasks``) that catches what arrival missed. A request that
+reads like an open proposal joins it: one cluster, one proposal. Steps of the periodic job for
+one service:
 
 1. the open requests of the window that no incident covers and no proposal has named yet
    (the newest ``CANDIDATES``);
@@ -42,31 +46,90 @@ def _groups(tickets: list[Ticket], weights) -> list[list[Ticket]]:
             continue
         text = _text(ticket)
         group = [ticket, *[t for t in tickets[index + 1:] if t.pk not in grouped and
-                           similarity(text, _text(t), weights=weights) >= LONE_CANDIDATE_THRESHOLD]]
+                           _alike(text, t, weights)]]
         grouped.update(t.pk for t in group)
         groups.append(group)
     return groups
+
+
+def _candidates(service: Service, policy, now: datetime):
+    """The open requests of the window that no incident covers and no proposal names yet."""
+    since = now - timedelta(minutes=policy.propose_window_minutes)
+    return Ticket.objects.filter(
+        service=service, status__in=OPEN_STATUSES, created_at__gte=since, created_at__lte=now,
+        incident_link__isnull=True, incident_proposals__isnull=True, merged_into__isnull=True,
+    ).order_by("-created_at", "-id")
+
+
+def _alike(text: str, other: Ticket, weights) -> bool:
+    return similarity(text, _text(other), weights=weights) >= LONE_CANDIDATE_THRESHOLD
+
+
+def _open_proposal_like(text: str, service: Service, weights) -> IncidentProposal | None:
+    """The open proposal whose first request reads like ``text``."""
+    for proposal in (IncidentProposal.objects.filter(service=service, state=IncidentProposal.State.OPEN)
+                     .order_by("-created_at", "-id")[:20]):
+        first = proposal.tickets.order_by("id").first()
+        if first is not None and _alike(text, first, weights):
+            return proposal
+    return None
+
+
+def _enough(group: list[Ticket], policy) -> bool:
+    organisations = {t.organisation_id for t in group if t.organisation_id}
+    return (len(group) >= policy.propose_min_tickets
+            and len(organisations) >= policy.propose_min_organisations)
+
+
+def _create(service: Service, group: list[Ticket], now: datetime) -> IncidentProposal:
+    proposal = IncidentProposal.objects.create(
+        service=service, organisations=len({t.organisation_id for t in group if t.organisation_id}),
+        sample=group[0].subject[:300], created_at=now)
+    proposal.tickets.set(group)
+    return proposal
+
+
+def consider(ticket: Ticket, now: datetime | None = None) -> IncidentProposal | None:
+    """A new request: it joins the open proposal it reads like, or, with the similar requests
+    of the window, crosses the service's threshold and becomes one. Returns that proposal."""
+    now = now or timezone.now()
+    service = ticket.service
+    policy = policy_for(service)
+    weights = term_weights.for_service(service.pk)
+    text = _text(ticket)
+    with transaction.atomic():
+        # One evaluation per service at a time: two arrivals never propose the same cluster twice.
+        Service.objects.select_for_update().filter(pk=service.pk).first()
+        if not _candidates(service, policy, now).filter(pk=ticket.pk).exists():
+            return None  # linked, closed, already proposed, or out of the window meanwhile
+        joined = _open_proposal_like(text, service, weights)
+        if joined is not None:
+            joined.tickets.add(ticket)
+            return joined
+        others = list(_candidates(service, policy, now).exclude(pk=ticket.pk)[:CANDIDATES])
+        group = [*reversed([t for t in others if _alike(text, t, weights)]), ticket]
+        return _create(service, group, now) if _enough(group, policy) else None
+
+
+def on_ticket_created(event) -> None:
+    """After-commit subscriber (``events.subscribe``): evaluate the new request at once.
+    Idempotent: a request already named by a proposal is not considered again."""
+    consider(event.ticket)
 
 
 def propose(service: Service, now: datetime | None = None) -> list[IncidentProposal]:
     """New proposals for the service; returns those made."""
     now = now or timezone.now()
     policy = policy_for(service)
-    since = now - timedelta(minutes=policy.propose_window_minutes)
-    recent = list(Ticket.objects.filter(
-        service=service, status__in=OPEN_STATUSES, created_at__gte=since, created_at__lte=now,
-        incident_link__isnull=True, incident_proposals__isnull=True, merged_into__isnull=True,
-    ).order_by("-created_at", "-id")[:CANDIDATES])
+    weights = term_weights.for_service(service.pk)
+    recent = list(_candidates(service, policy, now)[:CANDIDATES])
     recent.reverse()
     made = []
-    for group in _groups(recent, term_weights.for_service(service.pk)):
-        organisations = {t.organisation_id for t in group if t.organisation_id}
-        if len(group) < policy.propose_min_tickets or len(organisations) < policy.propose_min_organisations:
-            continue
+    for group in _groups(recent, weights):
         with transaction.atomic():
-            proposal = IncidentProposal.objects.create(
-                service=service, organisations=len(organisations), sample=group[0].subject[:300],
-                created_at=now)
-            proposal.tickets.set(group)
-        made.append(proposal)
+            joined = _open_proposal_like(_text(group[0]), service, weights)
+            if joined is not None:
+                joined.tickets.add(*group)
+            elif _enough(group, policy):
+                made.append(_create(service, group, now))
     return made

@@ -1,0 +1,40 @@
+"""The desk proposes a mass incident as soon as a new request crosses the threshold (evaluated
+after the commit of every new request), and one cluster makes one proposal."""
+
+import pytest
+
+from edudesk.incidents import proposals
+from edudesk.incidents.models import IncidentPolicy, IncidentProposal
+from edudesk.incidents.tests.conftest import OTHER_PROBLEM, SAME_OUTAGE, outage_ticket
+from edudesk.testing import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)  # evaluated after the commit
+
+
+@pytest.fixture
+def policy(eschool):
+    return IncidentPolicy.objects.create(service=eschool, propose_min_tickets=3,
+                                         propose_min_organisations=3, propose_window_minutes=30)
+
+
+def test_the_request_that_crosses_the_threshold_is_proposed_at_once(eschool, teachers, policy):
+    first, second = (outage_ticket(eschool, t, text)
+                     for t, text in zip(teachers[:2], SAME_OUTAGE[:2], strict=True))
+    outage_ticket(eschool, teachers[2], OTHER_PROBLEM)
+    assert not IncidentProposal.objects.exists(), "two schools are not yet a mass incident"
+    third = outage_ticket(eschool, teachers[2], SAME_OUTAGE[2])
+    # no five-minute job has run
+    [proposal] = IncidentProposal.objects.all()
+    assert set(proposal.tickets.all()) == {first, second, third} and proposal.organisations == 3
+
+
+def test_later_requests_of_the_same_cluster_join_its_proposal(eschool, teachers, schools, policy):
+    for teacher, text in zip(teachers, SAME_OUTAGE, strict=True):
+        outage_ticket(eschool, teacher, text)
+    fourth_school = factories.organisation(eschool, name="МБОУ «Гимназия № 2»")
+    late = [outage_ticket(eschool, factories.contact(eschool, full_name=f"Учитель {n}",
+                                                      org=fourth_school, email=f"late{n}@gym2.example"),
+                          SAME_OUTAGE[n % 3]) for n in range(3)]
+    [proposal] = IncidentProposal.objects.all()
+    assert proposal.tickets.count() == 6 and set(late) <= set(proposal.tickets.all())
+    assert proposals.propose(eschool) == [], "the periodic job proposes it no second time"
