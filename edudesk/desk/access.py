@@ -17,8 +17,10 @@ def ticket_scope(user):
     return visible_to_user(user)
 
 
-def served_services(user):
-    return Service.objects.filter(pk__in=user.served_service_ids(), is_active=True).order_by("name")
+def served_services(user, service_ids=None):
+    """The active services this agent serves (``service_ids``: theirs, when the caller has them)."""
+    ids = user.served_service_ids() if service_ids is None else service_ids
+    return Service.objects.filter(pk__in=ids, is_active=True).order_by("name")
 
 
 def get_ticket(user, number: str) -> Ticket:

@@ -1,12 +1,13 @@
 """Who works where and what they are called, as the desk's cached fragments show it.
 
-A generation (a cache entry) changes whenever a person's name, an agent's services, lines or
-activity, a line, or a canned response changes; every cached fragment that shows any of these
-holds the generation it was built under and is rebuilt when it differs. Saving only what no
+A generation (a cache entry) changes whenever a person, an agent's services or lines, a line,
+a service or a canned response is saved or deleted; every cached fragment that shows any of
+these holds the generation it was built under and is rebuilt when it differs. Saving only what no
 fragment shows (a sign-in's ``last_login``) keeps the generation.
 
-Cached here, per service: the agents and lines of the ticket page's «Назначить» form and the
-canned responses of its composer (the forms still validate a post against the database).
+Cached here, per service: the agents and lines of the ticket page's «Назначить» form, the
+canned responses of its composer, the services and agents of the queue's filters (the forms
+still validate what is posted against the database).
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 GENERATION_KEY = "desk:directory-generation"
 TIMEOUT = 24 * 3600
-# What a person's name is made of (User.__str__, Contact.__str__) and who may be assigned.
-SHOWN_FIELDS = frozenset({"full_name", "first_name", "last_name", "username", "email", "phone",
-                          "login", "is_active", "kind"})
+# Saved on their own, these change nothing a fragment shows (a sign-in saves last_login).
+UNSHOWN_FIELDS = frozenset({"last_login", "password"})
 
 
 def generation() -> str:
@@ -29,24 +29,24 @@ def generation() -> str:
 
 def changed(sender=None, update_fields=None, **kwargs) -> None:
     """A signal receiver: what the fragments show may have changed."""
-    if update_fields is not None and SHOWN_FIELDS.isdisjoint(update_fields):
+    if update_fields is not None and UNSHOWN_FIELDS.issuperset(update_fields):
         return
     cache.set(GENERATION_KEY, str(time.time_ns()), None)
 
 
 def connect() -> None:
-    from edudesk.accounts.models import Contact, SupportGroup, User
+    from edudesk.accounts.models import Contact, Service, SupportGroup, User
     from edudesk.desk.models import CannedResponse
 
-    for model in (User, Contact, SupportGroup, CannedResponse):
+    for model in (User, Contact, SupportGroup, CannedResponse, Service):
         post_save.connect(changed, sender=model, dispatch_uid=f"desk-directory-save-{model.__name__}")
         post_delete.connect(changed, sender=model, dispatch_uid=f"desk-directory-delete-{model.__name__}")
     for through in (User.services.through, SupportGroup.members.through):
         m2m_changed.connect(changed, sender=through, dispatch_uid=f"desk-directory-m2m-{through.__name__}")
 
 
-def cached(name: str, service_id: int, build):
-    """``build()`` for this service, kept until the directory changes."""
+def cached(name: str, service_id, build):
+    """``build()`` for this service (or these services), kept until the directory changes."""
     current = generation()
     key = f"desk:{name}:v1:{service_id}"
     entry = cache.get(key)

@@ -54,13 +54,15 @@ class QueueFilterForm(forms.Form):
     created_to = forms.DateField(label=_("Создано по"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, services=None, agents=(), **kwargs):
+    def __init__(self, *args, services=None, service_choices=None, agent_choices=(), **kwargs):
+        """``services`` validates the chosen service; ``service_choices`` and ``agent_choices``
+        are (pk, name) pairs shown (``desk.directory`` keeps them)."""
         super().__init__(*args, **kwargs)
         if services is not None:
             self.fields["service"].queryset = services
-            _render_choices(self.fields["service"], services)
+            _show_choices(self.fields["service"], service_choices or [])
         self.fields["assignee"].choices = [("", _("все")), ("none", _("не назначен")),
-                                           *[(str(a.pk), str(a)) for a in agents]]
+                                           *[(str(pk), name) for pk, name in agent_choices]]
 
 
 class ComposerForm(forms.Form):

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from edudesk.accounts.models import User
-from edudesk.desk import queues
+from edudesk.desk import directory, queues
 from edudesk.desk.access import served_services, ticket_scope
 from edudesk.desk.forms import NAME_FIELDS, QueueFilterForm
 from edudesk.desk.keyset import Keyset
@@ -26,6 +26,7 @@ class ChosenQueue:
     form: QueueFilterForm
     data: dict
     viewer: queues.Viewer
+    service_ids: tuple[int, ...]
     scope: QuerySet
     # The queue's tickets within the agent's services, filtered, not yet ordered.
     tickets: QuerySet
@@ -62,14 +63,18 @@ def chosen_queue(user, params) -> ChosenQueue:
     queue = queues.QUEUES.get(params.get("queue", ""), queues.QUEUES[queues.DEFAULT_QUEUE])
     sort = params.get("sort", "")
     sort = sort if sort in queues.SORTS and queue.due_sortable else ""
-    services = served_services(user)
-    service_ids = [s.pk for s in services]
-    agents = (User.objects.filter(services__in=service_ids, is_active=True).distinct()
-              .only(*NAME_FIELDS).order_by("full_name", "username"))
-    form = QueueFilterForm(params or None, services=services, agents=agents)
+    service_ids = tuple(sorted(user.served_service_ids()))
+    services = served_services(user, service_ids)
+    form = QueueFilterForm(params or None, services=services,
+                           service_choices=directory.cached("queue-services", service_ids, lambda: [
+                               (service.pk, str(service)) for service in services]),
+                           agent_choices=directory.cached("queue-agents", service_ids, lambda: [
+                               (agent.pk, str(agent)) for agent in User.objects.filter(
+                                   services__in=service_ids, is_active=True).distinct()
+                               .only(*NAME_FIELDS).order_by("full_name", "username")]))
     data = form.cleaned_data if form.is_valid() else {}
     scope = ticket_scope(user)
     viewer = queues.viewer_for(user)
     return ChosenQueue(queue=queue, sort=sort, keyset=queue.keyset_for(sort), form=form, data=data,
-                       viewer=viewer, scope=scope,
+                       viewer=viewer, service_ids=service_ids, scope=scope,
                        tickets=apply_filters(queue.tickets(scope, viewer), data))

@@ -63,10 +63,10 @@ def test_a_queue_page_costs_the_same_queries_with_few_and_many_tickets(agent_cli
     _many(eschool, teacher, queues.PAGE_SIZE + 30)
     assert queries_for_page() == few
     # session, user, the latest event (the page's version for its poll), served services (twice:
-    # the services and the ticket scope), active agents, lines, the page, the assignees, the SLA
+    # the filter's services and the ticket scope), lines, the page, the assignees, the SLA
     # clocks, all the counts in one, saved filters, the version the bulk form acts on
-    # (desk.staleness)
-    assert few == 13
+    # (desk.staleness). The filters' services and agents come from the cache (desk.directory).
+    assert few == 11
 
 
 def test_counts_stop_at_the_cap_so_they_stay_cheap(eschool, teacher, line1_agent, monkeypatch):
@@ -196,3 +196,16 @@ def test_counts_follow_the_agents_lines_and_services_when_their_statement_is_reu
     line1_agent.services.remove(eschool)
     line1_agent.services.add(uchipro)
     assert counts()["all"] == 0
+
+
+def test_the_cached_filter_form_follows_the_services_agents_and_the_values_chosen(
+        agent_client, eschool):
+    assert "Новикова Ольга" not in agent_client.get(reverse("desk:queue")).content.decode()
+    newcomer = factories.agent(eschool, username="newcomer", full_name="Новикова Ольга")
+    html = agent_client.get(reverse("desk:queue")).content.decode()
+    assert f'<option value="{newcomer.pk}">Новикова Ольга</option>' in html
+    html = agent_client.get(reverse("desk:queue"), {"assignee": newcomer.pk}).content.decode()
+    assert f'<option value="{newcomer.pk}" selected>Новикова Ольга</option>' in html
+    newcomer.full_name = "Новикова-Белова Ольга"
+    newcomer.save()
+    assert "Новикова-Белова Ольга" in agent_client.get(reverse("desk:queue")).content.decode()

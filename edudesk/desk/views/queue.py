@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from edudesk.desk import queues
+from edudesk.desk import fragments, queues
 from edudesk.desk.access import agent_required
 from edudesk.desk.models import SavedFilter
 from edudesk.desk.queue_filters import FILTER_KEYS, chosen_queue
@@ -74,10 +74,19 @@ def _queue_context(request, dense: bool) -> dict:
         "page_query": _page_query(request),
         "sort_query": _sort_query(request, "" if sort else "due"),
         "form": chosen.form,
+        "filter_fields_html": _filter_fields(request, chosen),
         "filters_active": any(value not in (None, "") for value in chosen.data.values()),
         "now": timezone.now(),
         "dense": dense,
     }
+
+
+def _filter_fields(request, chosen):
+    """The filter form's fields, rendered once for the values chosen and the agent's services
+    (``desk.fragments``; the choices' names are the directory's)."""
+    parts = (chosen.service_ids, *((name, request.GET.get(name, "")) for name in chosen.form.fields))
+    return fragments.rendered(request, "desk/partials/queue_filter_fields.html", parts,
+                              lambda: {"form": chosen.form}, version=0)
 
 
 @agent_required
