@@ -88,3 +88,9 @@ def test_the_desk_search_also_lists_matching_articles(agent_client, grades_artic
     page = agent_client.get("/desk/search", {"q": "оценки не сохраняются"}).content.decode()
     assert 'id="kb-beside-title"' in page and grades_article.title in page
     assert "/desk/kb/?q=" in page
+
+
+def test_the_article_form_groups_visibility_and_status_in_fieldsets(agent_client):
+    page = agent_client.get("/desk/kb/new").content.decode()
+    assert "<legend>Кто видит</legend>" in page and "<legend>Состояние</legend>" in page
+    assert '<label for="id_title">Заголовок</label>' in page
