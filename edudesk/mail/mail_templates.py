@@ -192,6 +192,16 @@ STAFF_DEFAULTS: dict[str, tuple[str, str]] = {
         _SLA_NOTICE,
     ),
 }
+STAFF_DEFAULTS[Key.LOW_RATING] = (
+    N_("Низкая оценка решения ({{ score }} из 5): {{ subject }}"),
+    N_(
+        "Заявитель оценил решение обращения {{ number }} «{{ subject }}» на {{ score }} из 5."
+        "{% if comment %}\nКомментарий: «{{ comment }}»{% endif %}\n\n"
+        "Сервис: {{ service }}. Линия: {{ group }}. Исполнитель: {{ assignee }}.\n\n"
+        "Открыть обращение: {{ desk_url }}\n"
+        "Разобрать оценку: {{ follow_ups_url }}\n"
+    ),
+)
 STAFF_KEYS = frozenset(STAFF_DEFAULTS)
 # Mails about no ticket: nothing to reply to, only the signature.
 PERSONAL_DEFAULTS: dict[str, tuple[str, str]] = {

@@ -224,6 +224,7 @@ class MailTemplate(models.Model):
         SLA_WARNING = "sla_warning", _("руководителю: срок под угрозой")
         SLA_BREACHED = "sla_breached", _("руководителю: срок нарушен")
         REPORT_SUMMARY = "report_summary", _("руководителю: сводка отчёта")
+        LOW_RATING = "low_rating", _("руководителю: низкая оценка решения")
 
     key = models.CharField(_("уведомление"), max_length=20, choices=Key.choices)
     language = models.CharField(_("язык"), max_length=8, default="ru")

@@ -72,3 +72,10 @@ def send_report_summary(user, service, context, attachment: tuple[str, bytes, st
     return queue_mail(ticket=None, service=service, recipient=Recipient.staff_member(user),
                       template=Key.REPORT_SUMMARY, event=None, automatic=True, now=now,
                       context=context, attachments=[attachment])
+
+
+def send_low_rating(user, ticket: Ticket, context) -> OutboundMail | None:
+    """A supervisor of the service hears of a low rating (reports/satisfaction.py decides
+    when); `context` may be a callable evaluated in the recipient's language."""
+    return queue_mail(ticket=ticket, recipient=Recipient.staff_member(user), template=Key.LOW_RATING,
+                      event=None, automatic=True, context=context)

@@ -10,7 +10,7 @@ class SatisfactionSettingAdmin(admin.ModelAdmin):
 
 @admin.register(Rating)
 class RatingAdmin(admin.ModelAdmin):
-    list_display = ("ticket", "score", "rated_at", "follow_up_done_at")
+    list_display = ("ticket", "score", "rated_at", "changed_at")
     list_filter = ("score",)
     raw_id_fields = ("ticket",)
 

@@ -118,16 +118,43 @@ class Rating(models.Model):
     comment = models.TextField(_("комментарий"), blank=True)
     rated_at = models.DateTimeField(_("оценено"))
     changed_at = models.DateTimeField(_("изменено"))
-    # A low rating waits for the supervisor until they mark it reviewed.
-    follow_up_done_at = models.DateTimeField(_("разобрано"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("оценка решения")
         verbose_name_plural = _("оценки решений")
-        indexes = [models.Index(fields=["score", "follow_up_done_at"], name="rating_follow_up")]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.score}"
+
+
+class RatingFollowUp(models.Model):
+    """A low rating (1–2) for the service's supervisors to look into: open until one of them
+    closes it with a note (or the customer raises the score). A rating lowered again after
+    that opens a new one; at most one is open per rating."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("открыт")
+        DONE = "done", _("разобран")
+
+    rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="follow_ups",
+                               verbose_name=_("оценка решения"))
+    score = models.PositiveSmallIntegerField(_("оценка"))
+    state = models.CharField(_("состояние"), max_length=10, choices=State.choices, default=State.OPEN)
+    opened_at = models.DateTimeField(_("открыт"))
+    closed_at = models.DateTimeField(_("закрыт"), null=True, blank=True)
+    closed_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name=_("кто закрыл"))
+    note = models.TextField(_("что сделано"), blank=True)
+
+    class Meta:
+        verbose_name = _("разбор низкой оценки")
+        verbose_name_plural = _("разборы низких оценок")
+        constraints = [models.UniqueConstraint(fields=["rating"], condition=models.Q(state="open"),
+                                               name="one_open_follow_up_per_rating")]
+        indexes = [models.Index(fields=["state", "opened_at"], name="rating_follow_up_state")]
+
+    def __str__(self) -> str:
+        return f"{self.rating_id}: {self.score} {self.state}"
 
 
 class ListExport(models.Model):

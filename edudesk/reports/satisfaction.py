@@ -2,8 +2,9 @@
 
 No sign-in: the link carries the ticket's id, signed. One rating per ticket, which the
 customer may change for CHANGE_DAYS days after first rating it. A rating of LOW or less
-waits on the supervisors' board until one of them marks it reviewed. A service can turn
-the question off (`SatisfactionSetting`).
+opens a follow-up (`RatingFollowUp`) and mails the service's supervisors; it waits in their
+list until one of them closes it with a note, or the customer raises the score. A service
+can turn the question off (`SatisfactionSetting`).
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edudesk.reports import metrics as m
 from edudesk.reports.facts import rating_facts
-from edudesk.reports.models import Fact, Rating, SatisfactionSetting
+from edudesk.reports.models import Fact, Rating, RatingFollowUp, SatisfactionSetting
 from edudesk.tickets.models import Ticket
 from edudesk.tickets.status import Status
 
@@ -78,24 +80,83 @@ def rate(ticket: Ticket, score: int, comment: str = "", now: datetime | None = N
     counted = Ticket.objects.select_related("service", "organisation").get(pk=ticket.pk)
     if rating is None:
         Fact.objects.bulk_create(rating_facts(counted, score, now))
-        return Rating.objects.create(ticket=ticket, score=score, comment=comment.strip()[:2000],
-                                     rated_at=now, changed_at=now)
-    Fact.objects.bulk_create(rating_facts(counted, score, rating.rated_at))
-    rating.score, rating.comment, rating.changed_at = score, comment.strip()[:2000], now
-    if score > LOW:
-        rating.follow_up_done_at = rating.follow_up_done_at or now
-    rating.save()
+        rating = Rating.objects.create(ticket=ticket, score=score, comment=comment.strip()[:2000],
+                                       rated_at=now, changed_at=now)
+    else:
+        Fact.objects.bulk_create(rating_facts(counted, score, rating.rated_at))
+        rating.score, rating.comment, rating.changed_at = score, comment.strip()[:2000], now
+        rating.save()
+    _follow_up(rating, now)
     return rating
 
 
-def low_ratings(service_ids, limit: int = 20):
-    """Low ratings not yet reviewed by a supervisor, newest first."""
-    return (Rating.objects.filter(ticket__service_id__in=service_ids, score__lte=LOW,
-                                  follow_up_done_at__isnull=True)
-            .select_related("ticket").order_by("-changed_at")[:limit])
+def _follow_up(rating: Rating, now: datetime) -> None:
+    """A low score opens a follow-up (one open per rating) and tells the supervisors after
+    commit; a score raised above LOW closes the open one."""
+    open_one = RatingFollowUp.objects.filter(rating=rating, state=RatingFollowUp.State.OPEN)
+    if rating.score > LOW:
+        open_one.update(state=RatingFollowUp.State.DONE, closed_at=now, note=_(
+            "Заявитель изменил оценку на %(score)s.") % {"score": rating.score})
+        return
+    if open_one.update(score=rating.score):
+        return
+    follow_up = RatingFollowUp.objects.create(rating=rating, score=rating.score, opened_at=now)
+    transaction.on_commit(lambda: notify_supervisors(follow_up.pk))
 
 
-def mark_reviewed(rating_id: int, service_ids, now: datetime | None = None) -> bool:
-    return bool(Rating.objects.filter(pk=rating_id, ticket__service_id__in=service_ids,
-                                      follow_up_done_at__isnull=True)
-                .update(follow_up_done_at=now or timezone.now()))
+def service_supervisors(service_id: int):
+    """Who hears of a low rating: the service's supervisors and its lines' supervisors."""
+    from edudesk.accounts.models import User
+
+    return (User.objects.filter(Q(services=service_id) | Q(supervised_groups__service_id=service_id),
+                                kind=User.Kind.SUPERVISOR, is_active=True)
+            .exclude(email="").distinct().order_by("id"))
+
+
+def notify_supervisors(follow_up_id: int) -> int:
+    """Mail each supervisor of the service about the low rating; how many mails were queued."""
+    from edudesk.mail.staff_notices import desk_url, send_low_rating
+
+    follow_up = (RatingFollowUp.objects.select_related(
+        "rating__ticket__service", "rating__ticket__group", "rating__ticket__assignee")
+        .filter(pk=follow_up_id).first())
+    if follow_up is None:
+        return 0
+    ticket = follow_up.rating.ticket
+
+    def context() -> dict:
+        return {"score": follow_up.score, "comment": follow_up.rating.comment,
+                "group": ticket.group.name if ticket.group_id else "—",
+                "assignee": str(ticket.assignee) if ticket.assignee_id else "—",
+                "desk_url": desk_url(ticket),
+                "follow_ups_url": settings.SITE_URL + reverse("reports:follow_ups")}
+
+    return sum(1 for user in service_supervisors(ticket.service_id)
+               if send_low_rating(user, ticket, context) is not None)
+
+
+def open_follow_ups(service_ids, limit: int = 20):
+    """Low ratings not yet looked into, newest first."""
+    return (RatingFollowUp.objects.filter(rating__ticket__service_id__in=service_ids,
+                                          state=RatingFollowUp.State.OPEN)
+            .select_related("rating__ticket").order_by("-opened_at", "-id")[:limit])
+
+
+def closed_follow_ups(service_ids, limit: int = 50):
+    return (RatingFollowUp.objects.filter(rating__ticket__service_id__in=service_ids,
+                                          state=RatingFollowUp.State.DONE)
+            .select_related("rating__ticket", "closed_by").order_by("-closed_at", "-id")[:limit])
+
+
+def close_follow_up(follow_up_id: int, user, note: str, now: datetime | None = None) -> None:
+    """Close an open follow-up of a service this supervisor serves, with what was done."""
+    note = note.strip()[:2000]
+    if not note:
+        raise RatingRefused(_("Напишите, что сделано по оценке: без этого разбор не закрыть."))
+    closed = RatingFollowUp.objects.filter(
+        pk=follow_up_id, state=RatingFollowUp.State.OPEN,
+        rating__ticket__service_id__in=user.served_service_ids(),
+    ).update(state=RatingFollowUp.State.DONE, closed_at=now or timezone.now(), closed_by=user,
+             note=note)
+    if not closed:
+        raise RatingRefused(_("Этот разбор уже закрыт или вам недоступен."))

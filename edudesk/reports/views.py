@@ -22,7 +22,7 @@ def board_view(request):
     now = timezone.now()
     context = {"board": board_module.build(services, now, timezone.localdate(now)),
                "services": services,
-               "low_ratings": satisfaction.low_ratings([s.pk for s in services])}
+               "low_ratings": satisfaction.open_follow_ups([s.pk for s in services])}
     if request.htmx:
         return render(request, "reports/partials/board.html", context)
     return render(request, "reports/board.html", context)

@@ -35,8 +35,21 @@ def rate_view(request, token: str):
 
 
 @supervisor_required
+def follow_ups_view(request):
+    """Low ratings to look into (open) and the last ones closed, with what was done."""
+    served = request.user.served_service_ids()
+    return render(request, "reports/follow_ups.html", {
+        "open_follow_ups": satisfaction.open_follow_ups(served, limit=200),
+        "closed_follow_ups": satisfaction.closed_follow_ups(served)})
+
+
+@supervisor_required
 @require_POST
-def rating_reviewed_view(request, pk: int):
-    if satisfaction.mark_reviewed(pk, request.user.served_service_ids()):
-        messages.success(request, _("Оценка отмечена как разобранная."))
-    return redirect("reports:board")
+def close_follow_up_view(request, pk: int):
+    try:
+        satisfaction.close_follow_up(pk, request.user, request.POST.get("note", ""))
+    except satisfaction.RatingRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Разбор оценки закрыт."))
+    return redirect("reports:follow_ups")

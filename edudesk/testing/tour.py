@@ -199,6 +199,7 @@ PAGES: list[TourPage] = [
     TourPage("reports-board", SUPERVISOR, "/reports/"),
     TourPage("reports-period", SUPERVISOR, "/reports/period"),
     TourPage("reports-list-export", SUPERVISOR, _list_export),
+    TourPage("reports-follow-ups", SUPERVISOR, "/reports/follow-ups"),
     TourPage("reports-kb", SUPERVISOR, "/reports/kb"),
     TourPage("admin-index", ADMIN, "/admin/"),
     TourPage("error-404", ANONYMOUS, "/support/no-such-page", status=404),

@@ -139,3 +139,25 @@ def test_a_short_search_result_downloads_at_once(browser, live_server, eschool, 
         page.locator("form.list-export button[value=csv]").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert ticket.number in text and text.startswith("Номер;Тема;")
+
+
+def test_a_supervisor_closes_the_follow_up_of_a_low_rating_with_a_note(
+        browser, live_server, supervisor, eschool, teacher, line1_agent):
+    from edudesk.reports import satisfaction
+
+    ticket = factories.ticket(eschool, teacher, subject="Не работает журнал")
+    services.transition(ticket, "resolved", actor=Actor.agent(line1_agent))
+    satisfaction.rate(ticket, 1, "Так и не заработало")
+    page = browser.new_context(locale="ru-RU").new_page()
+    sign_in(page, live_server.url, "supervisor")
+
+    page.goto(f"{live_server.url}/reports/")
+    page.locator("#low-ratings a:has-text('Разобрать')").click()
+    expect(page.locator("h1")).to_have_text("Низкие оценки решений")
+    expect(page.locator(".follow-up")).to_contain_text("Так и не заработало")
+    _shot(page, "reports-follow-ups")
+    page.fill("textarea[name=note]", "Позвонили, настроили журнал")
+    page.click("button:has-text('Закрыть разбор')")
+
+    expect(page.locator(".flash, [role=status]").first).to_contain_text("Разбор оценки закрыт")
+    expect(page.locator("#closed-follow-ups")).to_contain_text("Позвонили, настроили журнал")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from edudesk.mail.models import OutboundMail
 from edudesk.reports import satisfaction
-from edudesk.reports.models import Rating, SatisfactionSetting
+from edudesk.reports.models import Rating, RatingFollowUp, SatisfactionSetting
 from edudesk.testing import factories
 from edudesk.tickets import services
 from edudesk.tickets.types import Actor
@@ -63,14 +63,78 @@ def test_a_forged_link_and_a_score_out_of_range_are_refused_with_a_message(clien
     assert not Rating.objects.exists()
 
 
-@pytest.mark.django_db
-def test_a_low_rating_waits_on_the_board_until_a_supervisor_reviews_it(client, supervisor, solved):
-    rating = satisfaction.rate(solved, 1, "Так и не заработало")
-    client.force_login(supervisor)
+@pytest.fixture
+def supervisors(supervisor, uchipro):
+    """The e-school's supervisor (with an address) and one of another service."""
+    from edudesk.accounts.models import User
 
+    supervisor.email = "volkova@support.example"
+    supervisor.save()
+    other = factories.agent(uchipro, username="other-boss", kind=User.Kind.SUPERVISOR)
+    other.email = "boss@uchipro.example"
+    other.save()
+    return supervisor, other
+
+
+@pytest.mark.django_db
+def test_a_low_rating_opens_a_follow_up_and_mails_the_services_supervisors(
+        supervisors, solved, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        rating = satisfaction.rate(solved, 2, "Долго ждали")
+
+    follow_up = RatingFollowUp.objects.get()
+    assert (follow_up.rating, follow_up.score, follow_up.state) == (rating, 2, "open")
+    mails = OutboundMail.objects.filter(template="low_rating")
+    assert [m.to_address for m in mails] == ["volkova@support.example"]
+    assert "2 из 5" in mails[0].subject and "Долго ждали" in mails[0].body_text
+
+
+@pytest.mark.django_db
+def test_a_good_rating_opens_nothing_and_a_raised_score_closes_the_follow_up(supervisors, solved):
+    satisfaction.rate(solved, 1)
+    satisfaction.rate(solved, 4)
+
+    follow_up = RatingFollowUp.objects.get()
+    assert follow_up.state == "done" and "изменил оценку на 4" in follow_up.note
+    # lowered again: a new follow-up, the closed one kept
+    satisfaction.rate(solved, 2)
+    assert RatingFollowUp.objects.filter(state="open").count() == 1
+    assert RatingFollowUp.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_supervisor_closes_a_follow_up_with_a_note_and_it_leaves_the_board(client, supervisors, solved):
+    satisfaction.rate(solved, 1, "Так и не заработало")
+    follow_up = RatingFollowUp.objects.get()
+    client.force_login(supervisors[0])
+    listed = client.get(reverse("reports:follow_ups")).content.decode()
+    assert "Так и не заработало" in listed and solved.number in listed
     assert "Так и не заработало" in client.get(reverse("reports:board")).content.decode()
-    client.post(reverse("reports:rating_reviewed", kwargs={"pk": rating.pk}))
+
+    client.post(reverse("reports:close_follow_up", args=[follow_up.pk]),
+                {"note": "Позвонили, настроили журнал"})
+
+    follow_up.refresh_from_db()
+    assert (follow_up.state, follow_up.closed_by, follow_up.note) == (
+        "done", supervisors[0], "Позвонили, настроили журнал")
     assert "Так и не заработало" not in client.get(reverse("reports:board")).content.decode()
+    closed = client.get(reverse("reports:follow_ups")).content.decode().split('id="closed-follow-ups"')[1]
+    assert "Позвонили, настроили журнал" in closed
+
+
+@pytest.mark.django_db
+def test_closing_without_a_note_or_for_another_service_changes_nothing(client, supervisors, solved):
+    satisfaction.rate(solved, 1)
+    follow_up = RatingFollowUp.objects.get()
+    client.force_login(supervisors[0])
+    empty = client.post(reverse("reports:close_follow_up", args=[follow_up.pk]), {"note": "  "},
+                        follow=True)
+    assert "Напишите, что сделано" in empty.content.decode()
+    client.force_login(supervisors[1])
+    client.post(reverse("reports:close_follow_up", args=[follow_up.pk]), {"note": "Не моё"})
+
+    follow_up.refresh_from_db()
+    assert follow_up.state == "open" and follow_up.note == ""
 
 
 @pytest.mark.django_db
