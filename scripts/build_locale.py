@@ -14,21 +14,22 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "edudesk" / "locale"
 
 
-def load_translations() -> dict[str, str]:
-    translations: dict[str, str] = {}
+def load_translations() -> dict[str, list[str]]:
+    """Russian msgid → its English: one form, or two for a plural (one, many)."""
+    translations: dict[str, list[str]] = {}
     for tsv in sorted((ROOT / "edudesk").glob("*/i18n_en.tsv")):
         for number, line in enumerate(tsv.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
-            try:
-                ru, en = line.split("\t", 1)
-            except ValueError:
-                sys.exit(f"{tsv}:{number}: expected 'russian<TAB>english'")
-            translations[ru.replace("\\n", "\n")] = en.replace("\\n", "\n")
+            ru, *english = line.split("\t")
+            if not 1 <= len(english) <= 2:
+                sys.exit(f"{tsv}:{number}: expected 'russian<TAB>english' "
+                         "(or 'russian<TAB>english one<TAB>english many' for a plural)")
+            translations[ru.replace("\\n", "\n")] = [en.replace("\\n", "\n") for en in english]
     return translations
 
 
-def fill(po_path: Path, translations: dict[str, str]) -> list[str]:
+def fill(po_path: Path, translations: dict[str, list[str]]) -> list[str]:
     """Fill empty msgstr entries of a .po file; return msgids left untranslated."""
     import polib
 
@@ -42,10 +43,15 @@ def fill(po_path: Path, translations: dict[str, str]) -> list[str]:
             # msgmerge's guess from a similar msgid is wrong more often than not
             # («Объявить инцидент» → "Send the rating"): untranslated is better than that.
             entry.msgstr = ""
+            entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
+        english = translations.get(entry.msgid)
         if entry.msgid_plural:
-            continue
-        if entry.msgid in translations:
-            entry.msgstr = translations[entry.msgid]
+            if english:  # English has two forms: one, and many (a single form serves both)
+                entry.msgstr_plural = {0: english[0], 1: english[-1]}
+            elif not all(entry.msgstr_plural.values()):
+                missing.append(entry.msgid)
+        elif english:
+            entry.msgstr = english[0]
         elif not entry.msgstr:
             missing.append(entry.msgid)
     catalogue.save()
