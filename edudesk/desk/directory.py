@@ -48,7 +48,8 @@ def connect() -> None:
 def cached(name: str, service_id, build):
     """``build()`` for this service (or these services), kept until the directory changes."""
     current = generation()
-    key = f"desk:{name}:v1:{service_id}"
+    ids = "-".join(map(str, service_id)) if isinstance(service_id, tuple) else service_id
+    key = f"desk:{name}:v1:{ids}"
     entry = cache.get(key)
     if entry is not None and entry[0] == current:
         return entry[1]
