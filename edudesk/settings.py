@@ -321,6 +321,9 @@ EDUDESK_RATE_FORM_PER_ADDRESS = env_int("EDUDESK_RATE_FORM_PER_ADDRESS", 20)  # 
 EDUDESK_RATE_FORM_PER_CONTACT = env_int("EDUDESK_RATE_FORM_PER_CONTACT", 10)  # per hour
 EDUDESK_RATE_API_PER_TOKEN = env_int("EDUDESK_RATE_API_PER_TOKEN", 60)  # writes per minute
 EDUDESK_RATE_SIGNIN_LINKS_PER_ADDRESS = env_int("EDUDESK_RATE_SIGNIN_LINKS_PER_ADDRESS", 10)  # per hour
+# Knowledge-base suggestions and «Это помогло» per address per 10 minutes (a school's teachers
+# often share one address; the form asks at most every 0.4 s of a pause in typing).
+EDUDESK_RATE_KB_PER_ADDRESS = env_int("EDUDESK_RATE_KB_PER_ADDRESS", 300)
 # Counters live in Redis when there is one (shared by every web process), else in the database.
 EDUDESK_RATE_LIMIT_REDIS_URL = REDIS_URL
 # Free text (descriptions, replies, field values) from any channel but mail, in characters.

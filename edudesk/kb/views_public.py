@@ -15,6 +15,7 @@ from edudesk.kb import markdown, search, services
 from edudesk.kb.models import Article
 from edudesk.portal import auth
 from edudesk.portal.visitor import widget_visitor
+from edudesk.security import throttle
 from edudesk.security.framing import framed_by_service_lms
 from edudesk.tickets.models import Channel
 
@@ -55,6 +56,11 @@ def help_article(request, service: str, pk: int):
 def suggest(request, service: str):
     """Public articles matching the description typed so far, for the form and the widget."""
     service_obj = auth.active_service(service)
+    retry_after = throttle.kb_request(request, service_obj)
+    if retry_after is not None:  # the form simply shows no suggestion
+        response = JsonResponse({"articles": []}, status=429)
+        response["Retry-After"] = str(retry_after)
+        return response
     found = search.suggest(service_obj, request.GET.get("text", "")[:MAX_TYPED])
     return JsonResponse({"articles": [
         {"id": a.pk, "title": a.title, "summary": _summary(a),
@@ -86,6 +92,9 @@ def widget_helped(request, service: str, pk: int):
 
 
 def _helped(request, service, article: Article, channel: str, widget: bool = False):
+    retry_after = throttle.kb_request(request, service)
+    if retry_after is not None:
+        return throttle.too_many(request, throttle.kb_message(retry_after), retry_after, service)
     services.record_deflection(article, channel)
     return render(request, "kb/helped.html",
                   {"service": service, "article": article, "widget": widget})

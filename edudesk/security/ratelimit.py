@@ -32,6 +32,8 @@ class Scope:
 FORM_PER_ADDRESS = Scope("form_per_address", "EDUDESK_RATE_FORM_PER_ADDRESS", 10 * 60)
 FORM_PER_CONTACT = Scope("form_per_contact", "EDUDESK_RATE_FORM_PER_CONTACT", 60 * 60)
 API_PER_TOKEN = Scope("api_per_token", "EDUDESK_RATE_API_PER_TOKEN", 60)
+# Article suggestions while typing and «Это помогло» (installation-wide: no ServiceProtection field).
+KB_PER_ADDRESS = Scope("kb_per_address", "EDUDESK_RATE_KB_PER_ADDRESS", 10 * 60)
 SIGNIN_LINKS_PER_ADDRESS = Scope("signin_links_per_address", "EDUDESK_RATE_SIGNIN_LINKS_PER_ADDRESS",
                                  60 * 60)
 

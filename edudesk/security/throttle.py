@@ -36,9 +36,20 @@ def _requester_key(contact, typed: dict) -> str:
     return ""
 
 
+def kb_request(request, service) -> int | None:
+    """Seconds to wait when this address asked the knowledge base too often lately, else None."""
+    decision = ratelimit.hit(ratelimit.KB_PER_ADDRESS, client_address(request), service)
+    return None if decision.allowed else decision.retry_after
+
+
 def form_message(retry_after: int) -> str:
     return _("Слишком много обращений за короткое время. Отправить обращение снова можно через "
              "%(minutes)d мин.; введённый текст сохранён на этой странице.") % {
+        "minutes": ratelimit.minutes(retry_after)}
+
+
+def kb_message(retry_after: int) -> str:
+    return _("Слишком много запросов с этого адреса. Попробуйте снова через %(minutes)d мин.") % {
         "minutes": ratelimit.minutes(retry_after)}
 
 

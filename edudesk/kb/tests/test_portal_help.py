@@ -86,3 +86,18 @@ def test_the_form_offers_the_suggestion_panel(client, grades_article):
 def test_the_portal_and_start_page_link_the_help_section(client, eschool):
     assert 'href="/support/eschool/help/"' in client.get("/support/eschool/new").content.decode()
     assert 'href="/support/eschool/help/"' in client.get("/").content.decode()
+
+
+def test_suggestions_and_this_helped_are_rate_limited_per_address(client, settings, grades_article):
+    """Each suggestion scores the service's articles: one address may not ask without end, nor
+    inflate the deflection figures with «Это помогло»."""
+    settings.EDUDESK_RATE_KB_PER_ADDRESS = 3
+    url = "/support/eschool/help/suggest"
+    for _ in range(3):
+        assert client.get(url, {"text": "оценка не сохранилась"}).status_code == 200
+    refused = client.get(url, {"text": "оценка не сохранилась"})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert refused.json() == {"articles": []}
+    before = Deflection.objects.count()
+    assert client.post(f"/support/eschool/help/{grades_article.pk}/helped").status_code == 429
+    assert Deflection.objects.count() == before
