@@ -93,3 +93,18 @@ def test_a_cached_fragment_carries_the_viewers_own_csrf_token(agent_client, tick
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.assignee == colleague
+
+
+def test_the_requester_card_shows_changes_made_elsewhere_after_a_cached_view(
+        agent_client, ticket, eschool, teacher, line1_agent):
+    older = factories.ticket(eschool, teacher, subject="Старый вопрос")
+    assert "Старый вопрос" in _page(agent_client, ticket).content.decode()
+    # Another ticket of the requester moves: no event on this one, yet its card follows.
+    services.transition(older, "in_processing", actor=Actor.agent(line1_agent))
+    older.refresh_from_db()
+    html = _page(agent_client, ticket).content.decode()
+    shown = rf'{older.number}</a> Старый вопрос\s*<span class="muted">{older.status_label()}</span>'
+    assert re.search(shown, html)
+    ticket.organisation.name = "Лицей № 7"
+    ticket.organisation.save()
+    assert "Лицей № 7" in _page(agent_client, ticket).content.decode()

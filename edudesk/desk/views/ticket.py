@@ -88,6 +88,7 @@ def ticket_context(request, ticket, composer=None, conflict=None, errors=(), upl
     remaining = sla["remaining_minutes"]
     version = state.version
     closing = policy.closing_event(ticket)  # no query for an open ticket
+    links = _linked_tickets(ticket)
     return {
         "ticket": ticket,
         "status_label": ticket.status_label(),
@@ -97,10 +98,9 @@ def ticket_context(request, ticket, composer=None, conflict=None, errors=(), upl
         "remaining_text": format_working_time(timedelta(minutes=remaining))
         if remaining is not None else "",
         "conversation_html": talk.html,
-        "field_rows": card.field_rows(ticket),
         **findings.findings(ticket, talk.created),
-        "other_tickets": card.other_tickets(ticket),
-        "links": _linked_tickets(ticket),
+        "links": links,
+        "requester_card_html": _requester_card(request, ticket, links, version),
         "composer": composer or composer_form(ticket, attachment_count=talk.attachment_count,
                                               mode=request.GET.get("compose", "reply"),
                                               seen_event=version),
@@ -117,6 +117,24 @@ def ticket_context(request, ticket, composer=None, conflict=None, errors=(), upl
         "upload_token": upload_token or pending_uploads.token_from(""),
         "pending_uploads": pending_uploads.held(ticket.service, upload_token) if upload_token else [],
     }
+
+
+def _requester_card(request, ticket, links: list, version: int):
+    """The requester card, cached for every value it shows: the requester, their organisation,
+    the intake fields, their other tickets (number, subject, status) and the linked ones."""
+    person, organisation = ticket.requester, ticket.organisation
+    fields, others = card.field_rows(ticket), card.other_tickets(ticket)
+    parts = (
+        ticket.pk, person.pk, person.full_name, person.role, person.email, person.phone, person.login,
+        organisation and (organisation.pk, str(organisation), organisation.region, organisation.lms_url),
+        tuple((row.label, row.value) for row in fields),
+        tuple((other.number, other.subject, other.status_label()) for other in others),
+        tuple((other.number, other.subject) for other in links),
+        ticket.consultation.topic if ticket.consultation_id else None,
+    )
+    return fragments.rendered(request, "desk/partials/requester_card.html", parts, lambda: {
+        "ticket": ticket, "field_rows": fields, "other_tickets": others, "links": links,
+    }, version)
 
 
 def _actions_card(request, ticket, version: int):
