@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +15,7 @@ from edudesk.accounts.models import Organisation
 from edudesk.desk.access import agent_required, served_services, ticket_scope
 from edudesk.incidents import public, services
 from edudesk.incidents.forms import DeclareForm, EditForm, LinkForm, ResolveForm, UpdateForm
-from edudesk.incidents.models import Incident, IncidentProposal, IncidentSuggestion
+from edudesk.incidents.models import Incident, IncidentProposal, IncidentSuggestion, IncidentUpdate
 from edudesk.tickets.errors import DomainError
 from edudesk.tickets.models import Ticket
 
@@ -107,6 +107,10 @@ def declare(request):
                   status=400 if data is not None else 200)
 
 
+# How often the page asks how far an update's fan-out got (it shows "отправлено в N из M").
+PROGRESS_POLL_SECONDS = 3
+
+
 def _detail_context(request, incident: Incident, **forms) -> dict:
     children = (Ticket.objects.filter(incident_link__incident=incident)
                 .select_related("organisation", "requester").order_by("id")[:CHILDREN_SHOWN])
@@ -118,6 +122,7 @@ def _detail_context(request, incident: Incident, **forms) -> dict:
         "suggestions": suggestions,
         "timeline": _timeline(incident),
         "status_url": public.status_url(incident.service),
+        "poll_seconds": PROGRESS_POLL_SECONDS,
         "update_form": forms.get("update_form") or UpdateForm(),
         "resolve_form": forms.get("resolve_form") or ResolveForm(),
         "link_form": forms.get("link_form") or LinkForm(),
@@ -134,6 +139,15 @@ def _timeline(incident: Incident) -> list:
 def detail(request, pk: int):
     incident = _incident(request.user, pk)
     return render(request, "incidents/desk_detail.html", _detail_context(request, incident))
+
+
+@agent_required
+def update_progress(request, pk: int, update: int):
+    """How far an update's fan-out got: the page asks every few seconds until it is finished."""
+    incident = _incident(request.user, pk)
+    found = get_object_or_404(IncidentUpdate, pk=update, incident=incident)
+    return render(request, "incidents/partials/update_progress.html",
+                  {"u": found, "poll_seconds": PROGRESS_POLL_SECONDS})
 
 
 def _again(request, incident, status=400, **forms):

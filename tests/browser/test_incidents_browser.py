@@ -164,6 +164,28 @@ def test_the_status_page_shows_an_active_incident_at_1280_and_390(
         context.close()
 
 
+def test_the_incident_page_follows_an_update_to_its_end_without_a_reload(
+        desk, live_server, eschool, line1_agent):
+    from django.utils import timezone
+
+    from edudesk.incidents import services
+    from edudesk.incidents.models import IncidentUpdate
+
+    incident = services.declare(service=eschool, agent=line1_agent, title=TITLE,
+                                public_text=PUBLIC_TEXT)
+    update = IncidentUpdate.objects.create(incident=incident, body="Чиним сервер", author=line1_agent,
+                                           children_total=500, children_told=120)
+    desk.goto(f"{live_server.url}/desk/incidents/{incident.pk}/")
+    progress = desk.locator(f"#update-progress-{update.pk}")
+    expect(progress).to_have_text("отправлено в 120 из 500")
+    desk.evaluate("document.body.dataset.unreloaded = 'yes'")
+    IncidentUpdate.objects.filter(pk=update.pk).update(children_told=320)
+    expect(progress).to_have_text("отправлено в 320 из 500", timeout=15_000)
+    IncidentUpdate.objects.filter(pk=update.pk).update(children_told=500, finished_at=timezone.now())
+    expect(progress).to_have_text("обращений: 500", timeout=15_000)
+    assert desk.evaluate("document.body.dataset.unreloaded") == "yes"
+
+
 def test_declare_from_the_queue_selection_then_edit_at_1280_and_390(
         browser, desk, live_server, eschool, line1_agent):
     # GIVEN two schools of one region reported the same outage

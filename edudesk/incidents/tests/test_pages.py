@@ -225,3 +225,25 @@ def test_the_queue_bulk_bar_declares_an_incident_from_the_selected_tickets(escho
     assert "Курская область</textarea>" in page, "the regions of the selected tickets"
     assert schools[0].name in page and schools[1].name in page
     assert not Incident.objects.exists(), "declared only when the agent confirms"
+
+
+def test_the_page_follows_an_update_being_posted_until_it_is_finished(eschool, incident, line1_agent,
+                                                                     outsider_agent):
+    from edudesk.incidents.models import IncidentUpdate
+
+    update = IncidentUpdate.objects.create(incident=incident, body="Чиним", author=line1_agent,
+                                           children_total=500, children_told=120)
+    client = Client()
+    client.force_login(line1_agent)
+    progress = f"/desk/incidents/{incident.pk}/updates/{update.pk}/progress"
+    page = client.get(f"/desk/incidents/{incident.pk}/").content.decode()
+    assert f'hx-get="{progress}"' in page and "отправлено в 120 из 500" in page
+    IncidentUpdate.objects.filter(pk=update.pk).update(children_told=320)
+    fragment = client.get(progress).content.decode()
+    assert "отправлено в 320 из 500" in fragment and "hx-trigger" in fragment
+    IncidentUpdate.objects.filter(pk=update.pk).update(children_told=500, finished_at=timezone.now())
+    fragment = client.get(progress).content.decode()
+    assert "обращений: 500" in fragment and "hx-get" not in fragment  # the page stops asking
+    outsider = Client()
+    outsider.force_login(outsider_agent)
+    assert outsider.get(progress).status_code == 404
