@@ -6,8 +6,9 @@
 
 Requests go through Django's test client in this process (no HTTP, no server): what is timed is
 the view, its queries and its template. Each figure is the median of --runs requests after one
-warm-up: wall time, this process's CPU time (what the request costs, even on a busy machine)
-and the summed wall time of its queries, for two people: a first-line agent of the e-school
+warm-up: wall time, this process's CPU time (what the request costs, even on a busy machine),
+the summed wall time of its queries and the Python calls of one request (cProfile's count,
+steady whatever the machine's load), for two people: a first-line agent of the e-school
 (its line, its own tickets) and a supervisor who serves every service. A deep page is the page
 after the ticket at position --deep of the queue (its cursor is found beforehand, not timed).
 The data set is the one of `make bench` (bench/dataset.py) without search documents, which no
@@ -172,7 +173,19 @@ def timed(client, url: str, runs: int) -> dict:
         cpus.append((time.process_time() - cpu) * 1000)
         walls.append((time.perf_counter() - wall) * 1000)
     return {"ms": round(statistics.median(walls), 2), "cpu_ms": round(statistics.median(cpus), 2),
-            "queries": len(log.queries), "sql_ms": round(sum(ms for ms, _sql in log.queries), 2)}
+            "queries": len(log.queries), "sql_ms": round(sum(ms for ms, _sql in log.queries), 2),
+            "calls": calls_per_request(client, url)}
+
+
+def calls_per_request(client, url: str, runs: int = 3) -> int:
+    """Python function calls of one request (cProfile's count): unlike time, it does not move
+    with the load of a shared machine."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(runs):
+        client.get(url)
+    profiler.disable()
+    return round(pstats.Stats(profiler).total_calls / runs)
 
 
 def measure(args) -> dict:
@@ -194,7 +207,8 @@ def measure(args) -> dict:
             out[f"{who} {key}"] = entry
             print(f"  {who:10} {key:9} " + "  ".join(
                 f"{part} {figures['ms']:6.2f} ms (cpu {figures['cpu_ms']:5.2f}, {figures['queries']} q,"
-                f" sql {figures['sql_ms']:5.2f})" for part, figures in entry.items()), flush=True)
+                f" sql {figures['sql_ms']:5.2f}, {figures['calls']:,} calls)"
+                for part, figures in entry.items()), flush=True)
     return out
 
 

@@ -72,18 +72,6 @@ def clients(ticket):
             "api": (api, f"/api/v1/tickets/{ticket.number}")}
 
 
-def calls_per_request(client, url: str, runs: int = 5) -> int:
-    """Python function calls of one request (cProfile's count): a figure that, unlike time,
-    does not move with the load of a shared machine."""
-    client.get(url)
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(runs):
-        client.get(url)
-    profiler.disable()
-    return round(pstats.Stats(profiler).total_calls / runs)
-
-
 def profile(client, url: str, runs: int) -> None:
     client.get(url)
     with QueryLog() as log:
@@ -114,7 +102,7 @@ def main(argv=None) -> int:
             continue
         for page, (client, url) in clients(ticket).items():
             figures = timed(client, url, args.runs)
-            calls = calls_per_request(client, url)
+            calls = figures["calls"]
             print(f"  {kind:6} {page:6} {ticket.number:>14} {ticket.messages.count():2} messages: "
                   f"{figures['ms']:6.2f} ms (cpu {figures['cpu_ms']:5.2f}, {figures['queries']} q, "
                   f"sql {figures['sql_ms']:5.2f}, {calls:,} calls)", flush=True)
