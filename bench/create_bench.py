@@ -5,7 +5,10 @@
 
 Seeds the same realistic data set as `run.py` (same database, recreated), starts gunicorn with 4
 workers on loopback, and creates tickets through `POST /api/v1/tickets` from a separate load
-process at each concurrency, then inserts the same rows straight through the driver (the floor).
+process at each concurrency (committed: the jobs wait in the queue); then starts the Huey
+consumers and creates tickets at the highest concurrency until each is acknowledged by mail
+(a real local SMTP server) and searchable (end to end); then inserts the same rows straight
+through the driver (the floor).
 Prints one line per figure and writes var/bench/create-latest.json.
 """
 
@@ -30,6 +33,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--requests", type=int, default=300, help="creations per concurrency level")
     parser.add_argument("--concurrency", type=int, nargs="+", help="levels (default 1 8 32)")
+    parser.add_argument("--consumers", type=int, default=2,
+                        help="Huey consumer processes for the end-to-end figure (default 2)")
     parser.add_argument("--seed", type=int, default=20260901, help="random seed of the data set")
     return parser.parse_args(argv)
 
@@ -39,6 +44,8 @@ def main(argv=None) -> int:
     url = run.choose_database(args.database)
     run.OUT.mkdir(parents=True, exist_ok=True)
     env = run.environment(url)
+    sink = run.SmtpSink(run.OUT).__enter__()  # acknowledgments go to a real local SMTP server
+    env.update(sink.settings())
     os.environ.update(env)
     print(f"== creation bench: {args.n:,} tickets on {url}", flush=True)
     run.recreate_database(url)
@@ -62,6 +69,8 @@ def main(argv=None) -> int:
     creates = scenarios.create_scenarios(base, rng, args.requests, "create-bench")
     with Server(env, args.workers, run.OUT / "server.log") as server:
         measurements = run.measure_http(server, creates, warmup=0)
+        measurements.update(run.measure_end_to_end(server, env, base, rng, args, "create-bench"))
+    sink.__exit__(None, None, None)
     dsn = url if url.startswith("postgres") else run.urlparse(url).path
     generator = TicketGenerator(rng, base.services, now)
     for concurrency in levels:

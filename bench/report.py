@@ -76,8 +76,8 @@ def table(result: dict) -> str:
                          f"{_fmt(m['p50_ms']):>9}{_fmt(m['p95_ms']):>9}{_fmt(m['p99_ms']):>9}"
                          f"{_fmt(m['server_p95_ms']):>9}{_fmt(m.get('ratio_to_floor'), 2):>9}")
             if m.get("cpu_ms_per_ticket") is not None:
-                lines.append(f"    {m['cpu_ms_per_ticket']} ms CPU per ticket (web, consumers, PostgreSQL); "
-                             f"committed at {m.get('committed_per_second')}/s")
+                lines.append(f"    CPU ms per ticket {m['cpu_ms_per_ticket']} (PostgreSQL: every backend on "
+                             f"the machine); committed at {m.get('committed_per_second')}/s")
             if m.get("first_error"):
                 lines.append(f"    first error: {m['first_error'][:150]}")
     if result.get("growth"):
