@@ -277,26 +277,21 @@ def _enqueue_send(outbound_id: int, delay: int = 0) -> None:
         send_outbound_job(outbound_id)
 
 
-def _claim_many(outbound_ids: Sequence[int], now: datetime) -> list[OutboundMail]:
-    """Lease the mails that are due and that no other attempt holds (one UPDATE), with their
-    tickets and attachments: those now leased until exactly this attempt's lease."""
-    lease = now + timedelta(seconds=mail_setting("EDUDESK_MAIL_SEND_LEASE_SECONDS"))
-    claimed = OutboundMail.objects.filter(
+def _lease(outbound_id: int, now: datetime) -> bool:
+    """Take a due mail that no other attempt holds (a conditional UPDATE); whether it was."""
+    return bool(OutboundMail.objects.filter(
         Q(sending_until__isnull=True) | Q(sending_until__lt=now),
         Q(send_after__isnull=True) | Q(send_after__lte=now),
-        pk__in=list(outbound_ids),
+        pk=outbound_id,
         state=OutboundMail.State.QUEUED,
-    ).update(sending_until=lease, attempts=F("attempts") + 1)
-    if not claimed:
-        return []
-    return list(OutboundMail.objects.select_related("ticket").prefetch_related("attachments")
-                .filter(pk__in=list(outbound_ids), sending_until=lease, state=OutboundMail.State.QUEUED)
-                .order_by("id"))
+    ).update(sending_until=now + timedelta(seconds=mail_setting("EDUDESK_MAIL_SEND_LEASE_SECONDS")),
+             attempts=F("attempts") + 1))
 
 
 def _claim(outbound_id: int, now: datetime) -> OutboundMail | None:
-    claimed = _claim_many([outbound_id], now)
-    return claimed[0] if claimed else None
+    if not _lease(outbound_id, now):
+        return None
+    return OutboundMail.objects.select_related("ticket").get(pk=outbound_id)
 
 
 def build_message(outbound: OutboundMail) -> EmailMultiAlternatives:
@@ -332,18 +327,27 @@ def retry_delay(attempts: int) -> int:
     return min(first * 2 ** max(attempts - 1, 0), _MAX_RETRY_DELAY_SECONDS)
 
 
-def send_outbound_many(outbound_ids: Sequence[int], now: datetime | None = None) -> list[str]:
-    """One delivery attempt for each of these mails, over one SMTP connection; the states of
-    those that were due and free (claimed together, like ``send_outbound`` claims one).
+def send_outbound_many(outbound_ids: Sequence[int]) -> list[str]:
+    """One delivery attempt for each of these mails still queued, over one SMTP connection;
+    the states of those attempted.
 
-    A failure is the failing mail's alone; the connection is opened again for the next mail.
+    The mails are read together (with tickets and attachments); each is leased only right
+    before it is sent, so that a lease never runs out on a mail still waiting its turn (another
+    attempt would send it meanwhile). A failure is the failing mail's alone; the connection is
+    opened again for the next mail.
     """
+    mails = list(OutboundMail.objects.select_related("ticket").prefetch_related("attachments")
+                 .filter(pk__in=list(outbound_ids), state=OutboundMail.State.QUEUED).order_by("id"))
     connection = get_connection(fail_silently=False)
     _open(connection)
     states = []
     try:
-        for outbound in _claim_many(outbound_ids, now or timezone.now()):
-            state = _attempt(outbound, now or timezone.now(), connection)
+        for outbound in mails:
+            now = timezone.now()
+            if not _lease(outbound.pk, now):
+                continue  # sent, held or withdrawn meanwhile
+            outbound.attempts += 1  # as the lease counted it
+            state = _attempt(outbound, now, connection)
             states.append(state)
             if state not in (OutboundMail.State.SENT, OutboundMail.State.WITHDRAWN):
                 connection.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.mail.backends import locmem
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -272,3 +273,33 @@ def test_the_hourly_cap_on_automatic_replies_reads_its_index_not_every_mail(esch
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "outbound_auto_rate" in plan, plan
+
+
+class _PeekingSmtp(locmem.EmailBackend):
+    """Notes, as each mail goes out, which mails are leased to a sender."""
+
+    leased: list[list[int]] = []
+
+    def send_messages(self, messages):
+        _PeekingSmtp.leased.append(list(OutboundMail.objects.filter(sending_until__isnull=False)
+                                        .order_by("id").values_list("id", flat=True)))
+        return super().send_messages(messages)
+
+
+def test_mails_sent_together_are_each_leased_only_when_their_turn_comes(eschool, teacher, settings,
+                                                                      monkeypatch):
+    """A slow SMTP server must not let the lease of a mail still waiting in the batch run out
+    (another sender would then send it too)."""
+    from edudesk.mail import outbound
+
+    monkeypatch.setattr(outbound, "_enqueue_send", lambda *args, **kwargs: None)
+    factories.ticket(eschool, teacher)
+    factories.ticket(eschool, teacher, subject="Не открывается журнал")
+    first, second = OutboundMail.objects.order_by("id").values_list("id", flat=True)
+    settings.EMAIL_BACKEND = f"{__name__}._PeekingSmtp"
+    _PeekingSmtp.leased = []
+
+    assert outbound.send_outbound_many([first, second]) == [OutboundMail.State.SENT] * 2
+
+    assert _PeekingSmtp.leased == [[first], [second]]
+    assert list(OutboundMail.objects.values_list("attempts", "sending_until")) == [(1, None), (1, None)]
