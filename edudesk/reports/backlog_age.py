@@ -79,19 +79,20 @@ def bucket_q(bounds: list[datetime], bucket: int) -> Q:
 
 
 def open_tickets(scope: Scope) -> QuerySet:
-    """The open tickets of the report's slice (services, line, one dimension)."""
+    """The open tickets of the report's slice (services, line, its dimensions)."""
     tickets = Ticket.objects.filter(service_id__in=scope.service_ids, status__in=sorted(OPEN_STATUSES))
     if scope.group_id is not None:
         tickets = tickets.filter(group_id=scope.group_id)
-    if scope.dim == "region":
-        tickets = tickets.filter(Q(organisation__region=scope.value) if scope.value else
-                                 Q(organisation__isnull=True) | Q(organisation__region=""))
-    elif scope.dim in ("agent", "organisation"):
-        column = _COLUMNS[scope.dim]
-        tickets = tickets.filter(**({column: int(scope.value)} if scope.value and scope.value != "0"
-                                    else {f"{column}__isnull": True}))
-    elif scope.dim:
-        tickets = tickets.filter(**{_COLUMNS[scope.dim]: scope.value})
+    for dim, value in scope.dimensions:
+        if dim == "region":
+            tickets = tickets.filter(Q(organisation__region=value) if value else
+                                     Q(organisation__isnull=True) | Q(organisation__region=""))
+        elif dim in ("agent", "organisation"):
+            column = _COLUMNS[dim]
+            tickets = tickets.filter(**({column: int(value)} if value and value != "0"
+                                        else {f"{column}__isnull": True}))
+        else:
+            tickets = tickets.filter(**{_COLUMNS[dim]: value})
     return tickets
 
 

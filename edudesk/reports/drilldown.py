@@ -9,13 +9,11 @@ from datetime import date
 
 from django.db.models import Sum
 
-from edudesk.reports.figures import Scope
+from edudesk.reports.figures import Scope, fact_filter
 from edudesk.reports.models import Fact
 from edudesk.tickets.models import Ticket
 
 LIMIT = 500
-_COLUMN = {"agent": "agent_id", "channel": "channel", "category": "category",
-           "priority": "priority", "region": "region", "organisation": "organisation_id"}
 
 
 def ticket_ids(scope: Scope, metrics: list[str], start: date, end: date) -> list[int]:
@@ -23,11 +21,8 @@ def ticket_ids(scope: Scope, metrics: list[str], start: date, end: date) -> list
                                 service_id__in=scope.service_ids)
     if scope.group_id is not None:
         facts = facts.filter(group_id=scope.group_id)
-    if scope.dim:
-        value = scope.value
-        if scope.dim in ("agent", "organisation"):
-            value = int(value or 0)
-        facts = facts.filter(**{_COLUMN[scope.dim]: value})
+    for dim, value in scope.dimensions:
+        facts = facts.filter(**fact_filter(dim, value))
     rows = (facts.values("ticket_id").annotate(n=Sum("count")).filter(n__gt=0)
             .order_by("-ticket_id")[:LIMIT])
     return [row["ticket_id"] for row in rows]

@@ -57,10 +57,6 @@ class ReportForm(forms.Form):
     def clean(self):
         data = super().clean()
         chosen = [name for name in DIMENSION_FILTERS if data.get(name) not in (None, "")]
-        if len(chosen) > 1:
-            raise forms.ValidationError(
-                _("Выберите не больше одного фильтра из: специалист, канал, категория, приоритет, "
-                  "регион, организация (вместе с сервисом и линией)."))
         today = timezone.localdate()
         data["date_to"] = data.get("date_to") or today
         data["date_from"] = data.get("date_from") or data["date_to"].replace(day=1)
@@ -73,6 +69,7 @@ class ReportForm(forms.Form):
             data["grouping"] = "day" if days <= 31 else "week" if days <= 120 else "month"
         data["breakdown"] = data.get("breakdown") or "category"
         data["dimension"] = chosen[0] if chosen else ""
+        data["dimensions"] = chosen
         return data
 
     def scope(self) -> Scope:
@@ -80,9 +77,10 @@ class ReportForm(forms.Form):
         ids = tuple(s.pk for s in self.services)
         if data.get("service"):
             ids = tuple(i for i in ids if i == data["service"])
-        dim = data["dimension"]
-        value = str(data[dim]) if dim else ""
-        return Scope(service_ids=ids, group_id=data.get("line"), dim=dim, value=value)
+        pairs = [(dim, str(data[dim])) for dim in data["dimensions"]]
+        first, *more = pairs or [("", "")]
+        return Scope(service_ids=ids, group_id=data.get("line"), dim=first[0], value=first[1],
+                     more=tuple(more))
 
     def previous_range(self):
         data = self.cleaned_data

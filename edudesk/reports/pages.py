@@ -51,8 +51,7 @@ class Drill:
 
     service_id: int | None
     line_id: int | None
-    dimension: str
-    value: str
+    dimensions: tuple[tuple[str, str], ...] = ()
 
     def params(self) -> dict:
         params = {}
@@ -60,8 +59,7 @@ class Drill:
             params["service"] = self.service_id
         if self.line_id:
             params["line"] = self.line_id
-        if self.dimension:
-            params[self.dimension] = self.value
+        params.update(self.dimensions)
         return params
 
     def url(self, start: date, end: date, *metrics: str) -> str:
@@ -80,8 +78,8 @@ class Drill:
         params = {"queue": "all"}
         if self.service_id:
             params["service"] = self.service_id
-        if self.dimension:
-            params[DESK_FILTER[self.dimension]] = self.value
+        for dim, value in self.dimensions:
+            params[DESK_FILTER[dim]] = value
         params.update({"created_from": start.isoformat(), "created_to": end.isoformat()})
         return f"{reverse('desk:queue')}?{urlencode(params)}"
 
@@ -112,7 +110,7 @@ def build(form) -> dict:
     periods = figures.report(scope, start, end, grouping)
     whole = figures.total(periods)
     previous = figures.total(figures.report(scope, *form.previous_range(), grouping))
-    drill = Drill(data.get("service"), data.get("line"), data["dimension"], scope.value)
+    drill = Drill(data.get("service"), data.get("line"), scope.dimensions)
     labels = [period_label(p, grouping) for p in periods]
     by_value = figures.breakdown(scope, data["breakdown"], start, end)
     names = value_labels(data["breakdown"], by_value.keys())
@@ -154,7 +152,7 @@ def build(form) -> dict:
         "sla_total": [(ClockKind(c).label, whole.sla[c]) for c in m.CLOCKS],
         "breakdown": sorted(
             [(names.get(value, value), report_url(data, data["breakdown"], value), figures_,
-              Drill(data.get("service"), data.get("line"), data["breakdown"], value).url(
+              Drill(data.get("service"), data.get("line"), ((data["breakdown"], value),)).url(
                   start, end, m.sla_metric("review", "breached")))
              for value, figures_ in by_value.items()],
             key=lambda row: (-row[2].sla["review"].breached.count, str(row[0]))),

@@ -63,7 +63,7 @@ def tickets_view(request):
     if not form.is_valid() or not chosen:
         return render(request, "reports/tickets.html", {"form": form, "tickets": None}, status=400)
     data = form.cleaned_data
-    drill = pages.Drill(data.get("service"), data.get("line"), data["dimension"], form.scope().value)
+    drill = pages.Drill(data.get("service"), data.get("line"), form.scope().dimensions)
     context = {
         "form": form,
         "tickets": drilldown.tickets(form.scope(), chosen, data["date_from"], data["date_to"]),

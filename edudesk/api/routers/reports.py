@@ -115,7 +115,7 @@ def report_board(request):
 @router.get("/reports/period", response=PeriodReportOut)
 def report_period(request, query: Query[PeriodQuery]):
     """Figures per day, week or month with the whole period and the previous one of the same
-    length. Filters: service and line, plus at most one of agent, channel, category, priority,
+    length. Filters: service and line, plus any of agent, channel, category, priority,
     region, organisation. Durations are working minutes on the service's calendar; each period
     has the customers' `satisfaction` (`SatisfactionOut`)."""
     user = _supervisor(request)

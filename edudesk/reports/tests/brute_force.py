@@ -1,6 +1,7 @@
 """Every report figure recomputed the slow way: from tickets, their events and SLA clock rows,
 without the reports app's facts or code (only the bucket ladder, which is a definition)."""
 
+import itertools
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
@@ -41,16 +42,24 @@ def _slices(ticket):
     return out
 
 
-def _rows(service_id: int, day: date, slice_: dict, metric: str, bucket: int = 0):
+def _value(slice_: dict, dim: str) -> str:
+    raw = slice_[dim]
+    return (str(raw) if raw else "") if dim in ("agent", "organisation") else raw
+
+
+def _rows(service_id: int, day: date, slice_: dict, metric: str, bucket: int = 0, pairs=False):
+    """Keys of every figure the slice counts in; with `pairs`, also ("a+b", "va|vb", …) for
+    every two dimensions together (what a report filtered by two dimensions counts)."""
     tail = (service_id, metric, day, slice_["group"], bucket)
     yield ("", "", *tail)
     for dim in m.DIMENSIONS:
-        raw = slice_[dim]
-        value = (str(raw) if raw else "") if dim in ("agent", "organisation") else raw
-        yield (dim, value, *tail)
+        yield (dim, _value(slice_, dim), *tail)
+    if pairs:
+        for a, b in itertools.combinations(m.DIMENSIONS, 2):
+            yield (f"{a}+{b}", f"{_value(slice_, a)}|{_value(slice_, b)}", *tail)
 
 
-def expected_figures(service) -> Counter:
+def expected_figures(service, pairs: bool = False) -> Counter:
     """{(dim, value, service, metric, day, group, bucket): count} for every figure but the backlog."""
     calendar = build_calendar(service)
 
@@ -60,7 +69,7 @@ def expected_figures(service) -> Counter:
     out: Counter = Counter()
 
     def put(day, slice_, metric, bucket=0):
-        for key in _rows(service.pk, day, slice_, metric, bucket):
+        for key in _rows(service.pk, day, slice_, metric, bucket, pairs):
             out[key] += 1
 
     for ticket in Ticket.objects.filter(service=service).select_related("organisation"):
@@ -121,7 +130,7 @@ class History:
                        SlaClock.objects.filter(ticket__service=service, state__in=m.OUTCOMES)}
 
 
-def open_at_end_of(history: History, day: date) -> Counter:
+def open_at_end_of(history: History, day: date, pairs: bool = False) -> Counter:
     """{(dim, value, group): open tickets} at the end of `day` (local), counted one by one."""
     service = history.service
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=history.calendar.zone)
@@ -134,7 +143,7 @@ def open_at_end_of(history: History, day: date) -> Counter:
             state = slice_
         if state is None or state["status"] in CLOSED:
             continue
-        for key in _rows(service.pk, day, state, m.BACKLOG):
+        for key in _rows(service.pk, day, state, m.BACKLOG, pairs=pairs):
             out[(key[0], key[1], key[5])] += 1
     return out
 

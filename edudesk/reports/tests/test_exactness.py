@@ -159,3 +159,37 @@ def test_the_backlog_by_age_equals_each_open_tickets_working_age_from_the_calend
                 service, now, lambda t, r=region: (t.organisation.region if t.organisation else "") == r)
             assert backlog_age.backlog_age(narrowed, now).counts == expected["counts"], (offset, region)
     assert len(checked) >= 4, "the history spans most age buckets"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pair", [("category", "priority"), ("agent", "channel"), ("category", "region")])
+def test_a_report_filtered_by_two_dimensions_equals_the_brute_force_for_that_combination(pair):
+    service, first, last = histories.build(seed=8)
+    expected = brute_force.expected_figures(service, pairs=True)
+    history = brute_force.History(service)
+    name = "+".join(pair)
+    combos = Counter(key[1] for key in expected if key[0] == name)
+    tried = 0
+    for combo, _n in combos.most_common(3):
+        values = combo.split("|")
+        scope = figures.Scope(service_ids=(service.pk,), dim=pair[0], value=values[0],
+                              more=((pair[1], values[1]),))
+        # every figure of the combination, day by day, metric and bucket
+        stored = Counter()
+        for row in scope.rows().values("day", "metric", "bucket", "group_id", "count"):
+            if row["metric"] != m.BACKLOG:
+                stored[(row["metric"], row["day"], row["group_id"], row["bucket"])] += row["count"]
+        wanted = Counter({(k[3], k[4], k[5], k[6]): n for k, n in expected.items()
+                          if k[0] == name and k[1] == combo})
+        assert +stored == +wanted, (pair, combo)
+        # and through the report: periods, totals, the backlog at the end of each week
+        periods = figures.report(scope, first, last, "week")
+        whole = figures.total(periods)
+        assert whole.count(m.CREATED) == sum(n for (metric, *_rest), n in wanted.items()
+                                             if metric == m.CREATED)
+        for period in periods:
+            open_then = brute_force.open_at_end_of(history, period.end, pairs=True)
+            assert period.backlog == sum(n for (dim, value, _g), n in open_then.items()
+                                         if dim == name and value == combo), (pair, combo, period.end)
+        tried += 1
+    assert tried, "the history has this combination"
