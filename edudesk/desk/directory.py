@@ -14,13 +14,23 @@ from __future__ import annotations
 
 import time
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 GENERATION_KEY = "desk:directory-generation"
-TIMEOUT = 24 * 3600
+# Kept for a day in a shared cache (Redis: every process sees a new generation at once). In a
+# process's own memory (no REDIS_URL) another process's change bumps only its own generation,
+# so entries live half a minute there: a rename shows everywhere within that.
+SHARED_SECONDS = 24 * 3600
+LOCAL_SECONDS = 30
 # Saved on their own, these change nothing a fragment shows (a sign-in saves last_login).
 UNSHOWN_FIELDS = frozenset({"last_login", "password"})
+
+
+def timeout() -> int:
+    from django.core.cache.backends.locmem import LocMemCache
+
+    return LOCAL_SECONDS if isinstance(caches["default"], LocMemCache) else SHARED_SECONDS
 
 
 def generation() -> str:
@@ -54,7 +64,7 @@ def cached(name: str, service_id, build):
     if entry is not None and entry[0] == current:
         return entry[1]
     value = build()
-    cache.set(key, (current, value), TIMEOUT)
+    cache.set(key, (current, value), timeout())
     return value
 
 

@@ -22,7 +22,6 @@ from edudesk.desk import directory
 
 CSRF_MARK = "__desk_fragment_csrf__"
 VERSION_MARK = "__desk_fragment_version__"
-TIMEOUT = 24 * 3600
 
 
 def key(template: str, parts: tuple) -> str:
@@ -41,7 +40,7 @@ def lookup(fragment_key: str):
 
 
 def store(fragment_key: str, generation: str, value) -> None:
-    cache.set(fragment_key, (generation, value), TIMEOUT)
+    cache.set(fragment_key, (generation, value), directory.timeout())
 
 
 def render_marked(template: str, context: dict) -> str:

@@ -108,3 +108,12 @@ def test_the_requester_card_shows_changes_made_elsewhere_after_a_cached_view(
     ticket.organisation.name = "Лицей № 7"
     ticket.organisation.save()
     assert "Лицей № 7" in _page(agent_client, ticket).content.decode()
+
+
+def test_fragments_live_briefly_in_a_processs_own_memory_and_a_day_in_a_shared_cache(settings):
+    from edudesk.desk import directory
+
+    assert directory.timeout() == directory.LOCAL_SECONDS  # the tests' cache: local memory
+    # Any other backend is shared by the processes (Django renews the caches on this change).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert directory.timeout() == directory.SHARED_SECONDS
