@@ -37,6 +37,9 @@ WORD_QUERIES = ("ошибкой", "ошибки", "оценок", "журнал�
                 "пароль", "снимки экрана", "средний балл", "не сохраняются оценки", "удостоверения",
                 "итоговой аттестацией", "кэша", "резервной копии")
 TYPING_QUERIES = ("журн", "распис", "удостов", "аттест", "ошибка сохран")
+# Where the request comes from: organisation, city, region (as common as a frequent word).
+PLACE_QUERIES = ("Казани", "Екатеринбург", "лицей", "Татарстан", "гимназии", "учебный центр Альфа",
+                 "ошибка Самара")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -127,6 +130,7 @@ def query_sets(agent, rng: random.Random, count: int) -> dict[str, list[str]]:
         "phone +7 (9xx) …": cycle([c[2] for c in contacts]),
         "Russian word(s)": cycle(list(WORD_QUERIES)),
         "word being typed": cycle(list(TYPING_QUERIES)),
+        "organisation, city, region": cycle(list(PLACE_QUERIES)),
     }
 
 

@@ -62,7 +62,7 @@ INSTALLED_APPS = [
     "edudesk.api",
     "edudesk.ops",
     "edudesk.security",
-    "axes",
+    "edudesk.security.apps.SignInAttemptsConfig",  # django-axes, named in Russian
     "csp",
 ]
 

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from edudesk.accounts.models import ApiToken, Contact, Organisation, Service, SupportGroup, User
+from edudesk.core.regions import RegionInput
 
 
 @admin.register(Service)
@@ -16,6 +17,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "city", "region", "service"]
     list_filter = ["service"]
     search_fields = ["name", "city", "region"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "region":  # Russia's regions offered as you type
+            kwargs["widget"] = RegionInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(Contact)

@@ -28,8 +28,6 @@ class Service(models.Model):
     time_zone = models.CharField(_("часовой пояс"), max_length=64, default=_default_time_zone)
     support_email = models.EmailField(_("адрес техподдержки"), blank=True)
     support_phone = models.CharField(_("телефон техподдержки"), max_length=40, blank=True)
-    # Per-service names for statuses shown to users, e.g. the e-school has no «СДО».
-    status_labels = models.JSONField(_("названия статусов"), default=dict, blank=True)
     widget_secret = models.CharField(_("секрет виджета"), max_length=128, default=_new_widget_secret)
     org_admins_see_org_tickets = models.BooleanField(
         _("администратор организации видит обращения организации"), default=False
@@ -50,12 +48,6 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def status_label(self, status: str) -> str:
-        """The status name users of this service see."""
-        from edudesk.tickets.status import Status
-
-        return self.status_labels.get(status) or str(Status(status).label)
 
 
 class Organisation(models.Model):
@@ -175,7 +167,18 @@ class SupportGroup(models.Model):
         constraints = [models.UniqueConstraint(fields=["service", "name"], name="uniq_group_name")]
 
     def __str__(self) -> str:
-        return f"{self.service.code}: {self.name}"
+        return f"{self.service.name} · {self.name}"
+
+
+def line_choices(groups) -> list:
+    """Support lines as a select shows them, by their names: grouped under each service's name
+    (an <optgroup>) when they belong to several services, a plain list when to one."""
+    by_service: dict[str, list] = {}
+    for group in sorted(groups, key=lambda g: (g.service.name, g.name)):
+        by_service.setdefault(group.service.name, []).append((group.pk, group.name))
+    if len(by_service) > 1:
+        return list(by_service.items())
+    return [choice for choices in by_service.values() for choice in choices]
 
 
 def hash_token(raw: str) -> str:

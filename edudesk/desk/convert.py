@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from edudesk.core import regions
 from edudesk.intake import requester as requesters
 from edudesk.intake.schema import FieldSpec, FormSchema
 from edudesk.tickets.models import Consultation, Priority
@@ -19,6 +20,30 @@ from edudesk.tickets.models import Consultation, Priority
 def specs_for(schema: FormSchema, category: str) -> tuple[FieldSpec, ...]:
     specs = schema.fields_for(category) if schema.has_category(category) else schema.common
     return tuple(s for s in specs if s.type != "file" and s.key != "description")
+
+
+# The schema's help is written to the customer («мы заполнили поле по данным вашего браузера»):
+# the agent is told instead what to ask for the fields the customer's browser fills by itself,
+# and which values come from the requester's record.
+AGENT_HINTS = {
+    "browser": _("Спросите у заявителя название и версию браузера: например, Chrome 120 или "
+                 "Яндекс Браузер 24.1."),
+}
+PREFILLED_HINT = _("Заполнено по карточке заявителя — сверьте с ним.")
+
+
+def agent_help(spec: FieldSpec, prefilled: bool) -> str:
+    hints = [str(hint) for hint in (AGENT_HINTS.get(spec.type), prefilled and PREFILLED_HINT) if hint]
+    return " ".join(hints)
+
+
+def _widget(spec: FieldSpec, language: str) -> forms.Widget:
+    if spec.type == "textarea":
+        return forms.Textarea(attrs={"rows": 2})
+    if spec.offered_choices:  # a choice, a region: what the pipeline accepts, nothing else
+        return forms.Select(choices=[("", _("— выберите —")),
+                                     *((c.value, c.label.get(language)) for c in spec.offered_choices)])
+    return forms.TextInput()
 
 
 def known_data(consultation: Consultation) -> dict[str, str]:
@@ -42,10 +67,12 @@ class ConvertForm(forms.Form):
         known = known_data(consultation)
         self.specs = specs_for(schema, category)
         for spec in self.specs:
-            widget = forms.Textarea(attrs={"rows": 2}) if spec.type == "textarea" else forms.TextInput
+            initial = known.get(spec.context_key or spec.key, "")
+            if spec.type == "region" and not spec.choices:
+                initial = regions.canonical(initial) or initial
+            widget = _widget(spec, language)
             field = forms.CharField(label=spec.label.get(language), required=False, widget=widget,
-                                    help_text=spec.help.get(language))
-            field.initial = known.get(spec.context_key or spec.key, "")
+                                    help_text=agent_help(spec, bool(initial)), initial=initial)
             name = f"f_{spec.key}"
             self.fields[name] = field
             if self.initial.get(name) == "":

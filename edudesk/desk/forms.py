@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from edudesk.accounts.models import Service, SupportGroup, User
+from edudesk.accounts.models import Service, SupportGroup, User, line_choices
+from edudesk.core.regions import RegionInput
 from edudesk.desk import directory
 from edudesk.desk.widgets import QuickSelect
 from edudesk.tickets.models import Channel, Consultation, Priority
@@ -45,7 +46,7 @@ class QueueFilterForm(forms.Form):
     channel = forms.ChoiceField(label=_("Канал"), choices=_blank(Channel.choices), required=False,
                                 widget=QuickSelect)
     category = forms.CharField(label=_("Категория"), max_length=40, required=False)
-    region = forms.CharField(label=_("Регион"), max_length=120, required=False)
+    region = forms.CharField(label=_("Регион"), max_length=120, required=False, widget=RegionInput)
     organisation = forms.IntegerField(label=_("Организация"), required=False,
                                       widget=forms.HiddenInput)
     assignee = forms.ChoiceField(label=_("Исполнитель"), required=False, widget=QuickSelect)
@@ -121,7 +122,7 @@ class AssignForm(forms.Form):
         assignee, group = self.fields["assignee"], self.fields["group"]
         agents, groups = directory.cached("assign", service_id, lambda: (
             _labelled(assignee, assignee.queryset.only(*NAME_FIELDS)),
-            _labelled(group, group.queryset.select_related("service"))))
+            line_choices(group.queryset.select_related("service"))))
         _show_choices(assignee, agents)
         _show_choices(group, groups)
 

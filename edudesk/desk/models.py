@@ -76,6 +76,8 @@ class TicketPresence(models.Model):
     seen_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("присутствие на странице обращения")
+        verbose_name_plural = _("присутствие на страницах обращений")
         constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="uniq_presence")]
         indexes = [models.Index(fields=["ticket", "seen_at"], name="presence_ticket_seen")]
 

@@ -22,6 +22,7 @@ from edudesk.accounts.models import User
 from edudesk.desk.forms import NAME_FIELDS
 from edudesk.sla.models import ClockKind, ClockState, SlaClock
 from edudesk.tickets.models import Priority, Ticket
+from edudesk.tickets.status import status_label
 
 DUE_FORMAT = "%d.%m %H:%M"
 # The clock that matters now: the first of these that is still running (or paused).
@@ -202,7 +203,7 @@ def _row(ticket: Ticket, url: str, labels: "_Labels", zone, now: datetime) -> Qu
     return QueueRow(
         ticket=ticket,
         url=url,
-        status=labels.status(ticket.service, ticket.status),
+        status=labels.status(ticket.status),
         priority=labels.choice(Priority, ticket.priority),
         due=_local(ticket.due_at, zone),
         clock=_clock(ticket, zone, now),
@@ -216,6 +217,6 @@ class _Labels:
     """Translated labels, each looked up once per page (in the request's language)."""
 
     def __init__(self):
-        self.status = cache(lambda service, status: service.status_label(status))
+        self.status = cache(status_label)
         self.choice = cache(lambda choices, value: str(choices(value).label) if value in choices.values
                             else value)

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from edudesk.accounts.models import User
 from edudesk.mail.htmltext import resolve_inline_images, without_remote_images
 from edudesk.mail.models import InboundMail
-from edudesk.tickets import policy
+from edudesk.tickets import message_roles, policy
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Attachment, Event, Message, Priority, SlaFlag, Ticket
+from edudesk.tickets.status import status_label
 
 # Changes worth a line in the conversation (message events are the messages themselves).
 SHOWN_EVENTS = {
@@ -79,14 +80,20 @@ def _message_entry(ticket: Ticket, message: Message, remote_images: bool,
 def build(ticket: Ticket, images_of: int | None = None) -> list[Entry]:
     """The ticket's messages and events in order; ``images_of``: the message whose remote
     images the agent asked to see."""
-    # One query: the events shown, and the messages added as a repeat of this ticket.
-    fetched = list(ticket.events.filter(Q(kind__in=[str(k) for k in SHOWN_EVENTS])
-                                        | Q(kind=EventKind.MESSAGE_ADDED, data__repeat=True))
-                   .select_related("actor_user", "actor_contact").order_by("id"))
-    repeats = {e.data.get("message_id") for e in fetched if e.kind == EventKind.MESSAGE_ADDED}
-    events = [e for e in fetched if e.kind != EventKind.MESSAGE_ADDED]
-    entries = [_message_entry(ticket, m, m.pk == images_of, m.pk in repeats)
-               for m in messages_of(ticket)]
+    # One query: the events shown, the messages added as a repeat of this ticket, and the
+    # events that say what a message is (its merged duplicates' too).
+    fetched = list(Event.objects.filter(
+        message_roles.of_ticket(ticket),
+        Q(kind__in=[str(k) for k in SHOWN_EVENTS]) | Q(kind=EventKind.MESSAGE_ADDED, data__repeat=True)
+        | message_roles.NAMING,
+    ).select_related("actor_user", "actor_contact").order_by("id"))
+    messages = list(messages_of(ticket))
+    message_roles.label(messages, ticket, fetched)
+    own = [e for e in fetched if e.ticket_id == ticket.pk]
+    repeats = {e.data.get("message_id") for e in own
+               if e.kind == EventKind.MESSAGE_ADDED and e.data.get("repeat")}
+    events = [e for e in own if e.kind in SHOWN_EVENTS]
+    entries = [_message_entry(ticket, m, m.pk == images_of, m.pk in repeats) for m in messages]
     names = user_names(events)
     waiting = _waiting_held_mail(events)
     for event in events:
@@ -152,7 +159,7 @@ def describe(ticket: Ticket, event: Event, names: dict[int, str]) -> str:
     if event.kind in _MAIL_EVENTS:
         return describe_mail(event)
     new = event.new or {}
-    label = ticket.service.status_label
+    label = status_label
     match event.kind:
         case EventKind.STATUS_CHANGED:
             return _describe_status(event, label)

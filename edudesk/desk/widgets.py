@@ -13,13 +13,19 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 
+def _options(choices, selected: set[str]) -> str:
+    """<option>s, and an <optgroup> for a (group label, [choices]) pair as Django nests them."""
+    return "".join(
+        f'<optgroup label="{escape(str(option))}">{_options(label, selected)}</optgroup>'
+        if isinstance(label, (list, tuple)) else
+        f'<option value="{escape(str(option))}"{" selected" if str(option) in selected else ""}>'
+        f"{escape(str(label))}</option>"
+        for option, label in choices
+    )
+
+
 class QuickSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
-        selected = {str(v) for v in self.format_value(value)}
-        options = "".join(
-            f'<option value="{escape(str(option))}"{" selected" if str(option) in selected else ""}>'
-            f"{escape(str(label))}</option>"
-            for option, label in self.choices
-        )
+        options = _options(self.choices, {str(v) for v in self.format_value(value)})
         final_attrs = self.build_attrs(self.attrs, attrs)
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), mark_safe(options))

@@ -201,6 +201,8 @@ class IncidentSuggestion(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("предполагаемая связь с инцидентом")
+        verbose_name_plural = _("предполагаемые связи с инцидентами")
         ordering = ["-score", "id"]
         constraints = [models.UniqueConstraint(fields=["incident", "ticket"],
                                                name="uniq_incident_suggestion")]
@@ -225,6 +227,8 @@ class IncidentProposal(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("предложение объявить инцидент")
+        verbose_name_plural = _("предложения объявить инцидент")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["service", "state"], name="incident_proposal_state")]
 

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IntakeConfig(AppConfig):
     name = "edudesk.intake"
     label = "intake"
+    verbose_name = _("Приём обращений")
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

@@ -88,7 +88,8 @@ class DraftImage(KeptImage):
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="images")
 
     class Meta(KeptImage.Meta):
-        pass
+        verbose_name = _("снимок экрана черновика")
+        verbose_name_plural = _("снимки экрана черновиков")
 
 
 class IntakeDecision(models.Model):
@@ -179,4 +180,5 @@ class PendingUpload(KeptImage):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta(KeptImage.Meta):
-        pass
+        verbose_name = _("сохранённый снимок экрана формы")
+        verbose_name_plural = _("сохранённые снимки экрана форм")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 FIELD_TYPES = (
@@ -33,6 +34,7 @@ FIELD_TYPES = (
     "url",
     "login",
     "choice",
+    "region",  # Russia's subjects (core.regions), unless the field lists its own choices
     "browser",
     "file",
 )
@@ -88,6 +90,13 @@ def tr(ru: str, en: str = "") -> LocalText:
     return LocalText({"ru": ru, "en": en} if en else {"ru": ru})
 
 
+@cache
+def _region_choices() -> tuple[Choice, ...]:
+    from edudesk.core import regions
+
+    return tuple(Choice(name, LocalText({DEFAULT_LANGUAGE: name})) for name in regions.names())
+
+
 @dataclass(frozen=True)
 class Choice:
     value: str
@@ -122,6 +131,13 @@ class FieldSpec:
 
     def choice_values(self) -> tuple[str, ...]:
         return tuple(choice.value for choice in self.choices)
+
+    @property
+    def offered_choices(self) -> tuple[Choice, ...]:
+        """What a form offers: the field's own choices, or for a region Russia's subjects."""
+        if self.choices or self.type != "region":
+            return self.choices
+        return _region_choices()
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -247,7 +247,7 @@ def eschool_schema() -> FormSchema:
     return FormSchema(
         service="eschool",
         common=(
-            FieldSpec(key="region", label=tr("Регион", "Region")),
+            FieldSpec(key="region", label=tr("Регион", "Region"), type="region"),
             FieldSpec(
                 key="full_name", label=tr("ФИО", "Full name"), context_key="full_name"
             ),

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from edudesk.accounts.phones import to_e164
+from edudesk.core import regions
 from edudesk.intake.attachments import (
     DEFAULT_POLICY,
     AcceptedImage,
@@ -210,6 +211,18 @@ def _clean_choice(spec: FieldSpec, value: str) -> tuple[str, str | None]:
     return "", _("Выберите одно из значений: %(choices)s.") % {"choices": labels}
 
 
+def _clean_region(spec: FieldSpec, value: str) -> tuple[str, str | None]:
+    """A region of Russia, as the list names it («Тверская обл.» → «Тверская область»); a
+    service that lists its own regions is held to its list."""
+    if spec.choices:
+        return _clean_choice(spec, value)
+    name = regions.canonical(value)
+    if not name:
+        return "", _("Выберите регион из списка субъектов Российской Федерации, например "
+                      "«Тверская область» или «Республика Татарстан».")
+    return name, None
+
+
 def _clean_browser(spec: FieldSpec, value: str) -> tuple[str, str | None]:
     if not (re.search(r"[^\W\d_]", value) and re.search(r"\d", value)):
         return "", _(
@@ -224,5 +237,6 @@ _CLEANERS = {
     "url": _clean_url,
     "login": _clean_login,
     "choice": _clean_choice,
+    "region": _clean_region,
     "browser": _clean_browser,
 }

@@ -135,6 +135,8 @@ class MailLocation(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("место письма на сервере IMAP")
+        verbose_name_plural = _("места писем на сервере IMAP")
         constraints = [
             models.UniqueConstraint(fields=["mailbox", "uidvalidity", "uid"],
                                     name="uniq_mail_location"),

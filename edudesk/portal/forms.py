@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import get_language
 
+from edudesk.core import regions
 from edudesk.intake.attachments import DEFAULT_POLICY
 from edudesk.intake.schema import FieldSpec, FormSchema
 from edudesk.intake.submission import IncomingFile
@@ -77,8 +78,11 @@ def without_help(message: str, help_text: str) -> str:
 
 def _field_view(spec: FieldSpec, values, errors, locked) -> FieldView:
     language = get_language()
-    widget = {"textarea": "textarea", "choice": "select", "file": "file"}.get(spec.type, "input")
+    widget = {"textarea": "textarea", "choice": "select", "region": "select",
+              "file": "file"}.get(spec.type, "input")
     value = values.get(spec.key, "")
+    if spec.type == "region" and not spec.choices:
+        value = regions.canonical(value) or value  # «Тверская обл.» on record selects its region
     help_text = spec.help.get(language)
     return FieldView(
         key=spec.key,
@@ -90,7 +94,8 @@ def _field_view(spec: FieldSpec, values, errors, locked) -> FieldView:
         required=spec.required,
         locked=spec.key in locked,
         errors=tuple(without_help(message, help_text) for message in errors.get(spec.key, ())),
-        choices=tuple(Choice(c.value, c.label.get(language), c.value == value) for c in spec.choices),
+        choices=tuple(Choice(c.value, c.label.get(language), c.value == value)
+                      for c in spec.offered_choices),
         autocomplete=AUTOCOMPLETE.get(spec.key, ""),
         accept=ACCEPTED_IMAGES if spec.type == "file" else "",
     )

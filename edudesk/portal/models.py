@@ -32,6 +32,8 @@ class WidgetNonce(models.Model):
     expires_at = models.DateTimeField(db_index=True)
 
     class Meta:
+        verbose_name = _("одноразовый код виджета")
+        verbose_name_plural = _("одноразовые коды виджета")
         constraints = [
             models.UniqueConstraint(fields=["service", "nonce"], name="uniq_widget_nonce")
         ]

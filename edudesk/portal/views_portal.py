@@ -23,12 +23,12 @@ from edudesk.intake.submission import RequesterData, Submission
 from edudesk.portal import auth
 from edudesk.portal.forms import incoming_files
 from edudesk.security import lockout, throttle
-from edudesk.tickets import policy
+from edudesk.tickets import message_roles, policy
 from edudesk.tickets import services as tickets
 from edudesk.tickets.errors import DomainError
 from edudesk.tickets.models import Attachment, Channel, Message
 from edudesk.tickets.selectors import visible_to_contact
-from edudesk.tickets.status import CLOSED_STATUSES, ActorKind, Status, next_statuses
+from edudesk.tickets.status import CLOSED_STATUSES, ActorKind, Status, next_statuses, status_label
 from edudesk.tickets.types import Actor
 
 PAGE_SIZE = 50
@@ -149,9 +149,10 @@ def _chosen_target(ticket, contact, chosen: str):
 @auth.contact_required
 def ticket_page(request, service, contact, number: str):
     ticket = _ticket_for(contact, number)
-    conversation = (ticket.messages.exclude(kind=Message.Kind.INTERNAL)
-                    .select_related("author_user", "author_contact")
-                    .prefetch_related("attachments"))
+    conversation = list(ticket.messages.exclude(kind=Message.Kind.INTERNAL)
+                        .select_related("author_user", "author_contact")
+                        .prefetch_related("attachments"))
+    message_roles.label(conversation, ticket)
     clarification = None
     if ticket.status == Status.NEEDS_CLARIFICATION:
         clarification = (ticket.messages.filter(kind=Message.Kind.PUBLIC, author_user__isnull=False)
@@ -242,7 +243,7 @@ def act(request, service, contact, number: str):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Статус обращения: «%(status)s».")
-                         % {"status": ticket.service.status_label(target)})
+                         % {"status": status_label(target)})
     return redirect("portal:ticket", service=service.code, number=number)
 
 

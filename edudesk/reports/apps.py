@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "edudesk.reports"
     label = "reports"
-    verbose_name = "Отчёты"
+    verbose_name = _("Отчёты")
 
     def ready(self) -> None:
         from edudesk.reports import facts, tasks  # noqa: F401 - tasks registers the periodic fold

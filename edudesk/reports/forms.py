@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from edudesk.accounts.models import Organisation, SupportGroup, User
+from edudesk.accounts.models import Organisation, SupportGroup, User, line_choices
+from edudesk.core.regions import RegionInput
 from edudesk.reports.figures import Scope
 from edudesk.tickets.models import Channel, Priority
 
@@ -36,7 +37,7 @@ class ReportForm(forms.Form):
     channel = forms.ChoiceField(label=_("Канал"), choices=_blank(Channel.choices), required=False)
     category = forms.CharField(label=_("Категория"), max_length=40, required=False)
     priority = forms.ChoiceField(label=_("Приоритет"), choices=_blank(Priority.choices), required=False)
-    region = forms.CharField(label=_("Регион"), max_length=120, required=False)
+    region = forms.CharField(label=_("Регион"), max_length=120, required=False, widget=RegionInput)
     organisation = forms.TypedChoiceField(empty_value=None, label=_("Организация"), coerce=int,
                                           required=False)
     breakdown = forms.ChoiceField(label=_("Где: разбить по"), choices=BREAKDOWN_CHOICES,
@@ -47,8 +48,8 @@ class ReportForm(forms.Form):
         self.services = list(services)
         ids = [s.pk for s in self.services]
         self.fields["service"].choices = _blank([(s.pk, s.name) for s in self.services])
-        self.fields["line"].choices = _blank(
-            [(g.pk, str(g)) for g in SupportGroup.objects.filter(service_id__in=ids)])
+        self.fields["line"].choices = _blank(line_choices(
+            SupportGroup.objects.filter(service_id__in=ids).select_related("service")))
         agents = User.objects.filter(services__in=ids).distinct().order_by("full_name", "username")
         self.fields["agent"].choices = _blank([(a.pk, str(a)) for a in agents])
         organisations = Organisation.objects.filter(service_id__in=ids).order_by("name")[:500]

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchConfig(AppConfig):
     name = "edudesk.search"
     label = "search"
+    verbose_name = _("Поиск")
 
     def ready(self) -> None:
         from edudesk.search import indexing

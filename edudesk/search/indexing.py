@@ -33,6 +33,12 @@ INDEXED_KINDS = (Message.Kind.PUBLIC, Message.Kind.INTERNAL)
 MAX_TEXT_PER_MESSAGE = 20_000
 MAX_TEXT_PER_TICKET = 200_000
 MAX_TOKEN_LENGTH = 254
+# Where the request comes from, searchable like its text («Тверь», «СОШ», «Профи»): the
+# organisation's name, city and region, and what the request's form says about it.
+PLACE_FIELDS = ("region", "institution", "organisation")
+# Abbreviations of a school's kind (средняя / основная / начальная общеобразовательная школа):
+# a search for «школа» finds «МБОУ «СОШ № 5»».
+SCHOOL_ABBREVIATIONS = frozenset({"сош", "оош", "нош"})
 
 
 def on_ticket_event(event: Event) -> None:
@@ -54,9 +60,10 @@ def index_tickets(ticket_ids: Iterable[int]) -> int:
     ids = sorted(set(ticket_ids))
     if not ids:
         return 0
-    tickets = list(Ticket.objects.filter(pk__in=ids).select_related("requester")
+    tickets = list(Ticket.objects.filter(pk__in=ids).select_related("requester", "organisation")
                    .only("id", "number", "service_id", "subject", "fields", "requester__email",
-                         "requester__login", "requester__phone"))
+                         "requester__login", "requester__phone", "organisation__name",
+                         "organisation__city", "organisation__region"))
     bodies = _bodies([t.pk for t in tickets])
     now = timezone.now()
     documents, identities = [], []
@@ -87,9 +94,30 @@ def build_document(ticket: Ticket, bodies: list[str], tokens: list[str], now) ->
         number=ticket.number,
         identities=f" {' '.join(tokens)} " if tokens else "",
         subject_lemmas=lemmas.lemmatise(ticket.subject),
-        body_lemmas=lemmas.lemmatise("\n".join(text)),
+        body_lemmas=with_place(lemmas.lemmatise("\n".join(text)), place_lemmas(place_text(ticket))),
         indexed_at=now,
     )
+
+
+def place_text(ticket: Ticket) -> str:
+    organisation = ticket.organisation
+    parts = [organisation.name, organisation.city, organisation.region] if organisation else []
+    fields = ticket.fields or {}
+    parts += [value for key in PLACE_FIELDS if isinstance(value := fields.get(key), str)]
+    return "\n".join(part for part in parts if part)
+
+
+def place_lemmas(text: str) -> str:
+    """The place's lemmas, each once («Тверь» is in the organisation and in the field)."""
+    found = dict.fromkeys(lemmas.lemmatise(text).split())
+    if SCHOOL_ABBREVIATIONS.intersection(found):
+        found["школа"] = None
+    return " ".join(found)
+
+
+def with_place(body: str, place: str) -> str:
+    """The conversation's lemmas, then the place's: searched together, as the conversation."""
+    return f"{body} {place}" if body and place else body or place
 
 
 def ticket_identities(ticket: Ticket) -> list[str]:

@@ -9,6 +9,7 @@ a GIN index and pg_trgm indexes.
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from edudesk.accounts.models import Service
 from edudesk.tickets.models import Ticket
@@ -28,6 +29,8 @@ class TicketDocument(models.Model):
     indexed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("поисковый документ обращения")
+        verbose_name_plural = _("поисковые документы обращений")
         indexes = [models.Index(fields=["service", "ticket"], name="search_doc_service_ticket")]
 
     def __str__(self) -> str:
@@ -43,6 +46,8 @@ class TicketIdentity(models.Model):
     token = models.CharField(max_length=254)
 
     class Meta:
+        verbose_name = _("идентификатор в обращении")
+        verbose_name_plural = _("идентификаторы в обращениях")
         indexes = [models.Index(fields=["token", "service", "ticket"], name="search_identity_token")]
 
     def __str__(self) -> str:
@@ -56,6 +61,10 @@ class ReindexCheckpoint(models.Model):
     last_ticket_id = models.BigIntegerField(default=0)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("отметка переиндексации")
+        verbose_name_plural = _("отметки переиндексации")
 
     def __str__(self) -> str:
         return f"{self.name}: {self.last_ticket_id}"

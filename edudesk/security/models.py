@@ -43,5 +43,9 @@ class RateCounter(models.Model):
     count = models.PositiveIntegerField(default=0)
     expires_at = models.DateTimeField(db_index=True)
 
+    class Meta:
+        verbose_name = _("счётчик запросов")
+        verbose_name_plural = _("счётчики запросов")
+
     def __str__(self) -> str:
         return f"{self.key}={self.count}"

@@ -12,8 +12,7 @@ _seq = itertools.count(1)
 
 def service(code: str = "eschool", **extra) -> Service:
     defaults = {
-        "eschool": {"name": "АИС «Электронная школа»", "support_email": "edu.support@o7.com",
-                    "status_labels": {"suggestion": "Предложения по доработке системы"}},
+        "eschool": {"name": "АИС «Электронная школа»", "support_email": "edu.support@o7.com"},
         "uchipro": {"name": "Учи.Про СДО", "support_email": "support@uchi.pro"},
     }.get(code, {"name": code})
     obj, _ = Service.objects.get_or_create(code=code, defaults={**defaults, **extra})

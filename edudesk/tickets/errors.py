@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from edudesk.tickets.status import status_label
+
 
 class DomainError(Exception):
     code = "domain_error"
@@ -23,8 +25,8 @@ class TransitionNotAllowed(DomainError):
             _("Нельзя перевести обращение %(number)s из статуса «%(current)s» в статус «%(target)s».")
             % {
                 "number": ticket.number,
-                "current": ticket.service.status_label(ticket.status),
-                "target": ticket.service.status_label(target),
+                "current": status_label(ticket.status),
+                "target": status_label(target),
             },
             current=ticket.status,
             target=target,

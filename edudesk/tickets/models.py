@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from edudesk.accounts.models import Contact, Organisation, Service, SupportGroup
-from edudesk.tickets.status import MEANINGS, OPEN_STATUSES, Status
+from edudesk.tickets.status import MEANINGS, OPEN_STATUSES, Status, status_label
 
 
 class Priority(models.TextChoices):
@@ -41,6 +41,10 @@ class TicketNumber(models.Model):
     """
 
     allocated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("выданный номер обращения")
+        verbose_name_plural = _("выданные номера обращений")
 
     def __str__(self) -> str:
         return str(self.pk)
@@ -159,12 +163,12 @@ class Ticket(models.Model):
         return self.status in OPEN_STATUSES
 
     def status_label(self) -> str:
-        """The status name this ticket's service shows to its users; a merged duplicate is
+        """The status's name (``status.status_label``); a merged duplicate is
         «объединено с INC…», not «Обращение отменено» (which the seed keeps for the customer's
         own cancellation)."""
         if self.merged_into_id:
             return _("Объединено с %(number)s") % {"number": self.merged_into.number}
-        return self.service.status_label(self.status)
+        return status_label(self.status)
 
     def status_meaning(self) -> str:
         """What the status means to the customer (seed 2's words; a merged duplicate: where to
@@ -177,7 +181,7 @@ class Ticket(models.Model):
 
 class Message(models.Model):
     class Kind(models.TextChoices):
-        PUBLIC = "public", _("ответ")
+        PUBLIC = "public", _("публичное сообщение")
         INTERNAL = "internal", _("внутренняя заметка")
         SYSTEM = "system", _("системное сообщение")
 
@@ -277,6 +281,8 @@ class TicketLink(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("связь обращений")
+        verbose_name_plural = _("связи обращений")
         constraints = [
             models.UniqueConstraint(fields=["source", "target"], name="uniq_ticket_link"),
             models.CheckConstraint(condition=~models.Q(source=models.F("target")),

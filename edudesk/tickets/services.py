@@ -606,12 +606,12 @@ def join_incident(ticket: Ticket, *, incident: dict, actor: Actor, at_intake: bo
                           data={"automatic": True, "incident": incident["id"]})
     else:
         _mark_reviewed(ticket, actor, now)
-    Message.objects.create(
+    notice = Message.objects.create(
         ticket=ticket, kind=Message.Kind.SYSTEM, created_at=now,
         body=_("Обращение связано с известной проблемой %(label)s «%(title)s». Мы сообщим, "
                "когда она будет устранена.") % {"label": incident["label"], "title": incident["title"]})
-    _record(ticket, EventKind.INCIDENT_LINKED, actor, now=now,
-            new={"incident": incident["id"]}, data={**incident, "at_intake": at_intake})
+    _record(ticket, EventKind.INCIDENT_LINKED, actor, now=now, new={"incident": incident["id"]},
+            data={**incident, "at_intake": at_intake, "message_id": notice.pk})
     _touch(ticket, now)
     return ticket
 
@@ -623,12 +623,12 @@ def leave_incident(ticket: Ticket, *, incident: dict, actor: Actor, now: datetim
     now = now or timezone.now()
     ticket = _lock(ticket)
     policy.require(ticket, actor, policy.Action.MANAGE)
-    Message.objects.create(
+    notice = Message.objects.create(
         ticket=ticket, kind=Message.Kind.SYSTEM, created_at=now,
         body=_("Обращение больше не связано с проблемой %(label)s «%(title)s»: оно решается "
                "отдельно.") % {"label": incident["label"], "title": incident["title"]})
     _record(ticket, EventKind.INCIDENT_UNLINKED, actor, now=now,
-            old={"incident": incident["id"]}, data=incident)
+            old={"incident": incident["id"]}, data={**incident, "message_id": notice.pk})
     _touch(ticket, now)
     return ticket
 

@@ -34,6 +34,12 @@ MEANINGS: dict[str, str] = {
 }
 
 
+def status_label(status: str) -> str:
+    """The status's one name: the same in the queue, its filters, the ticket, the portal, the
+    mail, the reports and the API (seed 2's names; a service cannot rename them)."""
+    return str(Status(status).label)
+
+
 class ActorKind(StrEnum):
     AGENT = "agent"
     CUSTOMER = "customer"

@@ -29,7 +29,7 @@ def test_an_agent_gives_a_ticket_to_a_colleague_and_a_line(agent_client, ticket,
     assert (ticket.assignee, ticket.group) == (colleague, second_line)
     page = agent_client.get(reverse("desk:ticket", args=[ticket.number])).content.decode()
     assert f'<option value="{colleague.pk}" selected>Морозов Илья</option>' in page
-    assert f'<option value="{second_line.pk}" selected>{eschool.code}: Вторая линия</option>' in page
+    assert f'<option value="{second_line.pk}" selected>Вторая линия</option>' in page
 
 
 def test_an_agent_of_another_service_cannot_be_assigned(agent_client, ticket, outsider_agent):
@@ -94,12 +94,15 @@ def test_related_tickets_are_linked_both_ways(agent_client, eschool, teacher, an
     assert first in page.context["links"]
 
 
-def test_marking_a_suggestion_uses_the_services_status(agent_client, ticket):
+def test_marking_a_suggestion_shows_the_name_the_queue_filter_uses(agent_client, ticket):
     _post(agent_client, "status", ticket, {"status": Status.SUGGESTION})
     ticket.refresh_from_db()
     assert ticket.status == Status.SUGGESTION
     page = agent_client.get(reverse("desk:ticket", args=[ticket.number]))
-    assert page.context["status_label"] == "Предложения по доработке системы"
+    assert page.context["status_label"] == "Предложения по СДО"
+    queue = agent_client.get(reverse("desk:queue"))
+    assert (dict(queue.context["form"].fields["status"].choices)[Status.SUGGESTION]
+            == page.context["status_label"])
 
 
 def test_bulk_take_and_move_apply_to_each_ticket_and_report_refusals(agent_client, eschool, teacher,

@@ -47,16 +47,17 @@ from edudesk.tickets.status import (
     ActorKind,
     Status,
     next_statuses,
+    status_label,
 )
 from edudesk.tickets.types import Actor
 from edudesk.tickets.versions import current_version as latest_event_id
 
 
 def status_buttons(ticket) -> list[dict]:
-    """The allowed next statuses for an agent, named as the ticket's service names them; a
+    """The allowed next statuses for an agent, by their one name; a
     closing move first asks for its reason (``close_view``)."""
     return [
-        {"code": str(s), "label": ticket.service.status_label(s),
+        {"code": str(s), "label": status_label(s),
          "via_composer": s in NEEDS_MESSAGE_STATUSES, "via_confirm": s in CLOSED_STATUSES}
         for s in next_statuses(ticket.status, ActorKind.AGENT)
     ]
@@ -65,7 +66,7 @@ def status_buttons(ticket) -> list[dict]:
 def reply_statuses(ticket) -> list[tuple[str, str]]:
     """Where a reply may move the ticket (an agent's reply first marks a new ticket reviewed)."""
     current = Status.IN_PROCESSING if ticket.status == Status.REGISTERED else ticket.status
-    return [(str(s), ticket.service.status_label(s))
+    return [(str(s), status_label(s))
             for s in next_statuses(current, ActorKind.AGENT) if s not in NOT_AFTER_REPLY_STATUSES]
 
 
@@ -369,7 +370,7 @@ def close_view(request, number: str):
         raise Http404
     actor = Actor.agent(request.user)
     return render(request, "desk/close_confirm.html", {
-        "ticket": ticket, "target": target, "target_label": ticket.service.status_label(target),
+        "ticket": ticket, "target": target, "target_label": status_label(target),
         "reasons": policy.close_reasons(target, actor), "seen_version": latest_event_id(ticket),
         "undo_minutes": int(policy.undo_window().total_seconds() // 60),
         "comment_limit": policy.MAX_COMMENT,

@@ -173,3 +173,31 @@ def test_labels_follow_the_active_language():
     with translation.override("en"):
         result = validate_submission(ESCHOOL, "other", dict(TEACHER, region=""))
     assert "Region" in result.errors["region"][0]
+
+
+def test_a_region_is_taken_from_russias_list_in_its_listed_name():
+    region = field_of(ESCHOOL, "error", "region")
+    assert region.type == "region" and len(region.offered_choices) == 89
+    assert clean_value(region, "тверская обл.") == ("Тверская область", None)
+
+
+def test_a_region_not_in_the_list_is_refused_with_a_clear_russian_error():
+    region = field_of(ESCHOOL, "error", "region")
+    with translation.override("ru"):
+        cleaned, error = clean_value(region, "Тверь")
+    assert cleaned == ""
+    assert error.startswith("Выберите регион из списка субъектов Российской Федерации")
+    result = validate_submission(ESCHOOL, "error", {**TEACHER, "region": "Тверь"}, [screenshot()])
+    assert not result.ok and list(result.errors) == ["region"]
+
+
+def test_a_services_own_region_list_wins():
+    from dataclasses import replace
+
+    from edudesk.intake.schema import Choice, tr
+
+    own = replace(field_of(ESCHOOL, "error", "region"),
+                  choices=(Choice("tver", tr("Тверь и область")), Choice("other", tr("Другой"))))
+    assert [c.value for c in own.offered_choices] == ["tver", "other"]
+    assert clean_value(own, "Тверь и область") == ("tver", None)
+    assert clean_value(own, "Тверская область")[1] is not None

@@ -14,12 +14,10 @@ SERVICES = [
     {
         "code": "eschool", "name": "АИС «Электронная школа»", "support_email": "edu.support@o7.com",
         "support_phone": "8-800-200-9582",
-        # The e-school is not an LMS: its users see no «СДО» in status names.
-        "status_labels": {"suggestion": "Предложения по доработке системы"},
     },
     {
         "code": "uchipro", "name": "Учи.Про СДО", "support_email": "support@uchi.pro",
-        "support_phone": "8 (800) 100-08-62", "status_labels": {},
+        "support_phone": "8 (800) 100-08-62",
     },
 ]
 
