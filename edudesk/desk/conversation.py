@@ -12,7 +12,6 @@ with the ticket's attachment count and its CREATED event's data (which never cha
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from django.db.models import Count, Max
@@ -50,8 +49,7 @@ def state_of(ticket: Ticket) -> TicketState:
 def conversation(request, ticket: Ticket, state: TicketState, images_of: int | None) -> Conversation:
     """The rendered conversation for this request; built and cached on a miss. A page that
     asked for a message's remote images is built each time (rare, and never cached)."""
-    key = fragments.key(TEMPLATE, (ticket.pk, state.newest_event, state.events,
-                                   json.dumps(ticket.service.status_labels, sort_keys=True)))
+    key = fragments.key(TEMPLATE, (ticket.pk, state.newest_event, state.events))
     cached = fragments.lookup(key) if images_of is None else None
     if cached is None:
         generation = directory.generation()
