@@ -124,7 +124,7 @@ def test_a_phone_consultation_becomes_an_official_request(desk, live_server, esc
     # AND turns it into an official request, the form filled with what is known
     desk.click("text=Оформить официальное обращение")
     expect(desk.locator("#id_f_email")).to_have_value("m.ivanova@school12.example")
-    desk.fill("#id_f_region", "Республика Татарстан")
+    desk.select_option("#id_f_region", "Республика Татарстан")
     desk.click("button:has-text('Зарегистрировать обращение')")
     # THEN the ticket is registered and the agent sees the number to tell the caller
     ticket = Ticket.objects.get(consultation=Consultation.objects.get())

@@ -88,7 +88,7 @@ def test_declare_same_problem_update_and_resolve(browser, desk, live_server, esc
     known.locator("button:has-text('У меня та же проблема')").click()
     # THEN the required data still applies: what the portal does not know is asked for
     expect(portal.locator(".known-problem.chosen")).to_contain_text(TITLE)
-    portal.fill("#field-region", "Республика Татарстан")
+    portal.select_option("#field-region", "Республика Татарстан")
     portal.fill("#field-institution", "МБОУ «Гимназия № 5», г. Казань")
     portal.fill("#field-initiator_login", "o.petrova")
     if portal.locator("#field-affected_login").count():
