@@ -103,8 +103,9 @@ class QueueCount:
 def listed(tickets: QuerySet) -> QuerySet:
     """What a queue's rows show, fetched with the page.
 
-    Two joins and no more (a status has one name: the service is not needed): each further join multiplies PostgreSQL's planning time (a
-    five-join page planned in 3 ms and ran in 0.4 ms). The assignees and clocks come once per
+    Two joins and no more (a status has one name: the service is not needed); each further
+    join multiplies PostgreSQL's planning time (a five-join page planned in 3 ms and ran in
+    0.4 ms). The assignees and clocks come once per
     page (`rows.with_clocks`). Only the columns a row shows (and the keysets order by) are
     read: building fifty tickets, their requesters and organisations from full rows was a
     fifth of the page's cost."""

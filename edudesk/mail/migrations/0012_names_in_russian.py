@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mail', '0010_outbound_auto_rate_index'),
+        ('mail', '0011_mailtemplate_low_rating'),
     ]
 
     operations = [
