@@ -151,6 +151,8 @@ class IncidentDelivery(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = _("доставка сообщения об инциденте")
+        verbose_name_plural = _("доставки сообщений об инцидентах")
         constraints = [models.UniqueConstraint(fields=["update", "ticket"],
                                                name="uniq_incident_delivery")]
 
@@ -169,6 +171,8 @@ class IncidentEdit(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("правка инцидента")
+        verbose_name_plural = _("правки инцидентов")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
