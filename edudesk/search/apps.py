@@ -8,6 +8,9 @@ class SearchConfig(AppConfig):
     verbose_name = _("Поиск")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from edudesk.accounts.models import Organisation
         from edudesk.search import indexing
         from edudesk.tickets.events import subscribe
 
@@ -16,3 +19,7 @@ class SearchConfig(AppConfig):
         # the work of many events reindexes their tickets together (a few queries in all).
         subscribe(indexing.on_ticket_event, kinds=indexing.REINDEX_ON,
                   batch=indexing.on_ticket_events)
+        # A renamed organisation (the admin, the intake filling its city) is found by its new
+        # name: a decoupled reaction, so a signal.
+        post_save.connect(indexing.on_organisation_saved, sender=Organisation,
+                          dispatch_uid="search-reindex-organisation")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from edudesk.search import lemmas
 from edudesk.search.models import ReindexCheckpoint, TicketDocument, TicketIdentity
 from edudesk.search.query import identity_tokens
+from edudesk.tickets import outbox
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Event, Message, Ticket
 
@@ -78,6 +79,22 @@ def index_tickets(ticket_ids: Iterable[int]) -> int:
         TicketDocument.objects.bulk_create(documents)
         TicketIdentity.objects.bulk_create(identities)
     return len(documents)
+
+
+@outbox.durable
+def reindex_organisation(organisation_id: int) -> None:
+    """An organisation was renamed or moved: its tickets' documents say where they are from."""
+    ids = list(Ticket.objects.filter(organisation_id=organisation_id).order_by("pk")
+               .values_list("pk", flat=True))
+    for start in range(0, len(ids), 500):
+        index_tickets(ids[start:start + 500])
+
+
+def on_organisation_saved(sender, instance, created: bool, **kwargs) -> None:
+    """post_save of an Organisation: a new one has no tickets yet; a changed one is reindexed
+    after the commit, by the outbox (at least once; indexing is idempotent)."""
+    if not created:
+        outbox.defer(reindex_organisation, organisation_id=instance.pk)
 
 
 def build_document(ticket: Ticket, bodies: list[str], tokens: list[str], now) -> TicketDocument:

@@ -68,3 +68,14 @@ def test_documents_indexed_before_places_are_found_after_the_migration(
 
     assert numbers(search_tickets(line1_agent, "Твери")) == [tver_ticket.number]
     assert numbers(search_tickets(line1_agent, "Казань")) == [kazan_ticket.number]
+
+
+def test_a_renamed_organisation_is_found_by_its_new_name(
+        line1_agent, tver_ticket, django_capture_on_commit_callbacks):
+    school = tver_ticket.organisation
+    school.name, school.city = "МБОУ «Лицей № 7»", "Торжок"
+    with django_capture_on_commit_callbacks(execute=True):
+        school.save()
+    assert numbers(search_tickets(line1_agent, "Торжок лицей")) == [tver_ticket.number]
+    # what the request's own form said stays searchable
+    assert numbers(search_tickets(line1_agent, "СОШ")) == [tver_ticket.number]
