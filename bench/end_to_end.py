@@ -56,16 +56,22 @@ class Consumers:
         return [p.pid for p in self.processes]
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of these processes and their threads (not their children)."""
-    total = 0
+def cpu_times(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each of these processes (threads included, not children)."""
+    out = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return total / TICK
+        out[pid] = (int(fields[11]) + int(fields[12])) / TICK  # utime, stime (fields 14 and 15)
+    return out
+
+
+def cpu_spent(before: dict[int, float], pids: list[int]) -> float:
+    """CPU seconds these processes spent since `before` (a process that ended meanwhile counts
+    nothing; one that started meanwhile counts whole)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in cpu_times(pids).items())
 
 
 def database_pids() -> list[int]:
@@ -125,8 +131,9 @@ def measure(server, consumers: Consumers, scenario, timeout: float = 600) -> Res
 
     after_id = last_ticket_id()
     # The database server is shared with whatever else runs on the machine: counted apart.
-    parts = {"web": server.worker_pids(), "consumers": consumers.pids, "postgresql": database_pids()}
-    cpu_before = {name: cpu_seconds(pids) for name, pids in parts.items()}
+    parts = {"web": server.worker_pids(), "consumers": consumers.pids}
+    cpu_before = {name: cpu_times(pids) for name, pids in parts.items()}
+    cpu_before["postgresql"] = cpu_times(database_pids())
     started = time.perf_counter()
     result = load.run(scenario.name, server.port, scenario.requests, scenario.concurrency)
     committed_at = time.perf_counter()
@@ -139,7 +146,8 @@ def measure(server, consumers: Consumers, scenario, timeout: float = 600) -> Res
         time.sleep(0.2)
     result.seconds = time.perf_counter() - started
     result.name = f"API create, end to end (mail sent, searchable), concurrency {scenario.concurrency}"
-    result.cpu_seconds = {name: cpu_seconds(pids) - cpu_before[name] for name, pids in parts.items()}
+    parts["postgresql"] = database_pids()
+    result.cpu_seconds = {name: cpu_spent(cpu_before[name], pids) for name, pids in parts.items()}
     result.committed_seconds = committed_at - started
     if done < expected:
         result.errors += expected - done
