@@ -27,7 +27,7 @@ from edudesk.accounts.models import Service
 from edudesk.incidents.models import IncidentProposal
 from edudesk.incidents.services import policy_for
 from edudesk.intake import term_weights
-from edudesk.intake.similarity import LONE_CANDIDATE_THRESHOLD, similarity
+from edudesk.intake.similarity import LONE_CANDIDATE_THRESHOLD, Profile, pair_score, profile
 from edudesk.tickets.models import Ticket
 from edudesk.tickets.status import OPEN_STATUSES
 
@@ -38,15 +38,32 @@ def _text(ticket: Ticket) -> str:
     return f"{ticket.subject}\n{ticket.description}"
 
 
-def _groups(tickets: list[Ticket], weights) -> list[list[Ticket]]:
+class _Readings:
+    """Each request read once per evaluation (``similarity.profile``), however many pairs it is
+    in: arrival compares the new request with up to ``CANDIDATES``, the periodic job every pair."""
+
+    def __init__(self, weights):
+        self.weights = weights
+        self.known: dict[int, Profile] = {}
+
+    def of(self, ticket: Ticket) -> Profile:
+        if ticket.pk not in self.known:
+            self.known[ticket.pk] = profile(_text(ticket), weights=self.weights)
+        return self.known[ticket.pk]
+
+    def alike(self, ticket: Ticket, other: Ticket) -> bool:
+        """Alike at the score the intake trusts for a lone pair."""
+        return pair_score(self.of(ticket), self.of(other)) >= LONE_CANDIDATE_THRESHOLD
+
+
+def _groups(tickets: list[Ticket], readings: _Readings) -> list[list[Ticket]]:
     grouped: set[int] = set()
     groups = []
     for index, ticket in enumerate(tickets):
         if ticket.pk in grouped:
             continue
-        text = _text(ticket)
         group = [ticket, *[t for t in tickets[index + 1:] if t.pk not in grouped and
-                           _alike(text, t, weights)]]
+                           readings.alike(ticket, t)]]
         grouped.update(t.pk for t in group)
         groups.append(group)
     return groups
@@ -61,16 +78,12 @@ def _candidates(service: Service, policy, now: datetime):
     ).order_by("-created_at", "-id")
 
 
-def _alike(text: str, other: Ticket, weights) -> bool:
-    return similarity(text, _text(other), weights=weights) >= LONE_CANDIDATE_THRESHOLD
-
-
-def _open_proposal_like(text: str, service: Service, weights) -> IncidentProposal | None:
-    """The open proposal whose first request reads like ``text``."""
+def _open_proposal_like(ticket: Ticket, service: Service, readings: _Readings) -> IncidentProposal | None:
+    """The open proposal whose first request reads like ``ticket``."""
     for proposal in (IncidentProposal.objects.filter(service=service, state=IncidentProposal.State.OPEN)
                      .order_by("-created_at", "-id")[:20]):
         first = proposal.tickets.order_by("id").first()
-        if first is not None and _alike(text, first, weights):
+        if first is not None and readings.alike(ticket, first):
             return proposal
     return None
 
@@ -95,19 +108,18 @@ def consider(ticket: Ticket, now: datetime | None = None) -> IncidentProposal | 
     now = now or timezone.now()
     service = ticket.service
     policy = policy_for(service)
-    weights = term_weights.for_service(service.pk)
-    text = _text(ticket)
+    readings = _Readings(term_weights.for_service(service.pk))
     with transaction.atomic():
         # One evaluation per service at a time: two arrivals never propose the same cluster twice.
         Service.objects.select_for_update().filter(pk=service.pk).first()
         if not _candidates(service, policy, now).filter(pk=ticket.pk).exists():
             return None  # linked, closed, already proposed, or out of the window meanwhile
-        joined = _open_proposal_like(text, service, weights)
+        joined = _open_proposal_like(ticket, service, readings)
         if joined is not None:
             joined.tickets.add(ticket)
             return joined
         others = list(_candidates(service, policy, now).exclude(pk=ticket.pk)[:CANDIDATES])
-        group = [*reversed([t for t in others if _alike(text, t, weights)]), ticket]
+        group = [*reversed([t for t in others if readings.alike(ticket, t)]), ticket]
         return _create(service, group, now) if _enough(group, policy) else None
 
 
@@ -121,13 +133,13 @@ def propose(service: Service, now: datetime | None = None) -> list[IncidentPropo
     """New proposals for the service; returns those made."""
     now = now or timezone.now()
     policy = policy_for(service)
-    weights = term_weights.for_service(service.pk)
+    readings = _Readings(term_weights.for_service(service.pk))
     recent = list(_candidates(service, policy, now)[:CANDIDATES])
     recent.reverse()
     made = []
-    for group in _groups(recent, weights):
+    for group in _groups(recent, readings):
         with transaction.atomic():
-            joined = _open_proposal_like(_text(group[0]), service, weights)
+            joined = _open_proposal_like(group[0], service, readings)
             if joined is not None:
                 joined.tickets.add(*group)
             elif _enough(group, policy):

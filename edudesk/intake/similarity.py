@@ -61,8 +61,8 @@ LONE_CANDIDATE_THRESHOLD = 0.3
 PAIR_WEIGHT = 0.5
 STEM_LENGTH = 6
 
-__all__ = ["DEFAULT_THRESHOLD", "Match", "TermWeights", "confident_match", "rank_similar",
-           "similarity", "terms"]
+__all__ = ["DEFAULT_THRESHOLD", "Match", "Profile", "TermWeights", "confident_match", "pair_score",
+           "profile", "rank_similar", "similarity", "terms"]
 
 
 def morph_analyzer() -> pymorphy3.MorphAnalyzer:
@@ -147,7 +147,33 @@ def _scores(text: str, others: Sequence[str], weights: TermWeights | None,
 
 def similarity(first: str, second: str, *, weights: TermWeights | None = None) -> float:
     """How alike two texts read, in [0, 1]."""
-    return _scores(first, [second], weights)[0]
+    return pair_score(profile(first, weights=weights), profile(second, weights=weights))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A text's two weighed views as a pair compares them: a pair has no weights of its own
+    (fewer than ``LOCAL_FROM`` texts), so each text's vectors do not depend on the other one and
+    a text compared with many others is read once (``incidents.proposals`` compares every pair
+    of a window's requests)."""
+
+    words: dict[str, float]
+    chars: dict[str, float]
+
+
+def profile(text: str, *, weights: TermWeights | None = None) -> Profile:
+    """The text read once for the service's weights (they remember it while they last)."""
+    def read(text: str) -> Profile:
+        found = features(text)
+        return Profile(_vectors([found.words], 1, weights)[0], _vectors([found.chars], 1, weights)[0])
+
+    return weights.remembered(text, read) if weights is not None else read(text)
+
+
+def pair_score(first: Profile, second: Profile) -> float:
+    """``similarity`` of the two texts the profiles were made from."""
+    return (WORD_SHARE * _cosines(first.words, [second.words])[0]
+            + (1 - WORD_SHARE) * _cosines(first.chars, [second.chars])[0])
 
 
 @dataclass(frozen=True)

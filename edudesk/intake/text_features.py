@@ -23,13 +23,17 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from edudesk.search import aspects, lemmas
 
 CHAR_GRAM = 4
+# Texts a service's TermWeights remembers having read (a few MB; forgotten with the weights).
+REMEMBERED_TEXTS = 5000
+Read = TypeVar("Read")
 # Error codes («403», «500») name a fault; class numbers, dates, phones and logins name people.
 CODE = re.compile(r"^\d{3}$")
 _PEOPLE = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn"})
@@ -123,6 +127,18 @@ class TermWeights:
     frequency: dict[str, int] = field(default_factory=dict)
     # Each term's IDF once computed: the same open tickets are compared again and again.
     _known: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+    # Texts read against these weights (``similarity.profile``): every new request of a service
+    # is compared with the same recent ones (``incidents.proposals``).
+    _read: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    def remembered(self, text: str, read: Callable[[str], Read]) -> Read:
+        """``read(text)``, computed once for these weights (at most ``REMEMBERED_TEXTS`` kept)."""
+        kept = self._read.get(text)
+        if kept is None:
+            if len(self._read) >= REMEMBERED_TEXTS:
+                self._read.clear()
+            kept = self._read[text] = read(text)
+        return kept
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> TermWeights:
