@@ -29,6 +29,8 @@ from edudesk.intake.validation import (
     CATEGORY_ERROR_KEY,
     DEFAULT_FILE_FIELD,
     ValidationResult,
+    email_error,
+    is_email,
     validate_submission,
 )
 from edudesk.tickets import policy
@@ -403,6 +405,10 @@ def _requester_errors(submission: Submission) -> dict[str, list[str]]:
     who = submission.requester
     if not (who.email or who.phone or who.login):
         errors["requester"] = [_("Укажите контактные данные: адрес электронной почты или телефон.")]
+    elif who.email and not is_email(who.email):
+        # The form's fields are checked by their schema; an API client's or a widget token's
+        # requester is not: an address no mail reaches would fail every acknowledgement.
+        errors["requester"] = [email_error()]
     return errors
 
 

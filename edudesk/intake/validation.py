@@ -152,11 +152,21 @@ def _required_message(spec: FieldSpec | None) -> str:
     return f"{message} {advice}" if advice else message
 
 
-def _clean_email(spec: FieldSpec, value: str) -> tuple[str, str | None]:
+def email_error() -> str:
+    return _("Укажите адрес электронной почты в виде name@example.ru.")
+
+
+def is_email(value: str) -> bool:
     try:
         validate_email(value)
     except ValidationError:
-        return "", _("Укажите адрес электронной почты в виде name@example.ru.")
+        return False
+    return True
+
+
+def _clean_email(spec: FieldSpec, value: str) -> tuple[str, str | None]:
+    if not is_email(value):
+        return "", email_error()
     local, _at, domain = value.rpartition("@")
     return f"{local}@{domain.lower()}", None
 

@@ -192,3 +192,15 @@ def test_bad_base64_is_refused_naming_the_attachment(client, ticket, teacher):
                            {"body": "x", "attachments": [{"name": "a.png", "content_base64": "%%%"}]},
                            content_type="application/json", **bearer(factories.token_for(teacher)))
     assert response.status_code == 422 and "a.png" in response.json()["message"]
+
+
+@pytest.mark.parametrize("email", ["@school626.example", "teacher@", "teacher school626.example",
+                                   "a@b@school.example"])
+def test_a_requester_address_mail_cannot_reach_is_refused_and_nothing_is_created(
+        client, agent_token, eschool, email):
+    """Accepted once, such an address made an acknowledgement that failed at SMTP on every retry."""
+    response = create(client, agent_token,
+                      requester={"email": email, "full_name": "Иванова Мария"})
+    assert response.status_code == 422, response.json()
+    assert "name@example.ru" in str(response.json())
+    assert Ticket.objects.count() == 0
