@@ -11,7 +11,7 @@ from pydantic import Field
 from edudesk.accounts.models import Organisation
 from edudesk.api.errors import ApiError
 from edudesk.api.schemas import BIGINT_MAX, Text, column
-from edudesk.reports import board, figures, serialize
+from edudesk.reports import backlog_age, board, figures, serialize
 from edudesk.reports.access import report_services
 from edudesk.reports.forms import ReportForm
 from edudesk.tickets.models import Ticket
@@ -95,6 +95,33 @@ class PeriodReportOut(Schema):
     previous_total: PeriodOut = Field(description="The period of the same length just before.")
 
 
+class AgeBucketOut(Schema):
+    min_working_days: int = Field(ge=0, description="The bucket's youngest age, in working days.")
+    max_working_days: int | None = Field(
+        description="The age the bucket stops before, in working days; null for the oldest.")
+    support: int = Field(ge=0, description="Open tickets waiting for support.")
+    customer: int = Field(ge=0, description="Open tickets waiting for the customer.")
+    other: int = Field(ge=0, description="Parked suggestions («Предложения по СДО»).")
+    total: int = Field(ge=0)
+
+
+class BacklogAgeOut(Schema):
+    """Open tickets now by age (working time since creation, in the service's standard working
+    days) and by whom they wait for; the same table as the period report's «Возраст очереди»."""
+
+    at: str = Field(description="The moment counted (ISO 8601).")
+    buckets: list[AgeBucketOut]
+
+
+def _form(user, query) -> ReportForm:
+    form = ReportForm({k: v for k, v in query.dict().items() if v not in (None, "")},
+                      services=report_services(user))
+    if not form.is_valid():
+        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        raise ApiError(400, "invalid", message)
+    return form
+
+
 def _supervisor(request):
     user = request.auth.user
     if user is None or not user.is_supervisor:
@@ -118,12 +145,7 @@ def report_period(request, query: Query[PeriodQuery]):
     length. Filters: service and line, plus any of agent, channel, category, priority,
     region, organisation. Durations are working minutes on the service's calendar; each period
     has the customers' `satisfaction` (`SatisfactionOut`)."""
-    user = _supervisor(request)
-    form = ReportForm({k: v for k, v in query.dict().items() if v not in (None, "")},
-                      services=report_services(user))
-    if not form.is_valid():
-        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
-        raise ApiError(400, "invalid", message)
+    form = _form(_supervisor(request), query)
     data = form.cleaned_data
     scope = form.scope()
     periods = figures.report(scope, data["date_from"], data["date_to"], data["grouping"])
@@ -134,3 +156,19 @@ def report_period(request, query: Query[PeriodQuery]):
         "total": serialize.period(figures.total(periods)),
         "previous_total": serialize.period(figures.total(previous)),
     }
+
+
+@router.get("/reports/backlog-age", response=BacklogAgeOut)
+def report_backlog_age(request, query: Query[PeriodQuery]):
+    """Open tickets now by age bucket (<1, 1–3, 3–7, 7–30, 30 and more working days) and by whom
+    they wait for. The filters are the period report's; its dates do not apply (this is the
+    state now)."""
+    form = _form(_supervisor(request), query)
+    now = timezone.now()
+    age = backlog_age.backlog_age(form.scope(), now)
+    bounds = (0, *backlog_age.BOUNDARIES, None)
+    return {"at": now.isoformat(), "buckets": [
+        {"min_working_days": bounds[bucket], "max_working_days": bounds[bucket + 1],
+         **{key: age.counts[key][bucket] for key in backlog_age.GROUP_KEYS},
+         "total": age.bucket_total(bucket)}
+        for bucket in range(len(backlog_age.BUCKET_LABELS))]}

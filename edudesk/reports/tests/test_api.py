@@ -92,3 +92,25 @@ def test_the_satisfaction_figures_are_typed_in_the_openapi_document(client):
     assert {"type": "number", "minimum": 1, "maximum": 5} in rating["average"]["anyOf"]
     assert {"type": "null"} in rating["share_good"]["anyOf"]
     assert set(schemas["SatisfactionOut"]["required"]) == {"ratings", "average", "share_good", "low"}
+
+
+@pytest.mark.django_db
+def test_the_backlog_by_age_is_in_the_api_with_the_report_filters(client, supervisor, line1_agent,
+                                                                  march, eschool, teacher):
+    from edudesk.tickets.models import Priority
+
+    factories.ticket(eschool, teacher, priority=Priority.HIGH)  # new today, waits for support
+    token = factories.token_for(supervisor)
+    body = client.get("/api/v1/reports/backlog-age", **_auth(token)).json()
+
+    buckets = body["buckets"]
+    assert [(b["min_working_days"], b["max_working_days"]) for b in buckets] == [
+        (0, 1), (1, 3), (3, 7), (7, 30), (30, None)]
+    assert (buckets[0]["support"], buckets[0]["total"]) == (1, 1)
+    assert (buckets[-1]["support"], buckets[-1]["customer"], buckets[-1]["total"]) == (2, 0, 2)
+    high = client.get("/api/v1/reports/backlog-age", {"priority": "high"}, **_auth(token)).json()
+    assert [b["total"] for b in high["buckets"]] == [1, 0, 0, 0, 0]
+    assert client.get("/api/v1/reports/backlog-age",
+                      **_auth(factories.token_for(line1_agent))).status_code == 403
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert schema["AgeBucketOut"]["properties"]["support"]["type"] == "integer"
