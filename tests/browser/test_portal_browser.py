@@ -63,7 +63,7 @@ def fill_eschool_error_form(page, live_server, *, browser_version="Chrome 120"):
     page.goto(f"{live_server.url}/support/eschool/new")
     page.get_by_label("Сообщение об ошибке").check()  # the script shows the fields at once
     expect(page.get_by_label("Регион")).to_be_visible()
-    page.get_by_label("Регион").fill("Республика Татарстан")
+    page.get_by_label("Регион").select_option("Республика Татарстан")
     page.get_by_role("textbox", name="ФИО", exact=True).fill("Иванова Мария Петровна")
     page.get_by_label("Наименование учреждения с указанием города").fill(
         "МБОУ «Средняя школа № 12», г. Казань")
