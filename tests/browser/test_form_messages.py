@@ -36,7 +36,11 @@ def form(browser, live_server, eschool):
     page.goto(f"{live_server.url}/support/eschool/new?category=error")
     page.get_by_role("textbox", name="ФИО", exact=True).fill("Иванова Мария Петровна")
     for label, value in ANSWERS.items():
-        page.get_by_label(label).fill(value)
+        field = page.get_by_label(label)
+        if field.evaluate("element => element.tagName") == "SELECT":  # the region, from the list
+            field.select_option(value)
+        else:
+            field.fill(value)
     yield page
     context.close()
 

@@ -142,7 +142,7 @@ def test_reports_work_under_the_policy(watched, live_server, eschool, teacher, s
     chief.page.click("nav >> text=Отчёты")
     expect(chief.page.locator("h1")).to_have_text("Табло руководителя")
     chief.page.click("text=Отчёт за период")
-    expect(chief.page.locator(".legend .swatch-created")).to_be_visible()
+    expect(chief.page.locator(".legend .swatch-created", has_text="создано")).to_be_visible()
     assert chief.violations == []
 
 
