@@ -77,7 +77,9 @@ def run(update_id: int, *, batch: int = BATCH) -> int:
 def _batch(update_id: int, size: int) -> tuple[bool, int]:
     """One batch in one transaction; (whether the update is finished, children told)."""
     now = timezone.now()
-    update = IncidentUpdate.objects.select_for_update().select_related("author").get(pk=update_id)
+    # of=self: the author is a nullable join, which PostgreSQL will not lock
+    update = (IncidentUpdate.objects.select_for_update(of=("self",)).select_related("author")
+              .get(pk=update_id))
     children = list(pending_children(update)[:size])
     if not children:
         IncidentUpdate.objects.filter(pk=update_id).update(finished_at=now, lease_until=None)
