@@ -218,11 +218,17 @@ def profile(key: str, runs: int) -> None:
     user = people()["agent"]
     client = Client()
     client.force_login(user)
-    url = "/desk/?" + urlencode({"queue": key})
+    profile_page(client, "/desk/?" + urlencode({"queue": key}), runs, f"as {user.username}")
+
+
+def profile_page(client, url: str, runs: int, who: str = "", *, cumulative: int = 35,
+                 own: int = 0) -> None:
+    """Print one warm request's queries, then where ``runs`` requests spend their CPU time
+    (the ``cumulative`` top functions, and the ``own`` top by their own time)."""
     client.get(url)
     with QueryLog() as log:
         client.get(url)
-    print(f"== queries of {url} as {user.username}")
+    print(f"== queries of {url} {who}".rstrip())
     for ms, sql in log.queries:
         print(f"  {ms:7.2f} ms  {sql[:400]}")
     profiler = cProfile.Profile()
@@ -230,7 +236,10 @@ def profile(key: str, runs: int) -> None:
     for _ in range(runs):
         client.get(url)
     profiler.disable()
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(cumulative)
+    if own:
+        stats.sort_stats("tottime").print_stats(own)
 
 
 def main(argv=None) -> int:

@@ -16,9 +16,7 @@ the most messages among the newest 2,000 of the e-school, and a closed one. `--p
 from __future__ import annotations
 
 import argparse
-import cProfile
 import os
-import pstats
 import sys
 from pathlib import Path
 
@@ -26,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from queue_bench import QueryLog, database_url, setup, timed  # noqa: E402
+from queue_bench import database_url, profile_page, setup, timed  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -73,20 +71,7 @@ def clients(ticket):
 
 
 def profile(client, url: str, runs: int) -> None:
-    client.get(url)
-    with QueryLog() as log:
-        client.get(url)
-    print(f"== queries of {url}")
-    for ms, sql in log.queries:
-        print(f"  {ms:7.2f} ms  {sql[:300]}")
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(runs):
-        client.get(url)
-    profiler.disable()
-    stats = pstats.Stats(profiler)
-    stats.sort_stats("cumulative").print_stats(60)
-    stats.sort_stats("tottime").print_stats(25)
+    profile_page(client, url, runs, cumulative=60, own=25)
 
 
 def main(argv=None) -> int:
