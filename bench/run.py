@@ -4,6 +4,8 @@
     make bench BENCH_ARGS=--quick                # a couple of minutes
     make bench BENCH_ARGS="--n 1000000"          # the full run of the issue (PostgreSQL, ~1 hour here)
     .venv/bin/python bench/run.py --database sqlite   # the embedded mode
+    .venv/bin/python bench/run.py --n 1000000 --reuse --database postgres://…/edudesk_bench
+                                                 # measure an earlier run's database again at N
 
 Each figure is measured at N/10 and at N tickets (the data set grows in between), printed as a
 table with its ratio to its floor (the trivial endpoint for reads, a raw driver insert for
@@ -47,6 +49,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="Huey consumer processes for the end-to-end creation (default 2)")
     parser.add_argument("--requests", type=int, help="requests per measurement (default 300, --quick 60)")
     parser.add_argument("--seed", type=int, default=20260901, help="random seed of the data set")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the database of an earlier run (migrations applied, no re-seeding "
+                        "beyond N) and measure at N only, e.g. the same data set after a code change")
     return parser.parse_args(argv)
 
 
@@ -211,26 +216,32 @@ def main(argv=None) -> int:
     sink = SmtpSink(OUT).__enter__()  # acknowledgments go to a real local SMTP server
     env.update(sink.settings())
     os.environ.update(env)
-    print(f"== edudesk bench: {n:,} tickets on {urlparse(url).scheme} ({url})", flush=True)
-    recreate_database(url)
+    print(f"== edudesk bench: {n:,} tickets on {urlparse(url).scheme} ({url})"
+          + (", reusing its data set" if args.reuse else ""), flush=True)
+    if not args.reuse:
+        recreate_database(url)
 
     import django
 
     django.setup()
     import report
     from dataset import Sizes
-    from seed import create_base, prepare_database
+    from seed import create_base, load_base, prepare_database
 
     rng = random.Random(args.seed)
+    started = time.perf_counter()
     prepare_database()
-    base = create_base(Sizes(n), rng)
+    migrated = time.perf_counter() - started
+    base = load_base() if args.reuse else create_base(Sizes(n), rng)
     now = datetime.now(UTC)
     started = time.perf_counter()
     result = {"command": " ".join(["bench/run.py", *(argv or sys.argv[1:])]),
               "database": urlparse(url).scheme,
               "n": n, "workers": args.workers, "requests_per_measurement": args.requests,
               "machine": report.machine(), "started_at": now.isoformat(), "stages": []}
-    for target in (max(1, n // 10), n):
+    if args.reuse:
+        result["reused"] = {"migrate_seconds": round(migrated, 1)}
+    for target in ((n,) if args.reuse else (max(1, n // 10), n)):
         result["stages"].append(run_stage(target, args, env, base, rng, now, url))
     sink.__exit__(None, None, None)
     result["growth"] = report.growth(result["stages"])

@@ -153,6 +153,28 @@ def create_base(sizes: Sizes, rng: random.Random) -> BaseData:
     return BaseData(services, agent_token, customer_token, customer_login)
 
 
+def load_base() -> BaseData:
+    """The BaseData of a database that create_base seeded before (bench/run.py --reuse): the same
+    services, agents and customers in the same order; new tokens (raw tokens are never stored)."""
+    services: list[ServiceRef] = []
+    for code, _name, prefix, share, _kind in SERVICES:
+        service = Service.objects.get(code=code)
+        group = SupportGroup.objects.get(service=service, name="Первая линия")
+        agent_ids = list(User.objects.filter(username__startswith=f"{code}-agent-", kind=User.Kind.AGENT)
+                         .order_by("id").values_list("id", flat=True))
+        ref = ServiceRef(id=service.pk, code=code, prefix=prefix, share=share, group_id=group.pk,
+                         agent_ids=agent_ids)
+        # Seeded customers only: those the measurements created since (mail ingest) have no login.
+        ref.contacts = list(Contact.objects.filter(service=service).exclude(login="").order_by("id")
+                            .values_list("id", "organisation_id", "login", "full_name"))
+        services.append(ref)
+    customer_id, _org, customer_login, _name = services[0].contacts[0]
+    bench_agent = User.objects.get(username="bench-agent")
+    _, agent_token = ApiToken.issue(user=bench_agent, name="bench")
+    _, customer_token = ApiToken.issue(contact=Contact.objects.get(pk=customer_id), name="bench")
+    return BaseData(services, agent_token, customer_token, customer_login)
+
+
 def seed_tickets(base: BaseData, target: int, now: datetime, rng: random.Random) -> float:
     """Add tickets until the database holds `target` of them; returns seconds spent."""
     import time
