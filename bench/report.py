@@ -60,6 +60,13 @@ def _fmt(value, digits: int = 1) -> str:
     return f"{value:,}"
 
 
+def _cpu(per_request: dict | None) -> str:
+    """CPU ms per request: web workers / their database backends."""
+    if not per_request:
+        return "—"
+    return " / ".join(_fmt(per_request.get(part)) for part in ("web", "postgresql") if part in per_request)
+
+
 def table(result: dict) -> str:
     lines = []
     for stage in result["stages"]:
@@ -70,11 +77,12 @@ def table(result: dict) -> str:
         if stage.get("storage"):
             lines.append("   " + storage_table(stage["storage"]).replace("\n", "\n   "))
         lines.append(f"{'measurement':<44}{'n':>6}{'err':>5}{'per s':>9}{'p50 ms':>9}{'p95 ms':>9}"
-                     f"{'p99 ms':>9}{'srv p95':>9}{'× floor':>9}")
+                     f"{'p99 ms':>9}{'srv p95':>9}{'× floor':>9}{'CPU ms web/db':>15}")
         for name, m in stage["measurements"].items():
             lines.append(f"{name:<44}{m['requests']:>6}{m['errors']:>5}{_fmt(m['per_second']):>9}"
                          f"{_fmt(m['p50_ms']):>9}{_fmt(m['p95_ms']):>9}{_fmt(m['p99_ms']):>9}"
-                         f"{_fmt(m['server_p95_ms']):>9}{_fmt(m.get('ratio_to_floor'), 2):>9}")
+                         f"{_fmt(m['server_p95_ms']):>9}{_fmt(m.get('ratio_to_floor'), 2):>9}"
+                         f"{_cpu(m.get('cpu_ms_per_request')):>15}")
             if m.get("cpu_ms_per_ticket") is not None:
                 lines.append(f"    CPU ms per ticket {m['cpu_ms_per_ticket']} (PostgreSQL: every backend on "
                              f"the machine); committed at {m.get('committed_per_second')}/s")

@@ -108,15 +108,36 @@ def summarise(result, group: str) -> dict:
     return {**result.summary(), "group": group}
 
 
+def database_backends() -> list[int]:
+    """PostgreSQL backends connected to the bench database (the web workers' kept-alive
+    connections), not this process's own; none on SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid()")
+        return [pid for (pid,) in cursor.fetchall()]
+
+
 def measure_http(server, scenarios, warmup: int) -> dict[str, dict]:
+    """Latency and rate of each scenario, and the CPU time per request of the web workers and of
+    their database backends (from /proc: unlike latency, it hardly moves with the machine's load)."""
     import load
+    from end_to_end import cpu_spent, cpu_times
 
     out = {}
     for scenario in scenarios:
         if warmup:
             load.run("warm-up", server.port, scenario.requests[:warmup], scenario.concurrency)
+        web, database = server.worker_pids(), database_backends()
+        before = cpu_times(web + database)
         result = load.run(scenario.name, server.port, scenario.requests, scenario.concurrency)
         out[scenario.name] = summarise(result, scenario.group)
+        out[scenario.name]["cpu_ms_per_request"] = {
+            name: round(cpu_spent(before, pids) * 1000 / max(1, result.requests), 2)
+            for name, pids in (("web", web), ("postgresql", database)) if pids}
         errors = f", {result.errors} errors: {result.first_error[:200]}" if result.errors else ""
         print(f"  {scenario.name}: {result.rate:,.0f}/s, p95 {out[scenario.name]['p95_ms']} ms{errors}",
               flush=True)
