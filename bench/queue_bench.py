@@ -159,22 +159,47 @@ class QueryLog:
         self._wrapper.__exit__(*exc)
 
 
+def backend_cpu_ms() -> tuple[int, float] | None:
+    """(pid, CPU ms so far) of this process's PostgreSQL backend when the server runs on this
+    machine (/proc/PID/schedstat: nanoseconds on a CPU); None on SQLite or a remote server."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or connection.connection is None:
+        return None
+    pid = connection.connection.info.backend_pid
+    try:
+        return pid, int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e6
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def timed(client, url: str, runs: int) -> dict:
     """Median wall time, median CPU time of this process (what the request costs Python, whatever
-    else the machine runs), and the queries with their summed wall time."""
+    else the machine runs), the mean CPU time of the PostgreSQL backend per request (db_cpu_ms,
+    when the server is local), and the queries with their summed wall time."""
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     with QueryLog() as log:
         client.get(url)
     walls, cpus = [], []
+    backend = backend_cpu_ms()
     for _ in range(runs):
         wall, cpu = time.perf_counter(), time.process_time()
         client.get(url)
         cpus.append((time.process_time() - cpu) * 1000)
         walls.append((time.perf_counter() - wall) * 1000)
+    after = backend_cpu_ms()
+    same = backend and after and after[0] == backend[0]  # no reconnection in between
+    db_cpu = round((after[1] - backend[1]) / runs, 2) if same else None
     return {"ms": round(statistics.median(walls), 2), "cpu_ms": round(statistics.median(cpus), 2),
-            "queries": len(log.queries), "sql_ms": round(sum(ms for ms, _sql in log.queries), 2),
-            "calls": calls_per_request(client, url)}
+            "db_cpu_ms": db_cpu, "queries": len(log.queries),
+            "sql_ms": round(sum(ms for ms, _sql in log.queries), 2), "calls": calls_per_request(client, url)}
+
+
+def describe(figures: dict) -> str:
+    db = f", db cpu {figures['db_cpu_ms']:5.2f}" if figures.get("db_cpu_ms") is not None else ""
+    return (f"{figures['ms']:6.2f} ms (cpu {figures['cpu_ms']:5.2f}{db}, {figures['queries']} q,"
+            f" sql {figures['sql_ms']:5.2f}, {figures['calls']:,} calls)")
 
 
 def calls_per_request(client, url: str, runs: int = 3) -> int:
@@ -206,9 +231,7 @@ def measure(args) -> dict:
                 entry["deep"]["position"] = position
             out[f"{who} {key}"] = entry
             print(f"  {who:10} {key:9} " + "  ".join(
-                f"{part} {figures['ms']:6.2f} ms (cpu {figures['cpu_ms']:5.2f}, {figures['queries']} q,"
-                f" sql {figures['sql_ms']:5.2f}, {figures['calls']:,} calls)"
-                for part, figures in entry.items()), flush=True)
+                f"{part} {describe(figures)}" for part, figures in entry.items()), flush=True)
     return out
 
 

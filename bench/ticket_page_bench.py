@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from queue_bench import database_url, profile_page, setup, timed  # noqa: E402
+from queue_bench import database_url, describe, profile_page, setup, timed  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -91,10 +91,8 @@ def main(argv=None) -> int:
             continue
         for page, (client, url) in clients(ticket).items():
             figures = timed(client, url, args.runs)
-            calls = figures["calls"]
             print(f"  {kind:6} {page:6} {ticket.number:>14} {ticket.messages.count():2} messages: "
-                  f"{figures['ms']:6.2f} ms (cpu {figures['cpu_ms']:5.2f}, {figures['queries']} q, "
-                  f"sql {figures['sql_ms']:5.2f}, {calls:,} calls)", flush=True)
+                  f"{describe(figures)}", flush=True)
             if args.profile == page and kind == "open":
                 profile(client, url, args.runs)
     return 0
