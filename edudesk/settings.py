@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "edudesk.incidents",
     "edudesk.kb",
     "edudesk.reports",
+    "edudesk.imports",
     "edudesk.api",
     "edudesk.ops",
     "edudesk.security",

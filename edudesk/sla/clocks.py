@@ -80,27 +80,32 @@ def remaining_working_time(clock: SlaClock, now: datetime) -> timedelta | None:
 # --- the handler ----------------------------------------------------------------------------
 
 
-def on_ticket_event(event: Event) -> None:
-    """In-transaction subscriber: keep the ticket's clocks in step with the change."""
+def on_ticket_event(event: Event, book: ClockBook | None = None) -> None:
+    """In-transaction subscriber: keep the ticket's clocks in step with the change.
+
+    `book`: where the clocks are kept (``StoredClocks``, the database, unless the caller keeps
+    them elsewhere: the bulk import replays a ticket's history in memory with the same rules)."""
     if event.kind in OWN_EVENTS:
         return
+    book = book or STORED
     ticket, now = event.ticket, event.created_at
     if event.kind == EventKind.CREATED:
         # The ticket was inserted by this very transaction: its row is ours and the instance
         # current, so the due dates are recorded without reading the clocks or the row again.
-        sync_ticket(ticket, now, clocks=start_clocks(ticket, now), current=True)
+        sync_ticket(ticket, now, clocks=book.start(ticket, new_clocks(ticket, now), now), current=True,
+                    book=book)
         return
     if event.kind == EventKind.STATUS_CHANGED and (event.data or {}).get("undoes"):
         _restore(ticket, event.data["undoes"], now)
     elif event.kind == EventKind.STATUS_CHANGED:
         _on_status_changed(
             ticket, (event.old or {}).get("status"), event.new["status"], event.actor_kind, now,
-            cause=event.pk,
+            cause=event.pk, book=book,
         )
     elif event.kind == EventKind.MESSAGE_ADDED:
         if event.actor_kind != ActorKind.AGENT or event.data.get("kind") != Message.Kind.PUBLIC:
             return
-        _stop(ticket, ClockKind.FIRST_ANSWER, now)
+        _stop(ticket, ClockKind.FIRST_ANSWER, now, book=book)
     elif event.kind == EventKind.PRIORITY_CHANGED:
         recompute(ticket, now)
     elif event.kind == EventKind.INCIDENT_LINKED:
@@ -108,55 +113,53 @@ def on_ticket_event(event: Event) -> None:
             return
         # A child of a mass incident waits for the incident (its policy «pause»): the answer
         # and solution clocks stop counting until the incident's resolution stops them.
-        _pause(ticket, ClockKind.FIRST_ANSWER, now)
-        _pause(ticket, ClockKind.SOLUTION, now)
+        _pause(ticket, ClockKind.FIRST_ANSWER, now, book=book)
+        _pause(ticket, ClockKind.SOLUTION, now, book=book)
     elif event.kind == EventKind.INCIDENT_UNLINKED:
         if (event.data or {}).get("sla") != "pause" or ticket.status in WAITING_FOR_CUSTOMER:
             return
-        _resume(ticket, ClockKind.FIRST_ANSWER, now)
-        _resume(ticket, ClockKind.SOLUTION, now)
+        _resume(ticket, ClockKind.FIRST_ANSWER, now, book=book)
+        _resume(ticket, ClockKind.SOLUTION, now, book=book)
     else:
         return
-    sync_ticket(ticket, now)
+    sync_ticket(ticket, now, book=book)
 
 
-def start_clocks(ticket: Ticket, now: datetime) -> list[SlaClock]:
-    """Start the review, first-answer and solution clocks (one insert, one insert of events)."""
+def new_clocks(ticket: Ticket, now: datetime) -> list[SlaClock]:
+    """The review, first-answer and solution clocks a ticket opened at `now` starts (unsaved)."""
     calendar = calendar_for(ticket.service)
     targets = targets_for(ticket.service, ticket.priority)
     clocks = [SlaClock(ticket=ticket, kind=kind, target=targets.of(kind), started_at=now)
               for kind in ClockKind]
     for clock in clocks:
         _schedule(clock, calendar)
-    clocks = SlaClock.objects.bulk_create(clocks)
-    record_many(ticket, EventKind.CLOCK_STARTED, Actor.system(), data=[clock_data(c) for c in clocks],
-                now=now)
     return clocks
 
 
 def _on_status_changed(ticket: Ticket, old: str | None, new: str, actor_kind: str, now: datetime,
-                       cause: int | None = None) -> None:
+                       cause: int | None = None, book: ClockBook | None = None) -> None:
     """`cause`: the status change's event, named on the clock events it leads to (an undo of
     that change finds the clocks it stopped)."""
+    book = book or STORED
     if old == Status.REGISTERED:
         if new == Status.CANCELLED and actor_kind != ActorKind.AGENT:
-            _cancel(ticket, ClockKind.REVIEW, now, cause)
+            _cancel(ticket, ClockKind.REVIEW, now, cause, book=book)
         else:
-            _stop(ticket, ClockKind.REVIEW, now, cause)
+            _stop(ticket, ClockKind.REVIEW, now, cause, book=book)
     if new == Status.CANCELLED:
         for kind in ClockKind:
-            _cancel(ticket, kind, now, cause)
+            _cancel(ticket, kind, now, cause, book=book)
     elif new in FIRST_ANSWER_STATUSES:
-        _stop(ticket, ClockKind.FIRST_ANSWER, now, cause)
+        _stop(ticket, ClockKind.FIRST_ANSWER, now, cause, book=book)
     if new in WAITING_FOR_CUSTOMER:
-        _pause(ticket, ClockKind.SOLUTION, now)
+        _pause(ticket, ClockKind.SOLUTION, now, book=book)
     elif new in SOLUTION_STOPPED_STATUSES:
-        _stop(ticket, ClockKind.SOLUTION, now, cause)
+        _stop(ticket, ClockKind.SOLUTION, now, cause, book=book)
     elif new != Status.CANCELLED:
         if old in WAITING_FOR_CUSTOMER:
-            _resume(ticket, ClockKind.SOLUTION, now)
+            _resume(ticket, ClockKind.SOLUTION, now, book=book)
         elif old in REOPENABLE_STATUSES:
-            _reopen(ticket, ClockKind.SOLUTION, now)
+            _reopen(ticket, ClockKind.SOLUTION, now, book=book)
 
 
 def _locked():
@@ -164,14 +167,50 @@ def _locked():
     return SlaClock.objects.select_for_update()
 
 
-def _active(ticket: Ticket, kind: str) -> SlaClock | None:
-    return (
-        _locked().filter(ticket=ticket, kind=kind, state__in=[ClockState.RUNNING, ClockState.PAUSED]).first()
-    )
+class StoredClocks:
+    """A ticket's clocks in the database (the live path): rows locked, events recorded at once.
+
+    The rules above read and write clocks only through a book like this one, so a caller that
+    keeps the clocks elsewhere (``imports.history``: a ticket's past replayed in memory, then
+    written in bulk) runs the very same rules.
+    """
+
+    def start(self, ticket: Ticket, clocks: list[SlaClock], now: datetime) -> list[SlaClock]:
+        """Keep new clocks (one insert) and record that they started (one insert of events)."""
+        clocks = SlaClock.objects.bulk_create(clocks)
+        record_many(ticket, EventKind.CLOCK_STARTED, Actor.system(),
+                    data=[clock_data(c) for c in clocks], now=now)
+        return clocks
+
+    def active(self, ticket: Ticket, kind: str) -> SlaClock | None:
+        return _locked().filter(ticket=ticket, kind=kind,
+                                state__in=[ClockState.RUNNING, ClockState.PAUSED]).first()
+
+    def finished(self, ticket: Ticket, kind: str) -> SlaClock | None:
+        return (_locked().filter(ticket=ticket, kind=kind)
+                .exclude(state__in=[ClockState.RUNNING, ClockState.PAUSED]).first())
+
+    def all(self, ticket: Ticket) -> list[SlaClock]:
+        return list(SlaClock.objects.filter(ticket=ticket))
+
+    def save(self, clock: SlaClock, fields: list[str] | None = None) -> None:
+        clock.save(update_fields=fields)
+
+    def event(self, ticket: Ticket, kind: str, clock: SlaClock, now: datetime,
+              cause: int | None = None) -> None:
+        _clock_event(ticket, kind, clock, now, cause)
+
+    def record_sla(self, ticket: Ticket, now: datetime, current: bool, values: dict) -> None:
+        ticket_services.record_sla(ticket, now=now, current=current, **values)
 
 
-def _stop(ticket: Ticket, kind: str, now: datetime, cause: int | None = None) -> None:
-    clock = _active(ticket, kind)
+STORED = StoredClocks()
+ClockBook = StoredClocks  # the interface a book offers (``imports.history.MemoryClocks`` too)
+
+
+def _stop(ticket: Ticket, kind: str, now: datetime, cause: int | None = None, *,
+          book: ClockBook = STORED) -> None:
+    clock = book.active(ticket, kind)
     if clock is None:
         return
     # A clock stopped while paused was last counting when the pause began.
@@ -179,59 +218,56 @@ def _stop(ticket: Ticket, kind: str, now: datetime, cause: int | None = None) ->
     clock.state = ClockState.MET if counted_until <= clock.due_at else ClockState.BREACHED
     clock.breached = clock.breached or clock.state == ClockState.BREACHED
     clock.stopped_at = counted_until
-    clock.save(update_fields=["state", "breached", "stopped_at"])
-    _clock_event(ticket, EventKind.CLOCK_STOPPED, clock, now, cause)
+    book.save(clock, ["state", "breached", "stopped_at"])
+    book.event(ticket, EventKind.CLOCK_STOPPED, clock, now, cause)
 
 
-def _cancel(ticket: Ticket, kind: str, now: datetime, cause: int | None = None) -> None:
-    clock = _active(ticket, kind)
+def _cancel(ticket: Ticket, kind: str, now: datetime, cause: int | None = None, *,
+            book: ClockBook = STORED) -> None:
+    clock = book.active(ticket, kind)
     if clock is None:
         return
     clock.state = ClockState.CANCELLED
     clock.stopped_at = clock.paused_at or now
-    clock.save(update_fields=["state", "stopped_at"])
-    _clock_event(ticket, EventKind.CLOCK_STOPPED, clock, now, cause)
+    book.save(clock, ["state", "stopped_at"])
+    book.event(ticket, EventKind.CLOCK_STOPPED, clock, now, cause)
 
 
-def _pause(ticket: Ticket, kind: str, now: datetime) -> None:
-    clock = _active(ticket, kind)
+def _pause(ticket: Ticket, kind: str, now: datetime, *, book: ClockBook = STORED) -> None:
+    clock = book.active(ticket, kind)
     if clock is None or clock.state == ClockState.PAUSED:
         return
     clock.state = ClockState.PAUSED
     clock.paused_at = now
-    clock.save(update_fields=["state", "paused_at"])
-    _clock_event(ticket, EventKind.CLOCK_PAUSED, clock, now)
+    book.save(clock, ["state", "paused_at"])
+    book.event(ticket, EventKind.CLOCK_PAUSED, clock, now)
 
 
-def _resume(ticket: Ticket, kind: str, now: datetime) -> None:
-    clock = _active(ticket, kind)
+def _resume(ticket: Ticket, kind: str, now: datetime, *, book: ClockBook = STORED) -> None:
+    clock = book.active(ticket, kind)
     if clock is None or clock.state != ClockState.PAUSED:
         return
-    _continue(ticket, clock, clock.paused_at, now, EventKind.CLOCK_RESUMED)
+    _continue(ticket, clock, clock.paused_at, now, EventKind.CLOCK_RESUMED, book)
 
 
-def _reopen(ticket: Ticket, kind: str, now: datetime) -> None:
+def _reopen(ticket: Ticket, kind: str, now: datetime, *, book: ClockBook = STORED) -> None:
     """A reopened ticket's solution clock goes on; the closed interval counts as a pause."""
-    clock = (
-        _locked()
-        .filter(ticket=ticket, kind=kind)
-        .exclude(state__in=[ClockState.RUNNING, ClockState.PAUSED])
-        .first()
-    )
+    clock = book.finished(ticket, kind)
     if clock is None or clock.stopped_at is None:
         return
-    _continue(ticket, clock, clock.stopped_at, now, EventKind.CLOCK_RESUMED)
+    _continue(ticket, clock, clock.stopped_at, now, EventKind.CLOCK_RESUMED, book)
 
 
-def _continue(ticket: Ticket, clock: SlaClock, since: datetime, now: datetime, kind: str) -> None:
+def _continue(ticket: Ticket, clock: SlaClock, since: datetime, now: datetime, kind: str,
+              book: ClockBook = STORED) -> None:
     calendar = calendar_for(ticket.service)
     clock.paused_working += calendar.working_time_between(since, now)
     clock.state = ClockState.RUNNING
     clock.paused_at = None
     clock.stopped_at = None
     _schedule(clock, calendar)
-    clock.save()
-    _clock_event(ticket, kind, clock, now)
+    book.save(clock)
+    book.event(ticket, kind, clock, now)
 
 
 def _restore(ticket: Ticket, undone_event_id: int, now: datetime) -> None:
@@ -292,14 +328,15 @@ def ticket_flag(clocks: list[SlaClock]) -> str:
 
 
 def sync_ticket(ticket: Ticket, now: datetime, *, clocks: list[SlaClock] | None = None,
-                current: bool = False) -> None:
+                current: bool = False, book: ClockBook | None = None) -> None:
     """Record the clocks' due dates and flag on the ticket.
 
     `clocks`: every clock of the ticket, when the caller has them in hand; `current`: the
     instance is this transaction's own locked, up-to-date row (see ``record_sla``).
     """
+    book = book or STORED
     if clocks is None:
-        clocks = SlaClock.objects.filter(ticket=ticket)
+        clocks = book.all(ticket)
     clocks = {clock.kind: clock for clock in clocks}
     review, solution = clocks.get(ClockKind.REVIEW), clocks.get(ClockKind.SOLUTION)
     values = {
@@ -307,7 +344,7 @@ def sync_ticket(ticket: Ticket, now: datetime, *, clocks: list[SlaClock] | None 
         "due_at": solution.due_at if solution else None,
         "flag": ticket_flag(list(clocks.values())),
     }
-    ticket_services.record_sla(ticket, now=now, current=current, **values)
+    book.record_sla(ticket, now, current, values)
     # The caller's ticket object is this very instance: keep it current for its response.
     ticket.review_due_at, ticket.due_at, ticket.sla_flag = (
         values["review_due_at"],

@@ -114,7 +114,7 @@ def after_commit_batch(name: str) -> Callable[[list[Event]], None] | None:
 def record(ticket: Ticket, kind: str, actor: Actor, *, old=None, new=None, data=None,
            now=None) -> Event:
     """Write one event for a change made in the current transaction and notify subscribers."""
-    event = _event(ticket, kind, actor, old=old, new=new, data=data, now=now)
+    event = build(ticket, kind, actor, old=old, new=new, data=data, now=now)
     event.save(force_insert=True)
     _notify([event])
     return event
@@ -123,12 +123,13 @@ def record(ticket: Ticket, kind: str, actor: Actor, *, old=None, new=None, data=
 def record_many(ticket: Ticket, kind: str, actor: Actor, *, data: list[dict], now=None) -> list[Event]:
     """Write several events of one kind in one statement (e.g. the clocks a new ticket starts)."""
     events = Event.objects.bulk_create(
-        [_event(ticket, kind, actor, data=item, now=now) for item in data])
+        [build(ticket, kind, actor, data=item, now=now) for item in data])
     _notify(events)
     return events
 
 
-def _event(ticket: Ticket, kind: str, actor: Actor, *, old=None, new=None, data=None, now=None) -> Event:
+def build(ticket: Ticket, kind: str, actor: Actor, *, old=None, new=None, data=None, now=None) -> Event:
+    """The event as ``record`` writes it, unsaved (the bulk import writes many at once)."""
     return Event(
         ticket=ticket,
         kind=EventKind(kind).value,  # only the registry's kinds (ValueError for any other)

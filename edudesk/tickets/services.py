@@ -210,6 +210,15 @@ def convert_consultation(consultation: Consultation, *, actor: Actor, requester:
     return ticket
 
 
+def write_imported(tickets: list[Ticket], messages: list[Message], events: list[Event]) -> None:
+    """Write tickets whose history was replayed from a previous help desk (``imports.history``:
+    this module's rules, ``set_status`` and ``sla_change``, run in memory), in bulk, in the
+    caller's transaction. No outbox entry: imported history mails and notifies nobody."""
+    Ticket.objects.bulk_create(tickets, batch_size=500)
+    Message.objects.bulk_create(messages, batch_size=500)
+    Event.objects.bulk_create(events, batch_size=500)
+
+
 # --- conversation ---------------------------------------------------------------------------
 
 @_change
@@ -442,6 +451,19 @@ def record_sla(ticket: Ticket, *, review_due_at=_UNCHANGED, due_at=_UNCHANGED,
     """
     if not current:
         ticket = _lock(ticket)
+    change = sla_change(ticket, review_due_at=review_due_at, due_at=due_at, flag=flag)
+    if change is None:
+        return ticket
+    ticket.save(update_fields=["review_due_at", "due_at", "sla_flag"])
+    kind, old, new = change
+    _record(ticket, kind, Actor.system(), old=old, new=new, now=now)
+    return ticket
+
+
+def sla_change(ticket: Ticket, *, review_due_at=_UNCHANGED, due_at=_UNCHANGED,
+               flag=_UNCHANGED) -> tuple[EventKind, dict, dict] | None:
+    """Set the SLA columns on the instance; the event that tells of it (kind, old, new), or
+    None when nothing changed. (``record_sla`` saves and records it; the bulk import keeps it.)"""
     old = {"review_due_at": ticket.review_due_at, "due_at": ticket.due_at, "flag": ticket.sla_flag}
     if review_due_at is not _UNCHANGED:
         ticket.review_due_at = review_due_at
@@ -451,11 +473,9 @@ def record_sla(ticket: Ticket, *, review_due_at=_UNCHANGED, due_at=_UNCHANGED,
         ticket.sla_flag = SlaFlag(flag).value
     new = {"review_due_at": ticket.review_due_at, "due_at": ticket.due_at, "flag": ticket.sla_flag}
     if new == old:
-        return ticket
-    ticket.save(update_fields=["review_due_at", "due_at", "sla_flag"])
+        return None
     kind = EventKind.SLA_FLAGGED if old["flag"] != new["flag"] else EventKind.DUE_RECORDED
-    _record(ticket, kind, Actor.system(), old=_jsonable(old), new=_jsonable(new), now=now)
-    return ticket
+    return kind, _jsonable(old), _jsonable(new)
 
 
 @_change
@@ -691,9 +711,18 @@ def _apply_transition(ticket: Ticket, target: Status, actor: Actor, now: datetim
     old = ticket.status
     if not can_transition(old, target, actor.kind):
         raise TransitionNotAllowed.build(ticket, target, actor.kind)
+    ticket.save(update_fields=set_status(ticket, target, actor.kind, now))
+    _record(ticket, EventKind.STATUS_CHANGED, actor, old={"status": old},
+           new={"status": str(target)}, data=data, now=now)
+
+
+def set_status(ticket: Ticket, target: Status, actor_kind: ActorKind, now: datetime) -> list[str]:
+    """Set the status on the instance with the moments it marks (an agent's first action
+    reviews, an answer, a closing or a reopening); returns the columns changed. The caller has
+    checked the move (``can_transition``)."""
     ticket.status = target
     update = ["status"]
-    if actor.kind == ActorKind.AGENT and ticket.reviewed_at is None:
+    if actor_kind == ActorKind.AGENT and ticket.reviewed_at is None:
         ticket.reviewed_at = now
         update.append("reviewed_at")
     if target == Status.ANSWERED:
@@ -705,9 +734,7 @@ def _apply_transition(ticket: Ticket, target: Status, actor: Actor, now: datetim
     elif ticket.closed_at is not None:
         ticket.closed_at = None
         update.append("closed_at")
-    ticket.save(update_fields=update)
-    _record(ticket, EventKind.STATUS_CHANGED, actor, old={"status": old},
-           new={"status": str(target)}, data=data, now=now)
+    return update
 
 
 def _set_field(ticket: Ticket, field: str, value: str, kind: EventKind, actor: Actor,
