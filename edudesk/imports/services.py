@@ -12,7 +12,7 @@ Steps, for each chunk of lines (``chunk_size`` tickets):
    ticket's history is replayed in memory (``history.Replay``: events, SLA clocks, report
    facts); the rows of the whole chunk are inserted in bulk; the ledger row of each ticket
    keeps its old reference; the chunk's search documents are built (``search.indexing``);
-3. at the end the new facts are folded into the report figures.
+   the chunk's report facts are written folded, with their figures (``folding.write_folded``).
 
 No outbox entry is written for imported events: nobody is mailed or notified about history.
 """
@@ -29,13 +29,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from edudesk.accounts.models import Contact
+from edudesk.core import bulk
 from edudesk.imports import ids as id_counter
 from edudesk.imports.format import Context, LineError, TicketRecord, parse
 from edudesk.imports.history import Ids, Replay, Rows
 from edudesk.imports.models import ImportedTicket
 from edudesk.intake import requester as requesters
-from edudesk.reports.folding import fold
-from edudesk.reports.models import Fact
+from edudesk.reports.folding import write_folded
 from edudesk.search.indexing import index_tickets
 from edudesk.sla.models import SlaClock
 from edudesk.tickets import services as ticket_services
@@ -63,7 +63,6 @@ def import_lines(lines: Iterable[str], *, chunk_size: int = CHUNK_SIZE, now: dat
     while chunk := list(itertools.islice(numbered, max(1, chunk_size))):
         importer.chunk(chunk)
         progress(len(chunk))
-    fold()
     return importer.result
 
 
@@ -112,10 +111,10 @@ class _Importer:
                        requester=person, organisation=person.organisation, ids=ids, now=now).run()
                 for record, person, number in zip(records, people, numbers, strict=True)]
         _insert(rows)
+        write_folded([f for row in rows for f in row.facts])
         pairs = list(zip(records, rows, strict=True))
-        ImportedTicket.objects.bulk_create(
-            [ImportedTicket(reference=r.reference, ticket_id=row.ticket.pk, imported_at=now)
-             for r, row in pairs])
+        bulk.insert(ImportedTicket, [ImportedTicket(reference=r.reference, ticket_id=row.ticket.pk,
+                                                    imported_at=now) for r, row in pairs], ids=False)
         index_tickets(row.ticket.pk for row in rows)
         self.result.numbers.update((r.reference, row.ticket.number) for r, row in pairs)
 
@@ -133,5 +132,5 @@ def _insert(rows: list[Rows]) -> None:
     ticket_services.write_imported([row.ticket for row in rows],
                                    [m for row in rows for m in row.messages],
                                    [e for row in rows for e in row.events])
-    SlaClock.objects.bulk_create([c for row in rows for c in row.clocks], batch_size=500)
-    Fact.objects.bulk_create([f for row in rows for f in row.facts], batch_size=1000)
+    bulk.insert(SlaClock, [c for row in rows for c in row.clocks], ids=False)
+

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edudesk.accounts.models import Contact, Organisation, Service, SupportGroup
+from edudesk.core import bulk
 from edudesk.tickets import policy, versions
 from edudesk.tickets.errors import InvalidOperation, NotPermitted, StaleTicket, TransitionNotAllowed
 from edudesk.tickets.events import EventKind, record
@@ -214,9 +215,9 @@ def write_imported(tickets: list[Ticket], messages: list[Message], events: list[
     """Write tickets whose history was replayed from a previous help desk (``imports.history``:
     this module's rules, ``set_status`` and ``sla_change``, run in memory), in bulk, in the
     caller's transaction. No outbox entry: imported history mails and notifies nobody."""
-    Ticket.objects.bulk_create(tickets, batch_size=500)
-    Message.objects.bulk_create(messages, batch_size=500)
-    Event.objects.bulk_create(events, batch_size=500)
+    bulk.insert(Ticket, tickets)
+    bulk.insert(Message, messages)
+    bulk.insert(Event, events)
 
 
 # --- conversation ---------------------------------------------------------------------------
