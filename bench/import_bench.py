@@ -51,15 +51,6 @@ PATHS = {
 NEW_REQUESTERS = 0.05  # a share of the export's requesters the desk does not know yet
 
 
-def recreate(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def write_export(path: Path, base, n: int, now: datetime, rng: random.Random) -> None:
     """N tickets of the benchmark's data set, as lines of the import format."""
     from dataset import Ids, TicketGenerator
@@ -142,11 +133,13 @@ class Stages:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000, help="tickets in the export")
-    parser.add_argument("--chunk-size", type=int, default=1000)
+    parser.add_argument("--chunk-size", type=int, default=500)
     parser.add_argument("--profile", action="store_true", help="profile the import (slower)")
     args = parser.parse_args(argv)
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
+        from reports_bench import recreate
+
         recreate(url)
     else:
         os.environ["EDUDESK_VAR_DIR"] = tempfile.mkdtemp(prefix="edudesk-import-bench-")

@@ -42,7 +42,7 @@ from edudesk.tickets import services as ticket_services
 from edudesk.tickets.models import Event, Message, Ticket, TicketNumber
 from edudesk.tickets.numbering import format_number
 
-CHUNK_SIZE = 1000
+CHUNK_SIZE = 500
 
 
 @dataclass
