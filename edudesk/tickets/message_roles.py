@@ -44,8 +44,11 @@ NAMING = (Q(kind__in=[str(k) for k in _NAMING_EVENTS])
 
 
 def of_ticket(ticket: Ticket) -> Q:
-    """The ticket's events and its merged duplicates' (whose messages it holds now)."""
-    return Q(ticket=ticket) | Q(ticket__merged_into=ticket)
+    """The ticket's events and its merged duplicates' (whose messages it holds now), by ticket id
+    from a subquery: an OR across a join to the ticket table kept PostgreSQL off every index
+    (it read all events and all tickets: 0.5 s at 100,000 tickets)."""
+    ids = Ticket.objects.filter(Q(pk=ticket.pk) | Q(merged_into=ticket.pk)).values("pk")
+    return Q(ticket_id__in=ids)
 
 
 def named_roles(events: Iterable[Event]) -> dict[int, Role]:

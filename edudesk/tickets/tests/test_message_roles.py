@@ -3,7 +3,7 @@
 from edudesk.testing import factories
 from edudesk.tickets import message_roles, services
 from edudesk.tickets.message_roles import Role
-from edudesk.tickets.models import Message
+from edudesk.tickets.models import Event, Message
 from edudesk.tickets.types import Actor
 
 
@@ -37,3 +37,12 @@ def test_a_question_a_note_and_a_merged_duplicates_request_keep_their_names(
     # both requests are requests (the duplicate's moved over); the merge notice is the system's
     assert sorted(m.role for m in messages if m.author_contact_id) == [Role.REQUEST, Role.REQUEST]
     assert [m.role for m in messages if m.kind == Message.Kind.SYSTEM] == [Role.SYSTEM]
+
+
+def test_the_events_of_a_ticket_and_its_duplicates_are_read_without_a_join(eschool, teacher):
+    # An OR across the join to the ticket (its own id or its merged_into) kept PostgreSQL off
+    # every index: each ticket page read all events and all tickets (0.5 s at 100,000 tickets).
+    ticket = factories.ticket(eschool, teacher)
+    sql = str(Event.objects.filter(message_roles.of_ticket(ticket)).query)
+    assert "JOIN" not in sql
+    assert 'WHERE "tickets_event"."ticket_id" IN (SELECT' in sql
