@@ -13,6 +13,9 @@ warm-up: wall time, this process's CPU time (what the request costs even on a bu
 the query count and the summed wall time of the queries. The tickets are the open ticket with
 the most messages among the newest 2,000 of the e-school, and a closed one. `--profile PAGE`
 (desk, portal or api) prints that page's queries and where its CPU time goes (cProfile).
+`--spread K` also views each page of K tickets spread over the whole id range once each, as
+bench/run.py's HTTP measurement does (so nothing of a ticket is cached yet): median and p95 of
+this process's CPU ms, the database backend's mean CPU ms, the median query count.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from queue_bench import database_url, describe, profile_page, setup, timed  # noqa: E402
+from load import percentile  # noqa: E402
+from queue_bench import QueryLog, backend_cpu_ms, database_url, describe, profile_page, setup, timed  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -35,6 +39,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--database", default="sqlite", help="as for bench/queue_bench.py")
     parser.add_argument("--runs", type=int, default=15, help="timed requests per figure (median)")
     parser.add_argument("--profile", choices=["desk", "portal", "api"], help="profile this page")
+    parser.add_argument("--spread", type=int, default=0, metavar="K",
+                        help="also view K tickets over the whole id range once each (uncached)")
+    parser.add_argument("--seed", type=int, default=20260901, help="random seed of --spread's sample")
     return parser.parse_args(argv)
 
 
@@ -53,25 +60,89 @@ def tickets():
             "closed": base.filter(status__in=CLOSED_STATUSES).first()}
 
 
-def clients(ticket):
-    """Desk (the supervisor), portal (the requester, signed in) and API (an agent token)."""
+def portal_client(ticket):
+    """A client signed in to the portal as the ticket's requester."""
     from django.test import Client
 
-    from edudesk.accounts.models import ApiToken, User
     from edudesk.portal.auth import SESSION_KEY
 
-    desk = Client()
-    desk.force_login(User.objects.get(username="bench-agent"))
     portal = Client()
     session = portal.session
     session[SESSION_KEY] = ticket.requester_id
     session.save()
     portal.cookies["sessionid"] = session.session_key
+    return portal
+
+
+def agent_clients():
+    """Desk (the supervisor, signed in) and API (an agent token)."""
+    from django.test import Client
+
+    from edudesk.accounts.models import ApiToken, User
+
+    desk = Client()
+    desk.force_login(User.objects.get(username="bench-agent"))
     _token, raw = ApiToken.issue(user=User.objects.get(username="bench-agent"), name="ticket-page-bench")
-    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return {"desk": (desk, f"/desk/t/{ticket.number}/"),
-            "portal": (portal, f"/support/{ticket.service.code}/requests/{ticket.number}/"),
-            "api": (api, f"/api/v1/tickets/{ticket.number}")}
+    return desk, Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def urls(ticket) -> dict[str, str]:
+    return {"desk": f"/desk/t/{ticket.number}/",
+            "portal": f"/support/{ticket.service.code}/requests/{ticket.number}/",
+            "api": f"/api/v1/tickets/{ticket.number}"}
+
+
+def clients(ticket):
+    """Desk (the supervisor), portal (the requester, signed in) and API (an agent token)."""
+    desk, api = agent_clients()
+    clients = {"desk": desk, "portal": portal_client(ticket), "api": api}
+    return {page: (clients[page], url) for page, url in urls(ticket).items()}
+
+
+def spread_sample(count: int, seed: int) -> list:
+    """Seeded tickets at random over the whole id range (old and new alike)."""
+    import random
+
+    from django.db.models import Max, Min
+
+    from edudesk.tickets.models import Ticket
+
+    bounds = Ticket.objects.aggregate(low=Min("id"), high=Max("id"))
+    rng = random.Random(seed)
+    ids = [rng.randint(bounds["low"], bounds["high"]) for _ in range(count * 2)]
+    return list(Ticket.objects.filter(id__in=ids).exclude(subject__contains="bench")
+                .select_related("service").order_by("?")[:count])
+
+
+def spread(count: int, seed: int) -> None:
+    """Each page of `count` different tickets, once each, after one warm-up request."""
+    import statistics
+    import time
+
+    tickets = spread_sample(count + 1, seed)
+    desk, api = agent_clients()
+    for page in ("desk", "portal", "api"):
+        cpus, walls, dbs, queries = [], [], [], []
+        for n, ticket in enumerate(tickets):
+            client = portal_client(ticket) if page == "portal" else {"desk": desk, "api": api}[page]
+            url = urls(ticket)[page]
+            backend = backend_cpu_ms()
+            wall, cpu = time.perf_counter(), time.process_time()
+            with QueryLog() as log:
+                response = client.get(url)
+            if n == 0:  # the warm-up
+                continue
+            assert response.status_code == 200, (url, response.status_code)
+            cpus.append((time.process_time() - cpu) * 1000)
+            walls.append((time.perf_counter() - wall) * 1000)
+            queries.append(len(log.queries))
+            after = backend_cpu_ms()
+            if backend and after and backend[0] == after[0]:
+                dbs.append(after[1] - backend[1])
+        db = f", db cpu mean {statistics.mean(dbs):5.2f}" if dbs else ""
+        print(f"  spread {page:6} {len(cpus)} tickets once each: cpu median {statistics.median(cpus):5.2f} "
+              f"p95 {percentile(cpus, 95):5.2f}{db}, wall median {statistics.median(walls):6.2f}, "
+              f"queries median {statistics.median(queries):.0f} max {max(queries)}", flush=True)
 
 
 def profile(client, url: str, runs: int) -> None:
@@ -95,6 +166,8 @@ def main(argv=None) -> int:
                   f"{describe(figures)}", flush=True)
             if args.profile == page and kind == "open":
                 profile(client, url, args.runs)
+    if args.spread:
+        spread(args.spread, args.seed)
     return 0
 
 
