@@ -3,8 +3,8 @@
 A fragment's key names its template and the values it is built from (a ticket's newest event,
 its assignee, …) with the language and time zone it is shown in; the entry keeps the directory
 generation it was built under (``desk.directory``: people's names, agents and lines), and an
-entry of another generation is rebuilt. Nothing personal is cached: the CSRF token and the
-ticket version a form posts are marks, replaced on every request.
+entry of another generation is rebuilt. Nothing personal is cached: the CSRF token, the
+ticket version a form posts (and the composer's upload token) are marks, replaced on every request.
 """
 
 from __future__ import annotations
@@ -48,19 +48,24 @@ def render_marked(template: str, context: dict) -> str:
     return str(render_to_string(template, {**context, "csrf_token": CSRF_MARK, "seen_version": VERSION_MARK}))
 
 
-def personal(html: str, request, version: int) -> SafeString:
+def personal(html: str, request, version: int, marks: tuple[tuple[str, str], ...] = ()) -> SafeString:
+    """The cached HTML with this request's CSRF token, the version and any other ``marks``
+    ((mark, value) pairs, each value a token of letters and digits) filled in."""
     html = html.replace(CSRF_MARK, get_token(request)).replace(VERSION_MARK, str(version))
-    # Escaped when rendered; the marks are replaced by a token of letters and a number.
+    for mark, value in marks:
+        html = html.replace(mark, value)
+    # Escaped when rendered; the marks are replaced by tokens of letters and digits.
     return mark_safe(html)
 
 
-def rendered(request, template: str, parts: tuple, context: Callable[[], dict], version: int) -> SafeString:
+def rendered(request, template: str, parts: tuple, context: Callable[[], dict], version: int,
+             marks: tuple[tuple[str, str], ...] = ()) -> SafeString:
     """The template for this request, from the cache when it holds it for these parts;
-    ``context()`` is called only to build it."""
+    ``context()`` is called only to build it (with each of ``marks`` where its value goes)."""
     fragment_key = key(template, parts)
     html = lookup(fragment_key)
     if html is None:
         generation = directory.generation()
         html = render_marked(template, context())
         store(fragment_key, generation, html)
-    return personal(html, request, version)
+    return personal(html, request, version, marks)

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -82,6 +83,8 @@ def composer_form(ticket, data=None, attachment_count=0, **initial) -> ComposerF
 
 
 def ticket_context(request, ticket, composer=None, conflict=None, errors=(), upload_token="") -> dict:
+    """The page's context. A page as first shown (no draft given back) takes its composer from
+    the cache (``_composer``); a draft that comes back is rendered in full with the form."""
     now = timezone.now()
     state = conversation.state_of(ticket)
     talk = conversation.conversation(request, ticket, state, remote_images_asked(request))
@@ -90,34 +93,91 @@ def ticket_context(request, ticket, composer=None, conflict=None, errors=(), upl
     version = state.version
     closing = policy.closing_event(ticket)  # no query for an open ticket
     links = _linked_tickets(ticket)
-    return {
+    header = {
         "ticket": ticket,
         "status_label": ticket.status_label(),
         "status_buttons": status_buttons(ticket),
         "category_label": dict(card.category_choices(ticket)).get(ticket.category, ticket.category),
-        "sla": sla,
         "remaining_text": format_working_time(timedelta(minutes=remaining))
         if remaining is not None else "",
+        "undo": policy.undoable_close(ticket, Actor.agent(request.user), now, closing),
+        "close_reason": policy.close_reason_text(closing.data) if closing else "",
+        "rating": _rating(ticket),
+    }
+    context = {
+        **header,
+        "header_html": _header(request, header, version),
+        "sla": sla,
         "conversation_html": talk.html,
         **findings.findings(ticket, talk.created),
         "links": links,
         "requester_card_html": _requester_card(request, ticket, links, version),
-        "composer": composer or composer_form(ticket, attachment_count=talk.attachment_count,
-                                              mode=request.GET.get("compose", "reply"),
-                                              seen_event=version),
-        "canned_responses": directory.canned_titles(ticket),
         "actions_html": _actions_card(request, ticket, version),
         "others": presence.others(ticket, request.user, now),
         "heartbeat": presence.HEARTBEAT_SECONDS,
-        "conflict": conflict or [],
-        "undo": policy.undoable_close(ticket, Actor.agent(request.user), now, closing),
-        "close_reason": policy.close_reason_text(closing.data) if closing else "",
         "seen_version": version,
         "errors": list(errors),
-        # The composer's screenshots kept from a refused send (intake.pending_uploads).
-        "upload_token": upload_token or pending_uploads.token_from(""),
-        "pending_uploads": pending_uploads.held(ticket.service, upload_token) if upload_token else [],
     }
+    if composer is None and not upload_token:
+        context["composer_html"] = _composer(request, ticket, talk.attachment_count, version)
+    else:
+        context.update({
+            "composer": composer or composer_form(ticket, attachment_count=talk.attachment_count,
+                                                  seen_event=version),
+            "canned_responses": directory.canned_titles(ticket),
+            "conflict": conflict or [],
+            # The composer's screenshots kept from a refused send (intake.pending_uploads).
+            "upload_token": upload_token or pending_uploads.token_from(""),
+            "pending_uploads": pending_uploads.held(ticket.service, upload_token) if upload_token else [],
+        })
+    return context
+
+
+def _rating(ticket):
+    """The requester's rating of the ticket, if they gave one."""
+    try:
+        return ticket.rating
+    except ObjectDoesNotExist:
+        return None
+
+
+def _header(request, header: dict, version: int):
+    """The ticket's header (title, status and its buttons, facts), cached for every value it
+    shows; the working time left is one of them, so it is rebuilt as that time runs."""
+    ticket, undo, rating = header["ticket"], header["undo"], header["rating"]
+    parts = (
+        ticket.pk, ticket.number, ticket.subject, ticket.service.name, ticket.channel,
+        ticket.created_at, ticket.status, header["status_label"], header["close_reason"],
+        undo and (undo.pk, undo.created_at), rating and (rating.score, rating.comment),
+        tuple(tuple(button.items()) for button in header["status_buttons"]),
+        ticket.priority, header["category_label"], ticket.review_due_at, ticket.due_at,
+        header["remaining_text"], ticket.sla_flag, ticket.assignee_id and str(ticket.assignee),
+        ticket.group_id and ticket.group.name, ticket.merged_into_id and ticket.merged_into.number,
+    )
+    return fragments.rendered(request, "desk/partials/ticket_header.html", parts, lambda: header, version)
+
+
+# Where the composer's upload token goes in its cached HTML (a new token on every page).
+UPLOAD_MARK = "__desk_fragment_upload__"
+COMPOSE_MODES = frozenset(code for code, _label in ComposerForm.MODES)
+
+
+def _composer(request, ticket, attachment_count: int, version: int):
+    """The composer without a draft, cached for what it shows: the mode asked for, the
+    checklist (labels and what is missing), where a reply may move the ticket and the canned
+    responses. The screenshots' token is new on every page (``intake.pending_uploads``)."""
+    asked = request.GET.get("compose", "reply")
+    mode = asked if asked in COMPOSE_MODES else None  # any other value ticks no mode
+    items = clarification.checklist(ticket, attachment_count)
+    statuses = reply_statuses(ticket)
+    canned_responses = directory.canned_titles(ticket)
+    parts = (ticket.number, mode, tuple(items), tuple(statuses), tuple(canned_responses))
+    return fragments.rendered(request, "desk/partials/composer.html", parts, lambda: {
+        "ticket": ticket, "conflict": [], "pending_uploads": [], "upload_token": UPLOAD_MARK,
+        "canned_responses": canned_responses,
+        "composer": composer_form(ticket, attachment_count=attachment_count, mode=mode,
+                                  seen_event=fragments.VERSION_MARK),
+    }, version, marks=((UPLOAD_MARK, pending_uploads.token_from("")),))
 
 
 def _requester_card(request, ticket, links: list, version: int):
