@@ -13,8 +13,8 @@ from edudesk.tickets.models import Consultation, Ticket
 from edudesk.tickets.selectors import visible_to_user
 
 
-def ticket_scope(user):
-    return visible_to_user(user)
+def ticket_scope(user, service_ids=None):
+    return visible_to_user(user, service_ids)
 
 
 def served_services(user, service_ids=None):
@@ -28,9 +28,11 @@ def get_ticket(user, number: str) -> Ticket:
 
     What every ticket page shows is joined in; the rarely set duplicate-of and consultation
     load on their own when present (PostgreSQL's planning time grows with every join: seven
-    joins took 2.5 ms to plan a 0.1 ms look-up)."""
+    joins took 2.5 ms to plan a 0.1 ms look-up). The agent's services are a subquery of the
+    look-up: one round trip, not two."""
     return get_object_or_404(
-        ticket_scope(user).select_related("service", "requester", "organisation", "group", "assignee"),
+        ticket_scope(user, user.served_service_ids_query())
+        .select_related("service", "requester", "organisation", "group", "assignee"),
         number=number,
     )
 

@@ -73,7 +73,7 @@ def chosen_queue(user, params) -> ChosenQueue:
                                    services__in=service_ids, is_active=True).distinct()
                                .only(*NAME_FIELDS).order_by("full_name", "username")]))
     data = form.cleaned_data if form.is_valid() else {}
-    scope = ticket_scope(user)
+    scope = ticket_scope(user, service_ids)
     viewer = queues.viewer_for(user)
     return ChosenQueue(queue=queue, sort=sort, keyset=queue.keyset_for(sort), form=form, data=data,
                        viewer=viewer, service_ids=service_ids, scope=scope,

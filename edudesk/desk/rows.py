@@ -163,9 +163,10 @@ def queue_rows(tickets: list[Ticket], now: datetime | None = None) -> list[Queue
     labels = _Labels()
     zone = timezone.get_current_timezone()
     now = now or timezone.now()
+    today = now.astimezone(zone).date()
     # One reverse() per page: a ticket's address is the same pattern with its number in it.
     before, _sep, after = reverse("desk:ticket", args=["NUMBER"]).partition("NUMBER")
-    return [_row(ticket, f"{before}{ticket.number}{after}", labels, zone, now) for ticket in tickets]
+    return [_row(ticket, f"{before}{ticket.number}{after}", labels, zone, now, today) for ticket in tickets]
 
 
 def _local(moment: datetime | None, zone) -> str:
@@ -187,26 +188,25 @@ def standing(clock: SlaClock, now: datetime) -> str:
     return ClockStanding.ON_TIME
 
 
-def _clock(ticket: Ticket, zone, now: datetime) -> Clock | None:
+def _clock(ticket: Ticket, labels: "_Labels", zone, now: datetime, today) -> Clock | None:
     clock = clock_that_matters(getattr(ticket, "active_clocks", []))
     if clock is None:
         return None
     state = standing(clock, now)
     local = clock.due_at.astimezone(zone)
-    today = local.date() == now.astimezone(zone).date()
-    short = local.strftime("%H:%M" if today else "%d.%m")
-    return Clock(name=str(CLOCK_LABELS[clock.kind]), due=_local(clock.due_at, zone), short_due=short,
-                 standing=state, standing_label=str(STANDING_LABELS[state]))
+    short = local.strftime("%H:%M" if local.date() == today else "%d.%m")
+    return Clock(name=labels.clock_name(clock.kind), due=local.strftime(DUE_FORMAT),
+                 short_due=short, standing=state, standing_label=labels.standing(state))
 
 
-def _row(ticket: Ticket, url: str, labels: "_Labels", zone, now: datetime) -> QueueRow:
+def _row(ticket: Ticket, url: str, labels: "_Labels", zone, now: datetime, today) -> QueueRow:
     return QueueRow(
         ticket=ticket,
         url=url,
         status=labels.status(ticket.status),
         priority=labels.choice(Priority, ticket.priority),
         due=_local(ticket.due_at, zone),
-        clock=_clock(ticket, zone, now),
+        clock=_clock(ticket, labels, zone, now, today),
         requester=str(ticket.requester),
         assignee=str(ticket.assignee) if ticket.assignee_id else "—",
         organisation=str(ticket.organisation) if ticket.organisation_id else "",
@@ -220,3 +220,5 @@ class _Labels:
         self.status = cache(status_label)
         self.choice = cache(lambda choices, value: str(choices(value).label) if value in choices.values
                             else value)
+        self.clock_name = cache(lambda kind: str(CLOCK_LABELS[kind]))
+        self.standing = cache(lambda state: str(STANDING_LABELS[state]))

@@ -6,9 +6,11 @@ from edudesk.accounts.models import Contact
 from edudesk.tickets.models import Ticket
 
 
-def visible_to_user(user) -> QuerySet[Ticket]:
-    """Agents see the tickets of the services they serve."""
-    return Ticket.objects.filter(service_id__in=user.served_service_ids())
+def visible_to_user(user, service_ids=None) -> QuerySet[Ticket]:
+    """Agents see the tickets of the services they serve (``service_ids``: the caller's
+    ``user.served_service_ids()``, or ``user.served_service_ids_query()`` as a subquery)."""
+    return Ticket.objects.filter(service_id__in=user.served_service_ids() if service_ids is None
+                                 else service_ids)
 
 
 def visible_to_contact(contact: Contact) -> QuerySet[Ticket]:

@@ -62,11 +62,11 @@ def test_a_queue_page_costs_the_same_queries_with_few_and_many_tickets(agent_cli
     few = queries_for_page()
     _many(eschool, teacher, queues.PAGE_SIZE + 30)
     assert queries_for_page() == few
-    # session, user, the latest event (the page's version for its poll), served services (twice:
-    # the filter's services and the ticket scope), lines, the page, the assignees, the SLA
-    # clocks, all the counts in one, saved filters, the version the bulk form acts on
+    # session, user, the latest event (the page's version for its poll), served services (once:
+    # the filter's services and the ticket scope share them), lines, the page, the assignees,
+    # the SLA clocks, all the counts in one, saved filters, the version the bulk form acts on
     # (desk.staleness). The filters' services and agents come from the cache (desk.directory).
-    assert few == 11
+    assert few == 10
 
 
 def test_counts_stop_at_the_cap_so_they_stay_cheap(eschool, teacher, line1_agent, monkeypatch):

@@ -1,6 +1,7 @@
 """Queues: the list an agent works through, with filters, saved filters, a denser layout and
 updates by a cheap poll."""
 
+import functools
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,13 +28,19 @@ from edudesk.tickets.models import Priority
 from edudesk.tickets.status import Status
 
 
-def _bulk_actions() -> list[tuple[str, str]]:
+def _bulk_actions() -> tuple[tuple[str, str], ...]:
     """What a queue's bulk form offers: take, move to a status, change the priority."""
-    return [
+    return _bulk_actions_in(get_language())
+
+
+@functools.lru_cache(maxsize=16)
+def _bulk_actions_in(language: str) -> tuple[tuple[str, str], ...]:
+    """The bulk form's choices in one language, named once per process."""
+    return (
         ("take", _("Взять себе")),
         *[(f"status:{s.value}", _("Статус: %(label)s") % {"label": s.label}) for s in Status],
         *[(f"priority:{p.value}", _("Приоритет: %(label)s") % {"label": p.label}) for p in Priority],
-    ]
+    )
 
 
 def _filter_query(request) -> str:
