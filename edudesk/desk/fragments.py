@@ -51,11 +51,20 @@ def render_marked(template: str, context: dict) -> str:
 def personal(html: str, request, version: int, marks: tuple[tuple[str, str], ...] = ()) -> SafeString:
     """The cached HTML with this request's CSRF token, the version and any other ``marks``
     ((mark, value) pairs, each value a token of letters and digits) filled in."""
-    html = html.replace(CSRF_MARK, get_token(request)).replace(VERSION_MARK, str(version))
+    html = html.replace(CSRF_MARK, _csrf_token(request)).replace(VERSION_MARK, str(version))
     for mark, value in marks:
         html = html.replace(mark, value)
     # Escaped when rendered; the marks are replaced by tokens of letters and digits.
     return mark_safe(html)
+
+
+def _csrf_token(request) -> str:
+    """One masked CSRF token for all of a request's fragments: each call of ``get_token`` masks
+    the secret anew (~500 Python calls), and any of its tokens is as good as another."""
+    token = getattr(request, "_desk_fragment_csrf", None)
+    if token is None:
+        token = request._desk_fragment_csrf = get_token(request)
+    return token
 
 
 def rendered(request, template: str, parts: tuple, context: Callable[[], dict], version: int,
