@@ -19,6 +19,7 @@ one service:
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,7 +35,22 @@ from edudesk.tickets.status import OPEN_STATUSES
 CANDIDATES = 200
 
 
-def _text(ticket: Ticket) -> str:
+class Request(NamedTuple):
+    """What a comparison and a proposal read of a request, as a plain row: building a whole
+    ticket per candidate cost more than comparing it, at ``CANDIDATES`` per arrival."""
+
+    pk: int
+    subject: str
+    description: str
+    organisation_id: int | None
+
+
+def _requests(tickets) -> list[Request]:
+    return [Request(*row) for row in tickets.values_list("id", "subject", "description",
+                                                          "organisation_id")]
+
+
+def _text(ticket: Ticket | Request) -> str:
     return f"{ticket.subject}\n{ticket.description}"
 
 
@@ -46,17 +62,17 @@ class _Readings:
         self.weights = weights
         self.known: dict[int, Profile] = {}
 
-    def of(self, ticket: Ticket) -> Profile:
+    def of(self, ticket: Ticket | Request) -> Profile:
         if ticket.pk not in self.known:
             self.known[ticket.pk] = profile(_text(ticket), weights=self.weights)
         return self.known[ticket.pk]
 
-    def alike(self, ticket: Ticket, other: Ticket) -> bool:
+    def alike(self, ticket: Ticket | Request, other: Ticket | Request) -> bool:
         """Alike at the score the intake trusts for a lone pair."""
         return pair_score(self.of(ticket), self.of(other)) >= LONE_CANDIDATE_THRESHOLD
 
 
-def _groups(tickets: list[Ticket], readings: _Readings) -> list[list[Ticket]]:
+def _groups(tickets: list[Request], readings: _Readings) -> list[list[Request]]:
     grouped: set[int] = set()
     groups = []
     for index, ticket in enumerate(tickets):
@@ -78,27 +94,28 @@ def _candidates(service: Service, policy, now: datetime):
     ).order_by("-created_at", "-id")
 
 
-def _open_proposal_like(ticket: Ticket, service: Service, readings: _Readings) -> IncidentProposal | None:
+def _open_proposal_like(ticket: Ticket | Request, service: Service,
+                        readings: _Readings) -> IncidentProposal | None:
     """The open proposal whose first request reads like ``ticket``."""
     for proposal in (IncidentProposal.objects.filter(service=service, state=IncidentProposal.State.OPEN)
                      .order_by("-created_at", "-id")[:20]):
-        first = proposal.tickets.order_by("id").first()
-        if first is not None and readings.alike(ticket, first):
+        first = _requests(proposal.tickets.order_by("id")[:1])
+        if first and readings.alike(ticket, first[0]):
             return proposal
     return None
 
 
-def _enough(group: list[Ticket], policy) -> bool:
+def _enough(group: list, policy) -> bool:
     organisations = {t.organisation_id for t in group if t.organisation_id}
     return (len(group) >= policy.propose_min_tickets
             and len(organisations) >= policy.propose_min_organisations)
 
 
-def _create(service: Service, group: list[Ticket], now: datetime) -> IncidentProposal:
+def _create(service: Service, group: list, now: datetime) -> IncidentProposal:
     proposal = IncidentProposal.objects.create(
         service=service, organisations=len({t.organisation_id for t in group if t.organisation_id}),
         sample=group[0].subject[:300], created_at=now)
-    proposal.tickets.set(group)
+    proposal.tickets.set([t.pk for t in group])
     return proposal
 
 
@@ -118,7 +135,7 @@ def consider(ticket: Ticket, now: datetime | None = None) -> IncidentProposal | 
         if joined is not None:
             joined.tickets.add(ticket)
             return joined
-        others = list(_candidates(service, policy, now).exclude(pk=ticket.pk)[:CANDIDATES])
+        others = _requests(_candidates(service, policy, now).exclude(pk=ticket.pk)[:CANDIDATES])
         group = [*reversed([t for t in others if readings.alike(ticket, t)]), ticket]
         return _create(service, group, now) if _enough(group, policy) else None
 
@@ -134,14 +151,14 @@ def propose(service: Service, now: datetime | None = None) -> list[IncidentPropo
     now = now or timezone.now()
     policy = policy_for(service)
     readings = _Readings(term_weights.for_service(service.pk))
-    recent = list(_candidates(service, policy, now)[:CANDIDATES])
+    recent = _requests(_candidates(service, policy, now)[:CANDIDATES])
     recent.reverse()
     made = []
     for group in _groups(recent, readings):
         with transaction.atomic():
             joined = _open_proposal_like(group[0], service, readings)
             if joined is not None:
-                joined.tickets.add(*group)
+                joined.tickets.add(*[t.pk for t in group])
             elif _enough(group, policy):
                 made.append(_create(service, group, now))
     return made

@@ -31,7 +31,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Generic, TypeVar
 
@@ -120,18 +120,27 @@ def _vectors(bags: Sequence[Counter[str]], weighed: int,
              * compared[term] for term, tf in bag.items()} for bag in bags[:weighed]]
 
 
+def _norm(vector: dict[str, float]) -> float:
+    return math.sqrt(sum(w * w for w in vector.values()))
+
+
+def _dot(first: dict[str, float], second: dict[str, float]) -> float:
+    """Over the shared terms only (a C-level key intersection): two texts share few of their
+    hundreds of character 4-grams."""
+    small, large = (first, second) if len(first) <= len(second) else (second, first)
+    return sum(small[term] * large[term] for term in small.keys() & large.keys())
+
+
+def _cosine(first: dict[str, float], first_norm: float, second: dict[str, float],
+            second_norm: float) -> float:
+    if not first_norm or not second_norm:
+        return 0.0
+    return _dot(first, second) / (first_norm * second_norm)
+
+
 def _cosines(query: dict[str, float], others: list[dict[str, float]]) -> list[float]:
-    norm = math.sqrt(sum(w * w for w in query.values()))
-    result = []
-    for other in others:
-        other_norm = math.sqrt(sum(w * w for w in other.values()))
-        if not norm or not other_norm:
-            result.append(0.0)
-            continue
-        small, large = (query, other) if len(query) <= len(other) else (other, query)
-        dot = sum(weight * large.get(term, 0.0) for term, weight in small.items())
-        result.append(dot / (norm * other_norm))
-    return result
+    norm = _norm(query)
+    return [_cosine(query, norm, other, _norm(other)) for other in others]
 
 
 def _scores(text: str, others: Sequence[str], weights: TermWeights | None,
@@ -155,10 +164,16 @@ class Profile:
     """A text's two weighed views as a pair compares them: a pair has no weights of its own
     (fewer than ``LOCAL_FROM`` texts), so each text's vectors do not depend on the other one and
     a text compared with many others is read once (``incidents.proposals`` compares every pair
-    of a window's requests)."""
+    of a window's requests). The norms are computed once with the vectors."""
 
     words: dict[str, float]
     chars: dict[str, float]
+    words_norm: float = field(init=False, repr=False)
+    chars_norm: float = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words_norm", _norm(self.words))
+        object.__setattr__(self, "chars_norm", _norm(self.chars))
 
 
 def profile(text: str, *, weights: TermWeights | None = None) -> Profile:
@@ -172,8 +187,9 @@ def profile(text: str, *, weights: TermWeights | None = None) -> Profile:
 
 def pair_score(first: Profile, second: Profile) -> float:
     """``similarity`` of the two texts the profiles were made from."""
-    return (WORD_SHARE * _cosines(first.words, [second.words])[0]
-            + (1 - WORD_SHARE) * _cosines(first.chars, [second.chars])[0])
+    return (WORD_SHARE * _cosine(first.words, first.words_norm, second.words, second.words_norm)
+            + (1 - WORD_SHARE) * _cosine(first.chars, first.chars_norm, second.chars,
+                                         second.chars_norm))
 
 
 @dataclass(frozen=True)

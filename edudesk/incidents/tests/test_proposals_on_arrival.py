@@ -38,3 +38,21 @@ def test_later_requests_of_the_same_cluster_join_its_proposal(eschool, teachers,
     [proposal] = IncidentProposal.objects.all()
     assert proposal.tickets.count() == 6 and set(late) <= set(proposal.tickets.all())
     assert proposals.propose(eschool) == [], "the periodic job proposes it no second time"
+
+
+def test_evaluating_an_arrival_costs_the_same_queries_however_many_requests_it_is_compared_with(
+        eschool, teachers, policy):
+    """The window's requests are read in one query, as plain rows (a whole ticket per candidate
+    cost more than the comparisons: 200 per arrival)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_one_more(others: int) -> int:
+        for n in range(others):
+            outage_ticket(eschool, teachers[n % 2], f"{OTHER_PROBLEM} ({n})")
+        arrival = outage_ticket(eschool, teachers[0], OTHER_PROBLEM)
+        with CaptureQueriesContext(connection) as captured:
+            proposals.consider(arrival)
+        return len(captured.captured_queries)
+
+    assert queries_for_one_more(1) == queries_for_one_more(10)
