@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from edudesk.accounts.models import Contact, Organisation, Role, Service
+from edudesk.accounts.models import Contact, Organisation, Role, Service, email_is
 from edudesk.accounts.phones import to_e164
 
 
@@ -23,7 +23,7 @@ def normalise_phone(phone: str) -> str:
     return digits
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # part of the caller's change when there is one
 def find_or_create_organisation(service: Service, name: str, *, city: str = "",
                                 region: str = "") -> Organisation | None:
     name = (name or "").strip()
@@ -44,7 +44,7 @@ def find_or_create_organisation(service: Service, name: str, *, city: str = "",
     return organisation
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def find_or_create_contact(service: Service, *, email: str = "", full_name: str = "",
                            phone: str = "", login: str = "", role: str = "",
                            organisation: Organisation | None = None) -> Contact:
@@ -60,7 +60,7 @@ def find_or_create_contact(service: Service, *, email: str = "", full_name: str 
     contacts = Contact.objects.select_for_update().filter(service=service).order_by("id")
     contact = None
     if email:
-        contact = contacts.filter(email__iexact=email).first()
+        contact = contacts.filter(email_is(email)).first()
     if contact is None and login and not email:
         contact = contacts.filter(login=login).first()
     if contact is None and phone and not email:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from edudesk.accounts.models import Contact, Service
+from edudesk.accounts.models import Contact, Service, email_is
 from edudesk.accounts.services import (
     find_or_create_contact,
     find_or_create_organisation,
@@ -104,7 +104,7 @@ def known(service: Service, who: RequesterData) -> Contact | None:
     """The existing contact the channel's identity names (nothing is created)."""
     contacts = Contact.objects.filter(service=service).select_related("organisation").order_by("id")
     if who.email:
-        return contacts.filter(email__iexact=normalise_email(who.email)).first()
+        return contacts.filter(email_is(normalise_email(who.email))).first()
     if who.login:
         return contacts.filter(login=who.login.strip()).first()
     return None

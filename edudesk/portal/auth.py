@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from edudesk.accounts.models import Contact, Service
+from edudesk.accounts.models import Contact, Service, email_is
 from edudesk.accounts.services import find_or_create_contact, find_or_create_organisation
 from edudesk.portal.models import LoginLink, WidgetNonce
 from edudesk.portal.widget_token import WidgetContext, verify
@@ -95,7 +95,7 @@ def mail_login_link(service_id: int, email: str, now: datetime | None = None) ->
 
     with transaction.atomic():
         contact = (Contact.objects.select_related("service")
-                   .filter(service_id=service_id, service__is_active=True, email__iexact=email)
+                   .filter(email_is(email), service_id=service_id, service__is_active=True)
                    .order_by("id").first())
         if contact is None:
             return
