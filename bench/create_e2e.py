@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/create_e2e.py                          # SQLite, 10,000 tickets, 300 created
     .venv/bin/python bench/create_e2e.py --reuse --count 200 --profile 40
+    .venv/bin/python bench/create_e2e.py --reuse --count 200 --channel web --profile 40
     .venv/bin/python bench/create_e2e.py --database postgres://postgres@127.0.0.1:5432/edudesk_e2e
 
 Tickets are created through ``POST /api/v1/tickets`` with Django's test client in this process
-(no HTTP server), the way an LMS integration sends them. Each creation queues its after-commit
+(no HTTP server), the way an LMS integration sends them, or (``--channel web``) through the
+portal's web form as a visitor who is not signed in. Each creation queues its after-commit
 jobs (outbox dispatch: the acknowledgment and the search document; then the mail's delivery);
 they are run here too, by the same code a Huey consumer runs, against a real SMTP server
 (aiosmtpd in a process of its own, bench/smtp_sink.py). Three figures, each in wall time and in
@@ -18,7 +20,9 @@ runs):
 
 Afterwards every created ticket is checked: exactly one acknowledgment, sent, received by the
 SMTP server, and a search document that finds it by its subject. `--profile K` profiles K more
-creations and their jobs with cProfile and prints where the time goes.
+creations and their jobs with cProfile and prints where the time goes: per phase of the
+request and of the jobs (inclusive CPU per ticket, cProfile's overhead included), then the
+functions.
 """
 
 from __future__ import annotations
@@ -53,6 +57,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--reuse", action="store_true", help="keep a database already seeded")
     parser.add_argument("--profile", type=int, default=0, metavar="K",
                         help="profile K more creations with their jobs (cProfile)")
+    parser.add_argument("--channel", choices=("api", "web"), default="api",
+                        help="the API (an agent's token) or the portal's web form (default api)")
     parser.add_argument("--seed", type=int, default=20260901)
     return parser.parse_args(argv)
 
@@ -66,7 +72,8 @@ def setup(url: str, sink) -> None:
     os.environ.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "edudesk.settings",
                        "EDUDESK_VAR_DIR": str(OUT / "e2e-run"), "LOG_LEVEL": "WARNING",
                        "ALLOWED_HOSTS": "testserver", "DB_CONN_MAX_AGE": "60",
-                       "EDUDESK_RATE_API_PER_TOKEN": "1000000", **sink.settings()})
+                       "EDUDESK_RATE_API_PER_TOKEN": "1000000",
+                       "EDUDESK_RATE_FORM_PER_ADDRESS": "1000000", **sink.settings()})
     os.environ.pop("REDIS_URL", None)
     import django
 
@@ -125,7 +132,14 @@ def payloads(rng: random.Random, count: int, marker: str) -> list[dict]:
     return out
 
 
+CHANNEL = "api"  # or "web" (--channel)
+
+
 def create(client, token: str, bodies: list[dict]) -> list[str]:
+    return (create_web if CHANNEL == "web" else create_api)(client, token, bodies)
+
+
+def create_api(client, token: str, bodies: list[dict]) -> list[str]:
     numbers = []
     for body in bodies:
         response = client.post("/api/v1/tickets", json.dumps(body, ensure_ascii=False),
@@ -133,6 +147,43 @@ def create(client, token: str, bodies: list[dict]) -> list[str]:
         assert response.status_code == 201, (response.status_code, response.content[:300])
         numbers.append(response.json()["number"])
     return numbers
+
+
+def create_web(client, _token: str, bodies: list[dict]) -> list[str]:
+    """The portal's form, submitted by a visitor who is not signed in, up to the receipt's
+    redirect (the receipt page itself is another request)."""
+    from django.core import signing
+
+    from edudesk.portal.views_intake import RECEIPT_SALT
+    from edudesk.tickets.models import Ticket
+
+    ids = []
+    for n, body in enumerate(bodies):
+        who = body["requester"]
+        response = client.post(f"/support/{body['service']}/new", {
+            # The form has no subject: its first line is the ticket's subject.
+            "step": "submit", "category": body["category"],
+            "description": f"{body['subject']}\n{body['description']}",
+            "full_name": who["full_name"], "email": who["email"], "region": WEB_REGION,
+            "institution": WEB_INSTITUTION, "phone": f"+7 843 555-{n % 100:02d}-{n // 100 % 100:02d}",
+            **body["fields"]}, HTTP_USER_AGENT=WEB_AGENT)
+        assert response.status_code == 302, (response.status_code, _errors(response))
+        receipt = response["Location"].rstrip("/").rsplit("/", 1)[-1]
+        ids += signing.loads(receipt, salt=RECEIPT_SALT)["t"]
+    return list(Ticket.objects.filter(pk__in=ids).order_by("pk").values_list("number", flat=True))
+
+
+WEB_REGION = "Республика Татарстан"
+WEB_INSTITUTION = "МБОУ «Средняя школа № 12», г. Казань"
+WEB_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+             "Chrome/120.0.6099.109 Safari/537.36")
+
+
+def _errors(response) -> str:
+    import re
+
+    found = re.findall(r'id="([\w-]+)-errors"><li>([^<]{3,200})', response.content.decode())
+    return " | ".join(f"{key}: {text}" for key, text in found)[:600]
 
 
 def clocks() -> tuple[float, float]:
@@ -213,26 +264,79 @@ def measure(client, token: str, huey, rng, count: int, marker: str, sink, *, one
     return out
 
 
+# Phases of a creation: (label, file, function), each inclusive of what it calls; an indented
+# label is part of the phase above it. CPU per ticket (the profiler's clock is the process's CPU
+# time: wall time on a loaded machine would count other processes); cProfile's overhead about
+# doubles plain Python, so the shares matter more than the milliseconds.
+REQUEST_PHASES = (
+    ("whole request (test client)", "django/test/client.py", "request"),
+    ("API token, lock-out check, rate counter", "edudesk/api/auth.py", "authenticate"),
+    ("service and access", "edudesk/api/access.py", "service_for"),
+    ("web form: session, throttle, CSRF", "edudesk/security/throttle.py", "form_submission"),
+    ("parse the JSON body (ninja)", "ninja/operation.py", "_get_values"),
+    ("intake pipeline (submit/register)", "edudesk/intake/pipeline.py", "register"),
+    ("  validate against the form schema", "edudesk/intake/pipeline.py", "check"),
+    ("    what the desk knows of the requester", "edudesk/intake/requester.py", "with_known"),
+    ("  requester: find or create the contact", "edudesk/intake/pipeline.py", "_resolve_requester"),
+    ("  active mass incidents", "edudesk/incidents/intake.py", "known_problem"),
+    ("  the ticket's change (open_ticket + after-change)", "edudesk/tickets/services.py", "change"),
+    ("    numbering", "edudesk/tickets/numbering.py", "allocate_number"),
+    ("    SLA clocks, due dates and their events", "edudesk/sla/clocks.py", "on_ticket_event"),
+    ("    events: one", "edudesk/tickets/events.py", "record"),
+    ("    events: many", "edudesk/tickets/events.py", "record_many"),
+    ("      reports facts", "edudesk/reports/facts.py", "on_ticket_event"),
+    ("      outbox rows (durable side effects)", "edudesk/tickets/outbox.py", "write"),
+    ("    jobs enqueued after commit", "edudesk/tickets/outbox.py", "_enqueue"),
+    ("commit (SQLite)", "~", "<method 'commit' of 'sqlite3.Connection' objects>"),
+    ("response (serialise)", "edudesk/api/serializers.py", "ticket_out"),
+    ("response (receipt redirect)", "edudesk/portal/views_intake.py", "_to_receipt"),
+)
+JOB_PHASES = (
+    ("all jobs", "bench/create_e2e.py", "drain"),
+    ("claim the outbox entries", "edudesk/tickets/outbox.py", "_claim_many"),
+    ("acknowledgment: render and queue the mail", "edudesk/mail/notifications.py", "notify_customer"),
+    ("search documents (lemmatise, write)", "edudesk/search/indexing.py", "index_tickets"),
+    ("mass-incident proposal on arrival", "edudesk/incidents/proposals.py", "consider"),
+    ("SMTP delivery", "edudesk/mail/outbound.py", "send_outbound_many"),
+)
+
+
+def phases(stats: pstats.Stats, table, count: int) -> None:
+    """Inclusive CPU per ticket of each phase found in the profile."""
+    for label, path, function in table:
+        found = [value for (file, _line, name), value in stats.stats.items()
+                 if name == function and file.endswith(path)]
+        if found:
+            cumulative = sum(value[3] for value in found)
+            calls = sum(value[1] for value in found)
+            print(f"  {label:<52} {cumulative * 1000 / count:7.2f} ms  ({calls / count:.1f} calls)")
+
+
 def profile(client, token: str, huey, rng, count: int, marker: str) -> None:
     bodies = payloads(rng, count, marker)
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time)
     profiler.enable()
     create(client, token, bodies)
     profiler.disable()
-    print(f"== profile: {count} requests (committed)")
-    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
-    profiler = cProfile.Profile()
+    print(f"== profile: {count} requests (committed), per ticket")
+    stats = pstats.Stats(profiler)
+    phases(stats, REQUEST_PHASES, count)
+    stats.sort_stats("tottime").print_stats(25)
+    profiler = cProfile.Profile(time.process_time)
     profiler.enable()
     drain(huey)
     profiler.disable()
-    print(f"== profile: the jobs of {count} creations")
+    print(f"== profile: the jobs of {count} creations, per ticket")
     stats = pstats.Stats(profiler)
+    phases(stats, JOB_PHASES, count)
     stats.sort_stats("cumulative").print_stats(45)
     stats.sort_stats("tottime").print_stats(25)
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    global CHANNEL
+    CHANNEL = args.channel
     from smtp_sink import SmtpSink
 
     url = database_url(args.database)
@@ -259,7 +363,7 @@ def main(argv=None) -> int:
         # One warm-up round: the first request loads templates, the morphology dictionaries …
         measure(client, token, huey, rng, 10, f"warm{stamp}x", sink, one_by_one=False)
         tickets = Ticket.objects.count()
-        print(f"== creation end to end, in-process: {args.count} tickets on "
+        print(f"== creation end to end, in-process, {CHANNEL}: {args.count} tickets on "
               f"{urlparse(url).scheme} holding {tickets:,}", flush=True)
         result = {"burst": measure(client, token, huey, rng, args.count, f"mark{stamp}x", sink,
                                    one_by_one=False),
