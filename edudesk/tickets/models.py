@@ -147,6 +147,9 @@ class Ticket(models.Model):
                          name="ticket_assignee_due_open"),
             models.Index(fields=["group", "due_at", "id"], condition=_OPEN,
                          name="ticket_group_due_open"),
+            # A new request is compared with its service's open requests of the last minutes
+            # (incidents.proposals): a range per open status, not every open ticket sorted.
+            models.Index(fields=["service", "status", "created_at"], name="ticket_service_created"),
             models.Index(fields=["due_at", "id"], name="ticket_at_risk_due",
                          condition=_OPEN & models.Q(sla_flag__in=["at_risk", "breached"])),
             # The desk's capped count of «Под угрозой» per served service: an index-only scan
