@@ -7,8 +7,9 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Массовые инциденты")
 
     def ready(self) -> None:
-        from edudesk.incidents.proposals import on_ticket_created
+        from edudesk.incidents.proposals import on_ticket_created, on_tickets_created
         from edudesk.tickets.events import EventKind, subscribe
 
-        # A new request may cross a service's threshold: the desk proposes at once.
-        subscribe(on_ticket_created, kinds={EventKind.CREATED})
+        # A new request may cross a service's threshold: the desk proposes at once (a job that
+        # runs the work of many new requests evaluates them together).
+        subscribe(on_ticket_created, kinds={EventKind.CREATED}, batch=on_tickets_created)

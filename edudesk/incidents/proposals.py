@@ -33,6 +33,7 @@ from edudesk.tickets.models import Ticket
 from edudesk.tickets.status import OPEN_STATUSES
 
 CANDIDATES = 200
+OPEN_PROPOSALS = 20  # the newest open proposals a request may join
 
 
 class Request(NamedTuple):
@@ -98,7 +99,7 @@ def _open_proposal_like(ticket: Ticket | Request, service: Service,
                         readings: _Readings) -> IncidentProposal | None:
     """The open proposal whose first request reads like ``ticket``."""
     for proposal in (IncidentProposal.objects.filter(service=service, state=IncidentProposal.State.OPEN)
-                     .order_by("-created_at", "-id")[:20]):
+                     .order_by("-created_at", "-id")[:OPEN_PROPOSALS]):
         first = _requests(proposal.tickets.order_by("id")[:1])
         if first and readings.alike(ticket, first[0]):
             return proposal
@@ -122,28 +123,102 @@ def _create(service: Service, group: list, now: datetime) -> IncidentProposal:
 def consider(ticket: Ticket, now: datetime | None = None) -> IncidentProposal | None:
     """A new request: it joins the open proposal it reads like, or, with the similar requests
     of the window, crosses the service's threshold and becomes one. Returns that proposal."""
+    return _consider_arrivals([ticket], now or timezone.now())[0]
+
+
+def consider_many(tickets: list[Ticket], now: datetime | None = None) -> None:
+    """Several new requests (one outbox job's burst), oldest first, as ``consider`` would one
+    after the other; per service one lock, one policy and one read of the window and of the
+    open proposals instead of one each per request."""
     now = now or timezone.now()
-    service = ticket.service
+    by_service: dict[int, list[Ticket]] = {}
+    for ticket in sorted(tickets, key=lambda t: t.pk):
+        by_service.setdefault(ticket.service_id, []).append(ticket)
+    for arrivals in by_service.values():
+        _consider_arrivals(arrivals, now)
+
+
+class _Window:
+    """The service's candidates as the arrivals of one evaluation see them: the window's newest
+    requests (read again only when a new proposal names some of them) and the open proposals
+    with their first requests."""
+
+    def __init__(self, service: Service, policy, now: datetime, arrivals: int):
+        self.service, self.policy, self.now = service, policy, now
+        # Arrivals that join a proposal leave the window: read that many more.
+        self.size = CANDIDATES + arrivals
+        self.named: set[int] = set()
+        self.reread()
+        self.proposals = [
+            (proposal, first[0]) for proposal in
+            IncidentProposal.objects.filter(service=service, state=IncidentProposal.State.OPEN)
+            .order_by("-created_at", "-id")[:OPEN_PROPOSALS]
+            if (first := _requests(proposal.tickets.order_by("id")[:1]))]
+
+    def reread(self) -> None:
+        self.requests = _requests(_candidates(self.service, self.policy, self.now)[:self.size])
+        self.pks = {request.pk for request in self.requests}
+
+    def is_candidate(self, ticket: Ticket) -> bool:
+        if ticket.pk in self.named:
+            return False
+        if ticket.pk in self.pks or len(self.requests) < self.size:
+            return ticket.pk in self.pks
+        # Newer requests pushed it out of what was read: ask (rare).
+        return _candidates(self.service, self.policy, self.now).filter(pk=ticket.pk).exists()
+
+    def others(self, ticket: Ticket) -> list[Request]:
+        return [r for r in self.requests if r.pk != ticket.pk and r.pk not in self.named][:CANDIDATES]
+
+    def proposal_like(self, ticket: Ticket, readings: _Readings) -> IncidentProposal | None:
+        return next((proposal for proposal, first in self.proposals
+                     if readings.alike(ticket, first)), None)
+
+
+def _consider_arrivals(arrivals: list[Ticket], now: datetime) -> list[IncidentProposal | None]:
+    """``consider`` for requests of one service, in order; what each joined or became."""
+    service = arrivals[0].service
     policy = policy_for(service)
     readings = _Readings(term_weights.for_service(service.pk))
+    outcomes: list[IncidentProposal | None] = []
     with transaction.atomic():
         # One evaluation per service at a time: two arrivals never propose the same cluster twice.
         Service.objects.select_for_update().filter(pk=service.pk).first()
-        if not _candidates(service, policy, now).filter(pk=ticket.pk).exists():
-            return None  # linked, closed, already proposed, or out of the window meanwhile
-        joined = _open_proposal_like(ticket, service, readings)
-        if joined is not None:
-            joined.tickets.add(ticket)
-            return joined
-        others = _requests(_candidates(service, policy, now).exclude(pk=ticket.pk)[:CANDIDATES])
-        group = [*reversed([t for t in others if readings.alike(ticket, t)]), ticket]
-        return _create(service, group, now) if _enough(group, policy) else None
+        window = _Window(service, policy, now, len(arrivals))
+        for ticket in arrivals:
+            if not window.is_candidate(ticket):
+                outcomes.append(None)  # linked, closed, already proposed, or out of the window
+                continue
+            joined = window.proposal_like(ticket, readings)
+            if joined is not None:
+                joined.tickets.add(ticket)
+                window.named.add(ticket.pk)
+                outcomes.append(joined)
+                continue
+            group = [*reversed([t for t in window.others(ticket) if readings.alike(ticket, t)]),
+                     ticket]
+            if not _enough(group, policy):
+                outcomes.append(None)
+                continue
+            proposal = _create(service, group, now)
+            window.named.update(t.pk for t in group)
+            window.proposals.insert(0, (proposal, Request(group[0].pk, group[0].subject,
+                                                          group[0].description,
+                                                          group[0].organisation_id)))
+            window.reread()
+            outcomes.append(proposal)
+    return outcomes
 
 
 def on_ticket_created(event) -> None:
     """After-commit subscriber (``events.subscribe``): evaluate the new request at once.
     Idempotent: a request already named by a proposal is not considered again."""
     consider(event.ticket)
+
+
+def on_tickets_created(events) -> None:
+    """The same for the new requests of one outbox job, together (``consider_many``)."""
+    consider_many([event.ticket for event in events])
 
 
 def propose(service: Service, now: datetime | None = None) -> list[IncidentProposal]:

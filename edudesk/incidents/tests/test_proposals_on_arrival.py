@@ -56,3 +56,27 @@ def test_evaluating_an_arrival_costs_the_same_queries_however_many_requests_it_i
         return len(captured.captured_queries)
 
     assert queries_for_one_more(1) == queries_for_one_more(10)
+
+
+def test_a_burst_evaluated_in_one_job_proposes_what_arrivals_one_by_one_would(
+        eschool, teachers, schools, policy, monkeypatch):
+    """The outbox job that takes a burst's work along evaluates the new requests together
+    (``consider_many``): one proposal for the whole cluster, the other request left out."""
+    from edudesk.tickets import outbox
+    from edudesk.tickets.models import PendingEffect
+
+    monkeypatch.setattr(outbox, "_enqueue", lambda ids: None)  # the burst waits for one job
+    fourth_school = factories.organisation(eschool, name="МБОУ «Гимназия № 2»")
+    late = factories.contact(eschool, full_name="Учитель гимназии", org=fourth_school,
+                             email="late@gym2.example")
+    cluster = [outage_ticket(eschool, t, text) for t, text in zip(teachers, SAME_OUTAGE, strict=True)]
+    other = outage_ticket(eschool, teachers[0], OTHER_PROBLEM)
+    cluster.append(outage_ticket(eschool, late, SAME_OUTAGE[1]))
+    assert not IncidentProposal.objects.exists()
+
+    outbox.dispatch(list(PendingEffect.objects.order_by("id").values_list("id", flat=True))[:1])
+
+    [proposal] = IncidentProposal.objects.all()
+    assert set(proposal.tickets.all()) == set(cluster) and other not in proposal.tickets.all()
+    # All five were committed when the job ran: the cluster is proposed with its four schools.
+    assert proposal.organisations == 4
