@@ -296,7 +296,7 @@ JOB_PHASES = (
     ("claim the outbox entries", "edudesk/tickets/outbox.py", "_claim_many"),
     ("acknowledgment: render and queue the mail", "edudesk/mail/notifications.py", "notify_customer"),
     ("search documents (lemmatise, write)", "edudesk/search/indexing.py", "index_tickets"),
-    ("mass-incident proposal on arrival", "edudesk/incidents/proposals.py", "consider"),
+    ("mass-incident proposal on arrival", "edudesk/incidents/proposals.py", "_consider_arrivals"),
     ("SMTP delivery", "edudesk/mail/outbound.py", "send_outbound_many"),
 )
 
