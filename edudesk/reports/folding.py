@@ -96,8 +96,14 @@ def _fold_in_database(batch: int) -> int:
 
 
 def write_folded(facts: list[Fact]) -> None:
-    """Write new facts already folded: their figures are added in the same transaction, so they
-    count exactly once without the fold reading them back (the bulk import writes history so)."""
+    """Write new facts counted in the figures in the same transaction (the bulk import writes
+    history so): on PostgreSQL inserted, then folded by the one-statement fold (which takes along
+    any other unfolded facts, as the periodic fold would); elsewhere summed here and written
+    folded, without the fold reading them back."""
+    if connection.vendor == "postgresql":
+        bulk.insert(Fact, facts, ids=False)
+        _fold_in_database(BATCH)
+        return
     sums: Counter = Counter()
     for fact in facts:
         fact.folded = True

@@ -258,3 +258,32 @@ def test_the_sample_file_imports(eschool):
     result = import_lines(sample.read_text(encoding="utf-8").splitlines())
 
     assert result.errors == [] and result.imported == 3
+
+
+@pytest.mark.django_db
+def test_chunk_after_chunk_ids_follow_on_and_the_live_desk_writes_after_them(eschool, teacher, line1_agent):
+    overdue = [{"at": iso(10), "by": "agent", "agent": line1_agent.username, "status": "in_processing"}]
+    lines = [line(f"OLD-{n}", {"email": teacher.email}, history=overdue) for n in range(5)]
+
+    result = import_lines(lines, chunk_size=2, now=NOW)
+    live = factories.ticket(eschool, teacher)
+    services.add_message(live, actor=Actor.agent(line1_agent), body="Смотрим.")
+
+    assert result.imported == 5
+    ids = list(Event.objects.order_by("id").values_list("ticket_id", flat=True))
+    imported = [t.pk for t in Ticket.objects.exclude(pk=live.pk).order_by("pk")]
+    # every ticket's events in one run of ids, in the order the tickets were imported, then live
+    assert [ticket for n, ticket in enumerate(ids) if n == 0 or ids[n - 1] != ticket] == [*imported, live.pk]
+
+
+@pytest.mark.django_db
+def test_a_file_that_grew_imports_only_its_new_lines_and_a_repeated_reference_once(
+        eschool, teacher, line1_agent):
+    first = [the_same_history(teacher, line1_agent, ref="OLD-1")]
+    import_lines(first, now=NOW)
+
+    result = import_lines([*first, the_same_history(teacher, line1_agent, ref="OLD-2"),
+                           the_same_history(teacher, line1_agent, ref="OLD-2")], now=NOW)
+
+    assert (result.imported, result.skipped, result.errors) == (1, 2, [])
+    assert set(ImportedTicket.objects.values_list("reference", flat=True)) == {"OLD-1", "OLD-2"}
