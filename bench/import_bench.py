@@ -8,8 +8,8 @@ A fresh database gets the benchmark's services, lines, agents, organisations and
 (bench/seed.py); bench/dataset.py's generator then writes N tickets as a previous help desk's
 export in the import format (docs/import.md: messages, status history by agent and customer,
 a share of requesters unknown to the desk), and the file is imported through the command's own
-function, chunk by chunk. Prints tickets/s, this process's CPU time (the database server's is
-not in it on PostgreSQL), the load average, and the rows written per ticket; with --profile,
+function, chunk by chunk. Prints tickets/s, this process's CPU time and (PostgreSQL on this
+machine) its backend's, the load average, and the rows written per ticket; with --profile,
 the functions that took the time. Writes var/bench/import_bench.txt.
 """
 
@@ -175,7 +175,10 @@ def main(argv=None) -> int:
                                (import_services, "index_tickets", "search"),
                                (import_services, "write_folded", "facts")):
         stages.wrap(owner, name, label)
+    from queue_bench import backend_cpu_ms
+
     load_before = os.getloadavg()
+    backend_before = backend_cpu_ms()
     profiler = cProfile.Profile() if args.profile else None
     with export.open(encoding="utf-8") as lines, tqdm(total=args.n, unit="ticket") as bar:
         began, cpu = time.perf_counter(), time.process_time()
@@ -186,6 +189,12 @@ def main(argv=None) -> int:
             profiler.disable()
         seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
     load_after = os.getloadavg()
+    backend_after = backend_cpu_ms()
+    backend = ""
+    if backend_before and backend_after and backend_before[0] == backend_after[0]:
+        db_cpu = (backend_after[1] - backend_before[1]) / 1000
+        backend = (f"; CPU of its PostgreSQL backend {db_cpu:.1f} s "
+                   f"({db_cpu / result.imported * 1000:.2f} ms per ticket)")
     assert not result.errors, result.errors[:5]
     tickets = Ticket.objects.count()
     per_ticket = {model.__name__: model.objects.count() / tickets
@@ -196,7 +205,7 @@ def main(argv=None) -> int:
         command,
         f"{connection.vendor}: imported {result.imported:,} tickets ({size / 2**20:.0f} MB of JSON Lines) "
         f"in {seconds:.1f} s: {result.imported / seconds:,.0f} tickets/s; CPU of this process "
-        f"{cpu:.1f} s ({cpu / result.imported * 1000:.2f} ms per ticket)",
+        f"{cpu:.1f} s ({cpu / result.imported * 1000:.2f} ms per ticket){backend}",
         f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (2 cores)",
         stages.line(result.imported),
         "rows per ticket: " + ", ".join(f"{name} {value:.1f}" for name, value in per_ticket.items()),
