@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from edudesk.accounts.models import Service, SupportGroup, User
 from edudesk.intake.submission import RequesterData
+from edudesk.sla.calendars import hours_for
 from edudesk.tickets import policy
 from edudesk.tickets.errors import InvalidOperation
 from edudesk.tickets.models import Channel, Message, Priority
@@ -69,6 +70,7 @@ class TicketRecord:
     assignee: User | None = None
     steps: list[Step] = field(default_factory=list)
     status: str = Status.REGISTERED
+    auto_close_working_days: int = 0  # the service's (``sla.autoclose``)
 
 
 class Context:
@@ -84,6 +86,8 @@ class Context:
             if group.is_default:
                 self.default_groups.setdefault(group.service_id, group)
         self.agents = {u.username: u for u in User.objects.filter(is_active=True)}
+        self.auto_close = {service.pk: hours_for(service).auto_close_working_days
+                           for service in self.services.values()}
 
     def agent(self, username, where: str) -> User | None:
         if username in (None, ""):
@@ -121,6 +125,7 @@ def parse(number: int, text: str, context: Context) -> TicketRecord:
         group=_group(data.get("group"), service, context),
         assignee=context.agent(data.get("assignee"), "assignee"),
     )
+    record.auto_close_working_days = context.auto_close[service.pk]
     record.steps = _steps(data, record, context)
     record.status = _replay_statuses(record)
     stated = data.get("status")

@@ -13,6 +13,7 @@ writes the rows of a whole chunk in bulk:
 * the escalation sweep's warnings and breaches are announced at the moment they fell due
   while a clock was running (as a sweep running every instant would have), so the flag is
   right and the live sweep finds nothing of the past left to announce;
+* an answer left without reply is closed when the auto-close job would have closed it;
 * the reports' facts come from the events by ``reports.rebuild.replay``, the function the
   rebuild uses, which gives what the live subscriber gives.
 
@@ -33,6 +34,8 @@ from edudesk.imports.format import Step, TicketRecord
 from edudesk.reports.models import Fact
 from edudesk.reports.rebuild import replay as report_facts
 from edudesk.sla import clocks as sla_clocks
+from edudesk.sla.autoclose import closes_at
+from edudesk.sla.calendars import calendar_for
 from edudesk.sla.models import ClockState, SlaClock
 from edudesk.tickets import events
 from edudesk.tickets.events import EventKind
@@ -155,6 +158,7 @@ class Replay:
             self._announce_until(step.at)
             self._change(lambda step=step: self._step(step))
             ticket.updated_at = step.at
+        self._close_if_silent()
         self._announce_until(self.now)
         self.rows.clocks = list(self.book.clocks.values())
         region = ticket.organisation.region if ticket.organisation else ""
@@ -190,6 +194,26 @@ class Replay:
         if step.actor == ActorKind.AGENT:
             return Actor(ActorKind.AGENT, user=step.agent)
         return Actor.system()
+
+    def _close_if_silent(self) -> None:
+        """An answer the customer never replied to is closed as the auto-close job
+        (``sla.autoclose``) would have closed it by now, so the job does not close (and mail
+        about) imported history right after the import. Only after the last recorded step: before
+        it, the previous system's record says what happened."""
+        ticket, days = self.ticket, self.record.auto_close_working_days
+        if ticket.status != Status.ANSWERED or not days:
+            return
+        moment = closes_at(calendar_for(ticket.service), ticket.answered_at, days)
+        if moment > self.now:
+            return
+        self._announce_until(moment)
+
+        def close():
+            set_status(ticket, Status.RESOLVED, ActorKind.SYSTEM, moment)
+            self.add(EventKind.STATUS_CHANGED, Actor.system(), moment, old={"status": Status.ANSWERED},
+                     new={"status": Status.RESOLVED}, data={"reason": "no_customer_reply"})
+        self._change(close)
+        ticket.updated_at = moment
 
     def _announce_until(self, until: datetime) -> None:
         """The escalation sweep (``sla.escalation.sweep``) at every moment a running clock

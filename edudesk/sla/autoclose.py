@@ -6,7 +6,7 @@ day: answered on Monday with N=3 (Tue, Wed, Thu working) closes from Friday 00:0
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from edudesk.accounts.models import Service
 from edudesk.sla.calendar import BusinessCalendar
@@ -19,6 +19,18 @@ def answered_before(calendar: BusinessCalendar, now: datetime, working_days: int
     today = now.astimezone(calendar.zone).date()
     first_counted = calendar.working_day_before(today, working_days)
     return datetime.combine(first_counted, time(0), tzinfo=calendar.zone)
+
+
+def closes_at(calendar: BusinessCalendar, answered_at: datetime, working_days: int) -> datetime:
+    """The first local midnight at which an answer given at `answered_at` is closed: the moment
+    `answered_before` passes it (the job runs every few minutes; a replayed history, the bulk
+    import's, closes it then)."""
+    day = answered_at.astimezone(calendar.zone).date()
+    while True:
+        day += timedelta(days=1)
+        midnight = datetime.combine(day, time(0), tzinfo=calendar.zone)
+        if answered_at < answered_before(calendar, midnight, working_days):
+            return midnight
 
 
 def close_silent_answers(now: datetime) -> list[str]:

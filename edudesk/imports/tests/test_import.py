@@ -15,7 +15,7 @@ from edudesk.reports.models import Fact
 from edudesk.reports.tests import brute_force
 from edudesk.reports.tests.test_exactness import stored_figures
 from edudesk.search.services import search_tickets
-from edudesk.sla import escalation
+from edudesk.sla import autoclose, escalation
 from edudesk.sla.models import Notification, SlaClock
 from edudesk.testing import factories
 from edudesk.tickets import services
@@ -287,3 +287,26 @@ def test_a_file_that_grew_imports_only_its_new_lines_and_a_repeated_reference_on
 
     assert (result.imported, result.skipped, result.errors) == (1, 2, [])
     assert set(ImportedTicket.objects.values_list("reference", flat=True)) == {"OLD-1", "OLD-2"}
+
+
+@pytest.mark.django_db
+def test_an_answer_left_without_reply_is_closed_when_the_auto_close_job_would_have_closed_it(
+        eschool, teacher, line1_agent):
+    me = Actor.agent(line1_agent)
+    made = services.open_ticket(service=eschool, requester=teacher, subject="Не сохраняются оценки",
+                                description="При сохранении оценок ошибка.", channel="web", now=at(0))
+    services.transition(made, "in_processing", actor=me, now=at(10))
+    services.transition(made, "answered", actor=me, now=at(60))
+    history = [{"at": iso(10), "by": "agent", "agent": line1_agent.username, "status": "in_processing"},
+               {"at": iso(60), "by": "agent", "agent": line1_agent.username, "status": "answered"}]
+    import_lines([line("OLD-5", {"email": teacher.email}, history=history, status="answered")], now=NOW)
+    imported = ImportedTicket.objects.get(reference="OLD-5").ticket
+    closing = imported.events.get(kind="status_changed", new__status="resolved")
+
+    autoclose.close_silent_answers(closing.created_at)  # the job, when it closes the product's one
+
+    made.refresh_from_db()
+    assert made.status == imported.status == "resolved"
+    assert closing.data == {"reason": "no_customer_reply"} and closing.created_at > at(3 * 24 * 60)
+    assert timeline(imported) == timeline(made)
+    assert autoclose.close_silent_answers(NOW) == []  # nothing of the past left to close (and mail)
