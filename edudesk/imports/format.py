@@ -85,7 +85,8 @@ class Context:
             self.groups[(group.service_id, group.name)] = group
             if group.is_default:
                 self.default_groups.setdefault(group.service_id, group)
-        self.agents = {u.username: u for u in User.objects.filter(is_active=True)}
+        # Inactive accounts too: agents who have left still wrote their part of the history.
+        self.agents = {u.username: u for u in User.objects.all()}
         self.auto_close = {service.pk: hours_for(service).auto_close_working_days
                            for service in self.services.values()}
 
@@ -232,7 +233,12 @@ def _message(item: dict, where: str, context: Context) -> Step:
     channel = item.get("channel") or ""
     if channel and channel not in Channel.values:
         raise LineError(f"{where}: channel {channel!r} is not one of {', '.join(Channel.values)}")
-    agent = context.agent(item.get("agent"), where) if actor == ActorKind.AGENT else None
+    agent = None
+    if actor == ActorKind.AGENT:
+        # A reply is shown with its author's name; without one it would read as the system's.
+        agent = context.agent(item.get("agent"), where)
+        if agent is None:
+            raise LineError(f"{where}: an agent's message needs the agent's username")
     return Step(at=None, actor=actor, agent=agent, body=body, kind=kind, channel=channel)
 
 

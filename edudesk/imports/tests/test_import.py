@@ -310,3 +310,16 @@ def test_an_answer_left_without_reply_is_closed_when_the_auto_close_job_would_ha
     assert closing.data == {"reason": "no_customer_reply"} and closing.created_at > at(3 * 24 * 60)
     assert timeline(imported) == timeline(made)
     assert autoclose.close_silent_answers(NOW) == []  # nothing of the past left to close (and mail)
+
+
+@pytest.mark.django_db
+def test_an_agents_reply_names_its_author_who_may_have_left(eschool, teacher, line1_agent):
+    line1_agent.is_active = False
+    line1_agent.save()
+    nameless = line("OLD-6", {"email": teacher.email},
+                    messages=[{"at": iso(30), "by": "agent", "body": "Проверьте, пожалуйста."}])
+
+    result = import_lines([nameless, the_same_history(teacher, line1_agent)], now=NOW)
+
+    assert result.imported == 1
+    assert result.errors == [(1, "messages[0]: an agent's message needs the agent's username")]
