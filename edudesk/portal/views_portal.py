@@ -165,7 +165,7 @@ def ticket_page(request, service, contact, number: str):
         "closing_actions": [name for target, (name, _t) in CUSTOMER_ACTIONS.items()
                             if target in CLOSED_STATUSES],
         "close_reason": policy.close_reason_text(closing.data) if closing else "",
-        "undo": policy.undoable_close(ticket, Actor.customer(contact), timezone.now()),
+        "undo": policy.undoable_close(ticket, Actor.customer(contact), timezone.now(), closing),
         "status_meaning": ticket.status_meaning(),
         "can_reply": policy.may(target, Actor.customer(contact), policy.Action.REPLY),
         "reply_opens_new": (policy.customer_reply_route(target, timezone.now())
