@@ -189,3 +189,30 @@ def test_a_page_shown_again_soon_does_not_write_the_presence_mark_again(agent_cl
         traveller.shift(presence.REWRITE_AFTER)
         _page(agent_client, ticket)
         assert TicketPresence.objects.get(ticket=ticket, user=line1_agent).seen_at > seen_at
+
+
+def _account(html: str) -> str:
+    return re.search(r'<div class="desk-account">.*?</div>', html, re.S).group(0)
+
+
+def test_the_desk_header_names_each_agent_with_their_role_and_language(
+        agent_client, ticket, eschool, line1_agent):
+    colleague = factories.agent(eschool, username="colleague4", full_name="Морозов Илья")
+    html = _page(agent_client, ticket).content.decode()
+    assert "Соколова Анна" in _account(html) and "специалист" in _account(html)
+    assert "/reports/" not in html.split("</nav>")[0]
+    # A second agent sees their own name and posts «Выйти» with their own token.
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(colleague)
+    account = _account(_page(strict, ticket).content.decode())
+    assert "Морозов Илья" in account and "Соколова Анна" not in account
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', account).group(1)
+    assert strict.post(reverse("desk:logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+    # A new role shows at once, with what it opens; so does another language.
+    line1_agent.kind = line1_agent.Kind.SUPERVISOR
+    line1_agent.save(update_fields=["kind"])
+    html = _page(agent_client, ticket).content.decode()
+    assert "руководитель линии" in _account(html)
+    assert reverse("reports:board") in html.split("</nav>")[0]
+    english = _page(agent_client, ticket, language="en").content.decode()
+    assert "Sign out" in _account(english) and ">Queues<" in english
