@@ -216,3 +216,21 @@ def test_the_desk_header_names_each_agent_with_their_role_and_language(
     assert reverse("reports:board") in html.split("</nav>")[0]
     english = _page(agent_client, ticket, language="en").content.decode()
     assert "Sign out" in _account(english) and ">Queues<" in english
+
+
+def test_the_composer_and_actions_shared_by_two_tickets_show_each_ones_number(
+        agent_client, ticket, eschool, teacher, monkeypatch):
+    other = factories.ticket(eschool, teacher)
+    built = []
+    render_marked = fragments.render_marked
+    monkeypatch.setattr(fragments, "render_marked",
+                        lambda template, context: built.append(template) or render_marked(template, context))
+    _page(agent_client, ticket)
+    html = _page(agent_client, other).content.decode()
+    # Built once, for the first ticket; the second's page reuses both.
+    assert built.count("desk/partials/composer.html") == built.count("desk/partials/ticket_actions.html") == 1
+    assert "__desk_fragment_" not in html
+    composer = re.search(r'<form id="composer".*?</form>', html, re.S).group(0)
+    actions = re.search(r'<section class="card ticket-actions".*?</section>', html, re.S).group(0)
+    for part in (composer, actions):
+        assert f"/desk/t/{other.number}/" in part and ticket.number not in part

@@ -159,25 +159,29 @@ def _header(request, header: dict, version: int):
 
 # Where the composer's upload token goes in its cached HTML (a new token on every page).
 UPLOAD_MARK = "__desk_fragment_upload__"
+# Where the ticket's number goes in a fragment shared by tickets (it shows in addresses only).
+NUMBER_MARK = "__desk_fragment_number__"
+NUMBER_STAND_IN = {"number": NUMBER_MARK}
 COMPOSE_MODES = frozenset(code for code, _label in ComposerForm.MODES)
 
 
 def _composer(request, ticket, attachment_count: int, version: int):
     """The composer without a draft, cached for what it shows: the mode asked for, the
     checklist (labels and what is missing), where a reply may move the ticket and the canned
-    responses. The screenshots' token is new on every page (``intake.pending_uploads``)."""
+    responses; one entry serves every ticket that shows the same (the number is a mark). The
+    screenshots' token is new on every page (``intake.pending_uploads``)."""
     asked = request.GET.get("compose", "reply")
     mode = asked if asked in COMPOSE_MODES else None  # any other value ticks no mode
     items = clarification.checklist(ticket, attachment_count)
     statuses = reply_statuses(ticket)
     canned_responses = directory.canned_titles(ticket)
-    parts = (ticket.number, mode, tuple(items), tuple(statuses), tuple(canned_responses))
+    parts = (mode, tuple(items), tuple(statuses), tuple(canned_responses))
     return fragments.rendered(request, "desk/partials/composer.html", parts, lambda: {
-        "ticket": ticket, "conflict": [], "pending_uploads": [], "upload_token": UPLOAD_MARK,
+        "ticket": NUMBER_STAND_IN, "conflict": [], "pending_uploads": [], "upload_token": UPLOAD_MARK,
         "canned_responses": canned_responses,
         "composer": composer_form(ticket, attachment_count=attachment_count, mode=mode,
                                   seen_event=fragments.VERSION_MARK),
-    }, version, marks=((UPLOAD_MARK, pending_uploads.token_from("")),))
+    }, version, marks=((UPLOAD_MARK, pending_uploads.token_from("")), (NUMBER_MARK, ticket.number)))
 
 
 def _requester_card(request, ticket, links: list, version: int):
@@ -199,16 +203,17 @@ def _requester_card(request, ticket, links: list, version: int):
 
 
 def _actions_card(request, ticket, version: int):
-    """The «Действия» card, cached for the values its forms show (``desk.fragments``)."""
+    """The «Действия» card, cached for the values its forms show (``desk.fragments``): one
+    entry serves every ticket with the same choices (the number is a mark)."""
     categories = card.category_choices(ticket)
-    parts = (ticket.number, ticket.service_id, ticket.assignee_id, ticket.group_id, ticket.priority,
+    parts = (ticket.service_id, ticket.assignee_id, ticket.group_id, ticket.priority,
              ticket.category, tuple(categories))
     return fragments.rendered(request, "desk/partials/ticket_actions.html", parts, lambda: {
-        "ticket": ticket,
+        "ticket": NUMBER_STAND_IN,
         "assign_form": _assign_form(ticket),
         "priority_form": PriorityForm(initial={"priority": ticket.priority}),
         "category_form": CategoryForm(initial={"category": ticket.category}, categories=categories),
-    }, version)
+    }, version, marks=((NUMBER_MARK, ticket.number),))
 
 
 def _assign_form(ticket) -> AssignForm:
