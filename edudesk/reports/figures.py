@@ -1,8 +1,10 @@
-"""Reading the daily figures: one report over a period, grouped by day, week or month.
+"""Reading the figures: one report over a period, grouped by day, week or month.
 
-Every number comes from `DailyFigure` rows summed in the database per period (a 12-month
-report reads a few thousand grouped rows whatever the number of tickets). Unfolded facts
-are folded first, so a report always includes the latest changes.
+Every number comes from figure rows summed in the database per period: whole weeks and months
+inside the range from their roll-ups (`PeriodFigure`), the days at its edges from the daily
+figures (`DailyFigure`), in one query (`summed`), so a 12-month report reads about a year's
+twelve monthly rows per figure key whatever the number of tickets. Unfolded facts are folded
+first, so a report always includes the latest changes.
 
 A figure keeps one dimension at a time. A report filtered by two or more (say a category and
 a priority) reads the facts instead: each fact carries all dimensions of its ticket at the
@@ -14,17 +16,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from edudesk.reports import metrics as m
 from edudesk.reports.folding import fold
-from edudesk.reports.models import DailyFigure, Fact
-
-GROUPINGS = ("day", "week", "month")
-
+from edudesk.reports.models import DailyFigure, Fact, PeriodFigure
+from edudesk.reports.periods import GROUPINGS, period_end, period_start, split
 
 # Report dimension -> its column on a fact.
 FACT_COLUMNS = {"agent": "agent_id", "channel": "channel", "category": "category",
@@ -48,13 +48,17 @@ class Scope:
     dim: str = ""
     value: str = ""
     more: tuple[tuple[str, str], ...] = ()
+    # Every value of `dim` (a breakdown by it) rather than `value` alone.
+    by_value: bool = False
 
     @property
     def dimensions(self) -> tuple[tuple[str, str], ...]:
         return (((self.dim, self.value),) if self.dim else ()) + self.more
 
     def filter(self, queryset):
-        queryset = queryset.filter(dim=self.dim, value=self.value, service_id__in=self.service_ids)
+        queryset = queryset.filter(dim=self.dim, service_id__in=self.service_ids)
+        if not self.by_value:
+            queryset = queryset.filter(value=self.value)
         if self.group_id is not None:
             queryset = queryset.filter(group_id=self.group_id)
         return queryset
@@ -70,6 +74,12 @@ class Scope:
         for dim, value in self.dimensions:
             facts = facts.filter(**fact_filter(dim, value))
         return facts
+
+    def rollups(self):
+        """The slice's weekly and monthly roll-ups (none for more than one dimension)."""
+        if self.more:
+            return PeriodFigure.objects.none()
+        return self.filter(PeriodFigure.objects.all())
 
 
 @dataclass
@@ -171,23 +181,6 @@ class Period:
         return self.count(m.REOPENED) / closed if closed else None
 
 
-def period_start(day: date, grouping: str) -> date:
-    if grouping == "week":
-        return day - timedelta(days=day.weekday())
-    if grouping == "month":
-        return day.replace(day=1)
-    return day
-
-
-def period_end(start: date, grouping: str) -> date:
-    if grouping == "week":
-        return start + timedelta(days=6)
-    if grouping == "month":
-        following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
-        return following - timedelta(days=1)
-    return start
-
-
 def periods(start: date, end: date, grouping: str) -> list[Period]:
     out, cursor = [], period_start(start, grouping)
     while cursor <= end:
@@ -204,21 +197,14 @@ def report(scope: Scope, start: date, end: date, grouping: str = "day") -> list[
     fold()
     result = periods(start, end, grouping)
     by_start = {period_start(p.start, grouping): p for p in result}
-    rows = scope.rows().filter(day__gte=start, day__lte=end)
-    if grouping != "day":
-        trunc = TruncWeek if grouping == "week" else TruncMonth
-        rows = rows.annotate(period=trunc("day"))
-    else:
-        rows = rows.annotate(period=_day())
-    rows = rows.values("period", "metric", "bucket").annotate(n=Sum("count")).order_by()
     backlog_changes: dict[date, int] = defaultdict(int)
-    for row in rows:
-        when = row["period"]
-        when = when.date() if hasattr(when, "date") and callable(when.date) else when
+    grains = () if grouping == "day" else (grouping,)
+    for when, metric, bucket, n in summed(scope, start, end, grains, grouping=grouping):
+        when = when.date() if isinstance(when, datetime) else when
         period = by_start[period_start(when, grouping)]
-        _add(period, row["metric"], row["bucket"], row["n"])
-        if row["metric"] == m.BACKLOG:
-            backlog_changes[period.start] += row["n"]
+        _add(period, metric, bucket, n)
+        if metric == m.BACKLOG:
+            backlog_changes[period.start] += n
     running = backlog_before(scope, start)
     for period in result:
         running += backlog_changes.get(period.start, 0)
@@ -226,10 +212,49 @@ def report(scope: Scope, start: date, end: date, grouping: str = "day") -> list[
     return result
 
 
-def _day():
-    from django.db.models import F
+def summed(scope: Scope, start: date, end: date, grains: tuple[str, ...], *, grouping: str = "",
+           fields: tuple[str, ...] = ("metric", "bucket"), metrics=None) -> list[tuple]:
+    """`count` summed per (period start, *fields) with a `grouping`, else per `fields`, over
+    the days `start`..`end` of the scope: whole periods of `grains` (coarsest first) from
+    their roll-ups, the days left at the edges from the daily figures, in one query. A scope
+    of several dimensions reads its facts (no roll-ups)."""
+    daily, rollups = scope.rows(), scope.rollups()
+    if metrics is not None:
+        daily, rollups = daily.filter(metric__in=metrics), rollups.filter(metric__in=metrics)
+    whole, days = Q(), Q()
+    for grain, first, last in _parts(start, end, grains if not scope.more else ()):
+        if grain == "day":
+            days |= Q(day__gte=first, day__lte=last)
+        else:
+            whole |= Q(grain=grain, start__gte=first, start__lte=last)
+    names = fields
+    if grouping:
+        names = ("period", *fields)
+        daily = daily.annotate(period=_TRUNC[grouping]("day"))
+        rollups = rollups.annotate(period=F("start"))
+    queries = [query.filter(where).values(*names).annotate(n=Sum("count")).order_by()
+               .values_list(*names, "n")
+               for query, where in ((daily, days), (rollups, whole)) if where]
+    if not queries:
+        return []
+    return list(queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0])
 
-    return F("day")
+
+def _parts(start: date, end: date, grains: tuple[str, ...]) -> list[tuple[str, date, date]]:
+    """`start`..`end` as (grain, first period start, last period start) of whole periods,
+    coarsest grain first, and ("day", from, to) for the days left over."""
+    if start > end:
+        return []
+    if not grains:
+        return [("day", start, end)]
+    cut = split(start, end, grains[0])
+    out = [(grains[0], cut.first, cut.last)] if cut.first else []
+    for first, last in cut.edges:
+        out += _parts(first, last, grains[1:])
+    return out
+
+
+_TRUNC = {"day": lambda name: F(name), "week": TruncWeek, "month": TruncMonth}
 
 
 def _add(period: Period, metric: str, bucket: int, count: int) -> None:
@@ -248,8 +273,9 @@ def _add(period: Period, metric: str, bucket: int, count: int) -> None:
 
 
 def backlog_before(scope: Scope, day: date) -> int:
-    rows = scope.rows().filter(metric=m.BACKLOG, day__lt=day)
-    return rows.aggregate(n=Sum("count"))["n"] or 0
+    rows = summed(scope, date.min, day - timedelta(days=1), ("month", "week"), fields=("metric",),
+                  metrics=[m.BACKLOG])
+    return sum(n for _metric, n in rows)
 
 
 def total(periods_: list[Period]) -> Period:
@@ -276,13 +302,13 @@ def breakdown(scope: Scope, dim: str, start: date, end: date) -> dict[str, Perio
     """The whole period's figures per value of one dimension (within the scope's services
     and line; a figure keeps one dimension at a time, so the scope's own one is not applied)."""
     fold()
-    base = Scope(service_ids=scope.service_ids, group_id=scope.group_id)
-    rows = DailyFigure.objects.filter(dim=dim, service_id__in=base.service_ids,
-                                      day__gte=start, day__lte=end, metric__in=BREAKDOWN_METRICS)
-    if base.group_id is not None:
-        rows = rows.filter(group_id=base.group_id)
+    base = Scope(service_ids=scope.service_ids, group_id=scope.group_id, dim=dim, by_value=True)
     out: dict[str, Period] = {}
-    for row in rows.values("value", "metric", "bucket").annotate(n=Sum("count")).order_by():
-        period = out.setdefault(row["value"], Period(start=start, end=end))
-        _add(period, row["metric"], row["bucket"], row["n"])
+    for value, metric, bucket, n in summed(base, start, end, ("month", "week"),
+                                           fields=("value", "metric", "bucket"),
+                                           metrics=BREAKDOWN_METRICS):
+        period = out.get(value)
+        if period is None:
+            period = out[value] = Period(start=start, end=end)
+        _add(period, metric, bucket, n)
     return out

@@ -42,8 +42,10 @@ class Fact(models.Model):
         return f"{self.ticket_id} {self.metric} {self.count:+d}"
 
 
-class DailyFigure(models.Model):
-    day = models.DateField()
+class Figure(models.Model):
+    """What a figure row counts: a slice (service, line, one dimension value), a metric and a
+    bucket; its day or period is the concrete model's."""
+
     service_id = models.IntegerField()
     group_id = models.IntegerField(default=0)
     # "" for the totals; otherwise one of reports.dimensions.DIMENSIONS, with its value.
@@ -54,6 +56,13 @@ class DailyFigure(models.Model):
     count = models.BigIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyFigure(Figure):
+    day = models.DateField()
+
+    class Meta:
         verbose_name = _("дневной показатель")
         verbose_name_plural = _("дневные показатели")
         constraints = [
@@ -62,12 +71,51 @@ class DailyFigure(models.Model):
                 name="uniq_daily_figure"),
         ]
         indexes = [
-            # A report reads every metric of a slice over a range of days.
-            models.Index(fields=["dim", "value", "service_id", "day"], name="daily_figure_period"),
+            # A report reads every metric of a slice (or of every value of a dimension, for a
+            # breakdown) over a range of days, from the index alone on PostgreSQL (INCLUDE);
+            # one value of a dimension by the unique index.
+            models.Index(fields=["dim", "day", "service_id"], name="daily_figure_days",
+                         include=["value", "metric", "group_id", "bucket", "count"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.service_id}/{self.group_id} {self.dim}={self.value} {self.metric}"
+
+
+class PeriodFigure(Figure):
+    """The daily figures summed per week (from Monday) or calendar month: the same keys, the
+    period's first day instead of the day. Kept by the same fold in the same transaction (and
+    rebuilt with them), so a roll-up always equals the sum of its days' figures; a report
+    reads whole weeks and months from here and only the days at the edges of its range from
+    the daily figures."""
+
+    class Grain(models.TextChoices):
+        WEEK = "week", _("неделя")
+        MONTH = "month", _("месяц")
+
+    grain = models.CharField(max_length=5, choices=Grain.choices)
+    start = models.DateField()
+
+    class Meta:
+        verbose_name = _("показатель за неделю или месяц")
+        verbose_name_plural = _("показатели за недели и месяцы")
+        constraints = [
+            # Also the index a report reads a slice's periods by.
+            models.UniqueConstraint(
+                fields=["dim", "value", "service_id", "grain", "start", "metric", "group_id",
+                        "bucket"],
+                name="uniq_period_figure"),
+        ]
+        indexes = [
+            # As daily_figure_days: whole weeks or months of the totals or of every value of a
+            # dimension, from the index alone on PostgreSQL.
+            models.Index(fields=["dim", "grain", "start", "service_id"], name="period_figure_periods",
+                         include=["value", "metric", "group_id", "bucket", "count"]),
+        ]
+
+    def __str__(self) -> str:
+        return (f"{self.grain} {self.start} {self.service_id}/{self.group_id} "
+                f"{self.dim}={self.value} {self.metric}")
 
 
 class SummarySubscription(models.Model):

@@ -10,7 +10,7 @@ from edudesk.accounts.models import Organisation, Service
 from edudesk.reports import metrics as m
 from edudesk.reports.facts import COUNTED, TicketState, facts_for, make_fact
 from edudesk.reports.folding import fold
-from edudesk.reports.models import DailyFigure, Fact, Rating
+from edudesk.reports.models import DailyFigure, Fact, PeriodFigure, Rating
 from edudesk.sla.calendars import calendar_for
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Event, Ticket
@@ -105,13 +105,15 @@ def _tickets_with_events(ticket_ids: list[int]) -> Iterator[tuple[Ticket, list[E
 
 
 def rebuild(progress: Callable[[int], None] = lambda n: None) -> int:
-    """Drop every fact and figure and recompute them from the events; returns the tickets."""
+    """Drop every fact, figure and roll-up and recompute them from the events; returns the
+    tickets."""
     services = Service.objects.in_bulk()
     regions = dict(Organisation.objects.values_list("id", "region"))
     ids = list(Ticket.objects.order_by("id").values_list("id", flat=True))
     with transaction.atomic():
         Fact.objects.all().delete()
         DailyFigure.objects.all().delete()
+        PeriodFigure.objects.all().delete()
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
             facts: list[Fact] = []
