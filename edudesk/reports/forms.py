@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from edudesk.accounts.models import Organisation, SupportGroup, User, line_choices
 from edudesk.core.regions import RegionInput
+from edudesk.desk.widgets import QuickSelect
 from edudesk.reports.figures import Scope
 from edudesk.tickets.models import Channel, Priority
 
@@ -30,18 +31,24 @@ class ReportForm(forms.Form):
                                 widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("По"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
-    grouping = forms.ChoiceField(label=_("Группировка"), choices=GROUPING_CHOICES, required=False)
-    service = forms.TypedChoiceField(empty_value=None, label=_("Сервис"), coerce=int, required=False)
-    line = forms.TypedChoiceField(empty_value=None, label=_("Линия"), coerce=int, required=False)
-    agent = forms.TypedChoiceField(empty_value=None, label=_("Специалист"), coerce=int, required=False)
-    channel = forms.ChoiceField(label=_("Канал"), choices=_blank(Channel.choices), required=False)
+    grouping = forms.ChoiceField(label=_("Группировка"), choices=GROUPING_CHOICES, required=False,
+                                 widget=QuickSelect)
+    service = forms.TypedChoiceField(empty_value=None, label=_("Сервис"), coerce=int, required=False,
+                                     widget=QuickSelect)
+    line = forms.TypedChoiceField(empty_value=None, label=_("Линия"), coerce=int, required=False,
+                                  widget=QuickSelect)
+    agent = forms.TypedChoiceField(empty_value=None, label=_("Специалист"), coerce=int, required=False,
+                                   widget=QuickSelect)
+    channel = forms.ChoiceField(label=_("Канал"), choices=_blank(Channel.choices), required=False,
+                                widget=QuickSelect)
     category = forms.CharField(label=_("Категория"), max_length=40, required=False)
-    priority = forms.ChoiceField(label=_("Приоритет"), choices=_blank(Priority.choices), required=False)
+    priority = forms.ChoiceField(label=_("Приоритет"), choices=_blank(Priority.choices), required=False,
+                                 widget=QuickSelect)
     region = forms.CharField(label=_("Регион"), max_length=120, required=False, widget=RegionInput)
     organisation = forms.TypedChoiceField(empty_value=None, label=_("Организация"), coerce=int,
-                                          required=False)
+                                          required=False, widget=QuickSelect)
     breakdown = forms.ChoiceField(label=_("Где: разбить по"), choices=BREAKDOWN_CHOICES,
-                                  required=False)
+                                  required=False, widget=QuickSelect)
 
     def __init__(self, *args, services=(), **kwargs):
         super().__init__(*args, **kwargs)
