@@ -73,15 +73,19 @@ def write_rows(model: type[models.Model], rows: list[dict], now: datetime) -> No
             copy.write_row([_copy_value(f, row, now) for f in fields])
 
 
-def write_chunk(chunk: Chunk, now: datetime) -> None:
+def write_chunk(chunk: Chunk, now: datetime, *, lean: bool = False) -> None:
+    """Write one chunk; `lean` leaves out the messages and search documents (for benches that
+    read neither, such as the reports)."""
     with transaction.atomic():
         write_rows(TicketNumber, chunk.numbers, now)
         write_rows(Ticket, chunk.tickets, now)
-        write_rows(Message, chunk.messages, now)
+        if not lean:
+            write_rows(Message, chunk.messages, now)
         write_rows(Event, chunk.events, now)
         write_rows(SlaClock, chunk.clocks, now)
-    # Search documents as the search app's event handler would have built them.
-    index_tickets(row["id"] for row in chunk.tickets)
+    if not lean:
+        # Search documents as the search app's event handler would have built them.
+        index_tickets(row["id"] for row in chunk.tickets)
 
 
 def reset_sequences() -> None:
@@ -175,7 +179,8 @@ def load_base() -> BaseData:
     return BaseData(services, agent_token, customer_token, customer_login)
 
 
-def seed_tickets(base: BaseData, target: int, now: datetime, rng: random.Random) -> float:
+def seed_tickets(base: BaseData, target: int, now: datetime, rng: random.Random, *,
+                 lean: bool = False) -> float:
     """Add tickets until the database holds `target` of them; returns seconds spent."""
     import time
 
@@ -187,7 +192,7 @@ def seed_tickets(base: BaseData, target: int, now: datetime, rng: random.Random)
     with tqdm(total=missing, desc=f"tickets → {target:,}", unit="ticket", unit_scale=True) as bar:
         while missing > 0:
             size = min(CHUNK, missing)
-            write_chunk(generator.chunk(ids, size), now)
+            write_chunk(generator.chunk(ids, size), now, lean=lean)
             missing -= size
             bar.update(size)
     reset_sequences()
