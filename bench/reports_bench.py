@@ -143,16 +143,6 @@ def bucket_sql(minutes: str) -> str:
     return f"(CASE {steps} ELSE ceil({minutes}::numeric / {m._LAST_STEP})::int * {m._LAST_STEP} END)"
 
 
-def backend_ns() -> int:
-    """CPU time this connection's PostgreSQL backend has run, in ns (it runs on this machine)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
-
-
 def percentiles(samples: list[float]) -> tuple[float, float]:
     samples = sorted(samples)
     return statistics.median(samples), samples[max(0, round(0.95 * len(samples)) - 1)]
@@ -161,7 +151,7 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 def timed(client, url: str, runs: int) -> dict:
     """Wall time, and CPU time (this process's plus its PostgreSQL backend's: what a request
     costs whatever else the shared machine runs) per request, p50 and p95; queries of one."""
-    from queue_bench import QueryLog
+    from queue_bench import QueryLog, backend_cpu_ms
 
     for _ in range(3):
         assert client.get(url).status_code == 200, url
@@ -169,11 +159,11 @@ def timed(client, url: str, runs: int) -> dict:
         client.get(url)
     walls, cpus, pythons = [], [], []
     for _ in range(runs):
-        backend, python, began = backend_ns(), time.process_time(), time.perf_counter()
+        backend, python, began = backend_cpu_ms(), time.process_time(), time.perf_counter()
         response = client.get(url)
         walls.append((time.perf_counter() - began) * 1000)
         pythons.append((time.process_time() - python) * 1000)
-        cpus.append(pythons[-1] + (backend_ns() - backend) / 1e6)
+        cpus.append(pythons[-1] + backend_cpu_ms()[1] - backend[1])
         assert response.status_code == 200
     return {"wall": percentiles(walls), "cpu": percentiles(cpus),
             "python": statistics.median(pythons), "queries": len(log.queries),
