@@ -236,6 +236,13 @@ class SlaClock(models.Model):
                 condition=models.Q(state="running", escalated_at__isnull=True),
                 name="sla_clock_to_escalate",
             ),
+            # The supervisors' board: running clocks past their warning moment, per kind.
+            models.Index(
+                fields=["warn_at"],
+                condition=models.Q(state="running"),
+                include=["id", "due_at", "kind", "ticket"],
+                name="sla_clock_running_warned",
+            ),
         ]
 
     def __str__(self) -> str:
