@@ -52,6 +52,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--reuse", action="store_true",
                         help="keep a database seeded by an earlier run when it has at least N tickets")
     parser.add_argument("--seed", type=int, default=20260901, help="random seed of the data set")
+    parser.add_argument("--results", metavar="PATH",
+                        help="also write the numbers each query found, in order (JSON), to compare "
+                             "two runs over the same data: same queries, same answers")
     # scripts/bench.sh passes the same arguments to every bench: ignore the others'.
     return parser.parse_known_args(argv)[0]
 
@@ -134,7 +137,7 @@ def query_sets(agent, rng: random.Random, count: int) -> dict[str, list[str]]:
     }
 
 
-def measure(agent, queries: list[str]) -> dict:
+def measure(agent, queries: list[str], answers: dict | None = None) -> dict:
     from edudesk.search.services import search_tickets
 
     for query in queries[:5]:  # warm the caches and the analyser, as a running server has them
@@ -145,6 +148,8 @@ def measure(agent, queries: list[str]) -> dict:
         results = search_tickets(agent, query, LIMIT)
         times.append((time.perf_counter() - began) * 1000)
         found.append(len(results))
+        if answers is not None:
+            answers[query] = [ticket.number for ticket in results]
     times.sort()
     return {
         "p50_ms": round(statistics.median(times), 2),
@@ -181,8 +186,11 @@ def main() -> None:
     agent = User.objects.filter(username="eschool-agent-0").first() or User.objects.get(
         username="bench-agent")
     report["agent"] = agent.username
-    report["searches"] = {kind: measure(agent, queries)
+    answers: dict = {}
+    report["searches"] = {kind: measure(agent, queries, answers)
                           for kind, queries in query_sets(agent, rng, args.queries).items() if queries}
+    if args.results:
+        Path(args.results).write_text(json.dumps(answers, ensure_ascii=False, indent=1), encoding="utf-8")
     report["load_average_after"] = os.getloadavg()[0]
     print(f"\nsearch_tickets over {n:,} tickets on {vendor} (agent {agent.username}, limit {LIMIT}; "
           f"load average {report['load_average_before']:.1f} → {report['load_average_after']:.1f} "

@@ -2,10 +2,13 @@
 
     .venv/bin/python bench/storage.py sqlite:///var/bench/bench.sqlite3
     .venv/bin/python bench/storage.py postgres://postgres@127.0.0.1:5432/edudesk_bench
+    .venv/bin/python bench/storage.py sqlite:///var/bench/bench.sqlite3 --indexes   # and each index
 
 SQLite: the `dbstat` virtual table (pages of each table and index; FTS5 shadow tables
 counted with their virtual table). PostgreSQL: `pg_total_relation_size` (heap, TOAST and
-indexes) per table and `pg_relation_size` per index.
+indexes) per table and `pg_relation_size` per index. `--indexes` lists every index with its
+size (and on PostgreSQL the index scans counted since the statistics were last reset: an
+index that a workload never scans shows 0).
 """
 
 from __future__ import annotations
@@ -63,6 +66,32 @@ def _postgres() -> dict[str, tuple[int, int]]:
         return {name: (size, index) for name, size, index in cursor.fetchall()}
 
 
+def indexes() -> list[tuple[str, str, int, int | None]]:
+    """Every index, largest first: (table, index, bytes, scans or None on SQLite)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("""
+                SELECT m.tbl_name, m.name, SUM(s.pgsize), NULL FROM dbstat s
+                JOIN sqlite_master m ON m.name = s.name AND m.type = 'index'
+                GROUP BY m.name ORDER BY 3 DESC""")
+        else:
+            cursor.execute("""
+                SELECT relname, indexrelname, pg_relation_size(indexrelid), idx_scan
+                FROM pg_stat_user_indexes WHERE schemaname = 'public' ORDER BY 3 DESC""")
+        return cursor.fetchall()
+
+
+def index_table(rows, tickets: int) -> str:
+    lines = [f"  {'index':<48}{'table':<28}{'MB':>8}{'B/ticket':>10}{'scans':>10}"]
+    for table_name, name, size, scans in rows:
+        per = round(size / tickets) if tickets else 0
+        lines.append(f"  {name[:47]:<48}{table_name[:27]:<28}{size / 2**20:>8,.1f}{per:>10,}"
+                     f"{'' if scans is None else scans:>10}")
+    return "\n".join(lines)
+
+
 def table(result: dict) -> str:
     lines = [f"database {result['bytes'] / 2**20:,.1f} MB for {result['tickets']:,} tickets: "
              f"{(result['bytes_per_ticket'] or 0) / 1024:,.2f} KB per ticket",
@@ -73,7 +102,7 @@ def table(result: dict) -> str:
     return "\n".join(lines)
 
 
-def main(url: str) -> int:
+def main(url: str, *options: str) -> int:
     import os
     from pathlib import Path
 
@@ -82,9 +111,12 @@ def main(url: str) -> int:
     import django
 
     django.setup()
-    print(table(measure(top=40)))
+    result = measure(top=40)
+    print(table(result))
+    if "--indexes" in options:
+        print(index_table(indexes(), result["tickets"]))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(*sys.argv[1:]))

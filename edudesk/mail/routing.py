@@ -43,7 +43,7 @@ def _by_headers(mail: ParsedMail, service: Service) -> Ticket | None:
         .values_list("message_id", "ticket_id")
     )
     received = dict(
-        Message.objects.filter(external_id__in=ids, ticket__service=service)
+        Message.objects.filter(external_id__in=ids, ticket__service=service).exclude(external_id="")
         .values_list("external_id", "ticket_id")
     )
     for message_id in ids:  # nearest first: In-Reply-To, then References backwards

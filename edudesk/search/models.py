@@ -3,8 +3,12 @@
 The document keeps what search needs in a searchable form: the lemmas of the subject and of
 the conversation, the identities (e-mails, logins, phones) and the number. The full-text and
 trigram indexes over it are created per database vendor by migrations: SQLite FTS5 tables
-with this table as their external content, or PostgreSQL's generated ``tsvector`` column with
-a GIN index and pg_trgm indexes.
+with this table as their external content, or on PostgreSQL a ``tsvector`` column with a GIN
+index and pg_trgm indexes.
+
+On PostgreSQL the lemmas are kept only in that vector: a trigger builds it from the lemmas
+written and stores the two lemma columns empty (migration 0009), so reading them back there
+gives "". A change to how text is lemmatised is applied with ``manage.py reindex --restart``.
 """
 
 from django.db import models
@@ -20,7 +24,8 @@ class TicketDocument(models.Model):
                                   related_name="search_document")
     # Copied from the ticket (it never changes service) so that a search filters by the
     # agent's services without a join.
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+",
+                                db_index=False)  # search_doc_service_ticket leads with it
     number = models.CharField(max_length=20)
     # Folded tokens separated and surrounded by spaces: " user12 m.ivanova@school12.example ".
     identities = models.TextField(blank=True)
@@ -42,7 +47,9 @@ class TicketIdentity(models.Model):
     through a plain B-tree index; substrings go through the trigram indexes instead."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    # Only ever read together with the token (search_identity_token): no index of its own.
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+",
+                                db_index=False)
     token = models.CharField(max_length=254)
 
     class Meta:

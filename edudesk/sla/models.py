@@ -203,7 +203,9 @@ class SlaClock(models.Model):
     `paused_working` is the working time spent waiting for the customer so far.
     """
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_clocks")
+    # Indexed by uniq_sla_clock_ticket_kind (ticket, kind), not again on its own.
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_clocks",
+                               db_index=False)
     kind = models.CharField(_("срок"), max_length=20, choices=ClockKind.choices)
     state = models.CharField(
         _("состояние"), max_length=10, choices=ClockState.choices, default=ClockState.RUNNING

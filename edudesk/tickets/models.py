@@ -193,7 +193,9 @@ class Message(models.Model):
         INTERNAL = "internal", _("внутренняя заметка")
         SYSTEM = "system", _("системное сообщение")
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    # Indexed by message_ticket (ticket, created_at, id), not again on its own.
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages",
+                               db_index=False)
     kind = models.CharField(_("вид"), max_length=10, choices=Kind.choices, default=Kind.PUBLIC)
     author_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                     blank=True, related_name="+")
@@ -203,15 +205,22 @@ class Message(models.Model):
     # Sanitised HTML for display (mail with formatting); empty when the text is plain.
     body_html = models.TextField(blank=True)
     channel = models.CharField(_("канал"), max_length=12, choices=Channel.choices, blank=True)
-    # The Message-ID of the mail this message came from or was sent as.
-    external_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # The Message-ID of the mail this message came from or was sent as (most messages have
+    # none: the index holds only those that have one).
+    external_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(_("создано"), default=timezone.now)
 
     class Meta:
         verbose_name = _("сообщение")
         verbose_name_plural = _("сообщения")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at", "id"], name="message_ticket")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at", "id"], name="message_ticket"),
+            # Mail threading looks up Message-IDs (with the same condition, so the planners
+            # match this partial index).
+            models.Index(fields=["external_id"], condition=~models.Q(external_id=""),
+                         name="message_external_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket.number} #{self.pk}"
@@ -259,8 +268,12 @@ class Attachment(models.Model):
 class Event(models.Model):
     """Every change of a ticket: who, what, old and new values, when (same transaction)."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=40, db_index=True)
+    # Indexed by event_ticket (ticket, id), not again on its own.
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events",
+                               db_index=False)
+    # Not indexed: every query by kind is also by ticket (event_ticket), and the newest events
+    # are read backwards along the primary key.
+    kind = models.CharField(max_length=40)
     actor_kind = models.CharField(max_length=10)
     actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+")

@@ -7,6 +7,7 @@ Teachers write the same fault with either verb of the pair («оценки не 
 import importlib
 
 import pytest
+from django.db import connection  # noqa: F401  (read by the skipif condition)
 
 from edudesk.search import aspects, lemmas
 from edudesk.search.services import search_tickets
@@ -141,6 +142,9 @@ def test_an_agent_finds_each_ticket_by_the_other_verb_of_the_pair(indexed, line1
 
 
 @pytest.mark.django_db
+# Migration 0006 rewrote the stored lemma text, which PostgreSQL keeps no longer (0009: only
+# the vector); on an upgrade 0006 runs before 0009, while the text is still there.
+@pytest.mark.skipif("connection.vendor == 'postgresql'")
 def test_documents_indexed_before_aspect_pairs_are_found_after_the_migration(
         indexed, line1_agent, eschool, teacher):
     """GIVEN a ticket indexed the old way (verbs as their own infinitives),
