@@ -6,9 +6,9 @@
 
 SQLite: the `dbstat` virtual table (pages of each table and index; FTS5 shadow tables
 counted with their virtual table). PostgreSQL: `pg_total_relation_size` (heap, TOAST and
-indexes) per table and `pg_relation_size` per index. `--indexes` lists every index with its
-size (and on PostgreSQL the index scans counted since the statistics were last reset: an
-index that a workload never scans shows 0).
+indexes) per table and `pg_relation_size` per index. `--indexes` lists the 60 largest
+indexes with their sizes (and on PostgreSQL the index scans counted since the statistics were
+last reset: an index that a workload never scans shows 0).
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def main(url: str, *options: str) -> int:
     result = measure(top=40)
     print(table(result))
     if "--indexes" in options:
-        print(index_table(indexes(), result["tickets"]))
+        print(index_table(indexes()[:60], result["tickets"]))
     return 0
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from edudesk.accounts.models import Service, SupportGroup
+from edudesk.core.fields import CompressedBinaryField
 from edudesk.tickets.models import Event, Message, Ticket
 
 MESSAGE_ID_LENGTH = 255
@@ -93,7 +94,8 @@ class InboundMail(models.Model):
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="inbound_mails",
                                 verbose_name=_("сервис"))
     source = models.CharField(_("источник"), max_length=20)  # imap, lmtp, pipe, admin
-    raw = models.BinaryField(_("исходное письмо"))
+    # Kept compressed (edudesk.core.fields): read back as the bytes received.
+    raw = CompressedBinaryField(_("исходное письмо"))
     size = models.PositiveIntegerField(_("размер, байт"))
     from_address = models.CharField(_("отправитель"), max_length=320, blank=True)
     subject = models.CharField(_("тема"), max_length=500, blank=True)
