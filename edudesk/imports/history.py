@@ -155,7 +155,9 @@ class Replay:
         record, ticket = self.record, self.ticket
         self._change(self._open)
         for step in record.steps:
-            self._announce_until(step.at)
+            # A change at the very moment a clock falls due comes first (a clock stopped at its
+            # due moment is met, ``sla.clocks._stop``).
+            self._announce_until(step.at, before=True)
             self._change(lambda step=step: self._step(step))
             ticket.updated_at = step.at
         self._close_if_silent()
@@ -206,7 +208,7 @@ class Replay:
         moment = closes_at(calendar_for(ticket.service), ticket.answered_at, days)
         if moment > self.now:
             return
-        self._announce_until(moment)
+        self._announce_until(moment, before=True)
 
         def close():
             set_status(ticket, Status.RESOLVED, ActorKind.SYSTEM, moment)
@@ -215,14 +217,14 @@ class Replay:
         self._change(close)
         ticket.updated_at = moment
 
-    def _announce_until(self, until: datetime) -> None:
+    def _announce_until(self, until: datetime, *, before: bool = False) -> None:
         """The escalation sweep (``sla.escalation.sweep``) at every moment a running clock
         reached 80% of its target or its due time, up to `until`: the warning or the breach is
         recorded then, with the flag it gives the ticket."""
         while True:
             due = [(moment, clock) for clock in self.book.clocks.values()
                    if clock.state == ClockState.RUNNING
-                   for moment in _unannounced(clock) if moment <= until]
+                   for moment in _unannounced(clock) if moment < until or (moment == until and not before)]
             if not due:
                 return
             moment, clock = min(due, key=lambda item: (item[0], item[1].kind))

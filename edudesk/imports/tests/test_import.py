@@ -323,3 +323,14 @@ def test_an_agents_reply_names_its_author_who_may_have_left(eschool, teacher, li
 
     assert result.imported == 1
     assert result.errors == [(1, "messages[0]: an agent's message needs the agent's username")]
+
+
+@pytest.mark.django_db
+def test_a_change_at_the_moment_a_clock_falls_due_meets_it_before_the_sweep_would_breach_it(
+        eschool, teacher, line1_agent):
+    on_time = [{"at": iso(60), "by": "agent", "agent": line1_agent.username, "status": "in_processing"}]
+
+    import_lines([line("OLD-7", {"email": teacher.email}, history=on_time)], now=NOW)
+
+    review = SlaClock.objects.get(ticket__imported_from__reference="OLD-7", kind="review")
+    assert (review.state, review.breached, review.escalated_at) == ("met", False, None)
