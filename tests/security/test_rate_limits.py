@@ -25,10 +25,13 @@ REDIS_URL = os.environ.get("EDUDESK_TEST_REDIS_URL", "")
 
 # The windows are fixed (a minute, ten minutes, an hour): each test runs at the start of all
 # three with the clock stopped, so a slow machine cannot carry its requests into a new window.
-# The start is the next hour of the real clock, not a fixed date: Redis expires a window's key
-# at its end by its own clock (EXPIREAT), so a window already past in real time held no count
-# (every Redis case failed once 2026-11-30 09:01 had passed).
-WINDOWS_START = (datetime.now(UTC).replace(minute=0, second=1, microsecond=0) + timedelta(hours=1))
+# The start is the next hour of the real clock, taken when the test runs (not a fixed date, nor
+# when the module is collected): Redis expires a window's key at its end by its own clock
+# (EXPIREAT), so a window already past in real time held no count. A fixed 2026-11-30 09:00
+# failed every Redis case after that hour; a start taken at collection failed the one-minute
+# API window when the suite reached it minutes later.
+def windows_start() -> datetime:
+    return datetime.now(UTC).replace(minute=0, second=1, microsecond=0) + timedelta(hours=1)
 
 
 @pytest.fixture(params=["database", pytest.param("redis", marks=pytest.mark.redis)])
@@ -43,7 +46,7 @@ def counters(request, settings):
         settings.EDUDESK_RATE_LIMIT_REDIS_URL = REDIS_URL
     else:
         settings.EDUDESK_RATE_LIMIT_REDIS_URL = ""
-    with time_machine.travel(WINDOWS_START, tick=False):
+    with time_machine.travel(windows_start(), tick=False):
         yield request.param
 
 
