@@ -31,10 +31,14 @@ fi
 if [ -z "${REDIS_URL:-}" ] && ! answers 127.0.0.1 6379 && command -v redis-server >/dev/null 2>&1; then
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no || true
 fi
-# Each run has a Redis database of its own: the two runs go at the same time.
-redis_base=${REDIS_URL:-}
+# Each run has a Redis database of its own: the two runs go at the same time. REDIS_URL names the
+# SQLite run's database N (its path, /N); the PostgreSQL run takes N + 1. Without it: 15 and 13.
+redis_base=${REDIS_URL:-} sqlite_redis=15 pg_redis=13
 if [ -z "$redis_base" ] && answers 127.0.0.1 6379; then
   redis_base=redis://127.0.0.1:6379/15
+elif [ -n "$redis_base" ]; then
+  sqlite_redis=$($PY -c "import sys; from urllib.parse import urlparse; print(int(urlparse(sys.argv[1]).path.strip('/') or 0))" "$redis_base")
+  pg_redis=$((sqlite_redis + 1))
 fi
 if [ "$ci" = true ] && [ -z "$redis_base" ]; then
   echo "!! CI=true needs Redis (REDIS_URL or 127.0.0.1:6379)" >&2; exit 1
@@ -70,14 +74,14 @@ run() {
   mkdir -p "$work/$name/var"
   local redis=()
   [ -n "$redis_base" ] && redis=(EDUDESK_TEST_REDIS_URL="$(redis_db "$redis_base" "$db")")
-  env -u DATABASE_URL -u REDIS_URL -u EDUDESK_TEST_REDIS_URL EDUDESK_VAR_DIR="$work/$name/var" \
+  env -u DATABASE_URL -u DATABASE_TEST_NAME -u REDIS_URL -u EDUDESK_TEST_REDIS_URL EDUDESK_VAR_DIR="$work/$name/var" \
     "${redis[@]}" "${vars[@]}" $PY -m pytest --basetemp="$work/$name/tmp" "$@"
 }
 
 status=0
 if [ -z "$pg_url" ]; then
   echo "== test suite on SQLite"
-  run sqlite 15 -- "$@" || status=$?
+  run sqlite "$sqlite_redis" -- "$@" || status=$?
   echo "== PostgreSQL not reachable: skipped its run (set DATABASE_URL to include it)"
   exit $status
 fi
@@ -85,9 +89,9 @@ fi
 # Both databases at once, each in a process group of its own; the tests that use no test
 # database behave the same on both, so they run once, in the SQLite run.
 set -m
-run sqlite 15 EDUDESK_TEST_POSTGRES_URL="$pg_url" -- "$@" >"$work/sqlite.log" 2>&1 &
+run sqlite "$sqlite_redis" EDUDESK_TEST_POSTGRES_URL="$pg_url" -- "$@" >"$work/sqlite.log" 2>&1 &
 pids+=($!)
-run postgresql 13 DATABASE_URL="$pg_url" -- --database-free=skip "$@" >"$work/postgresql.log" 2>&1 &
+run postgresql "$pg_redis" DATABASE_URL="$pg_url" ${DATABASE_TEST_NAME:+DATABASE_TEST_NAME="$DATABASE_TEST_NAME"} -- --database-free=skip "$@" >"$work/postgresql.log" 2>&1 &
 pids+=($!)
 set +m
 sqlite_status=0 pg_status=0
