@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from edudesk.accounts.models import Service
 from edudesk.api.errors import ApiError, not_found
+from edudesk.api.serializers import with_relations
 from edudesk.tickets import selectors
 from edudesk.tickets.models import Ticket
 from edudesk.tickets.types import Actor
@@ -35,13 +36,16 @@ def visible_tickets(request) -> QuerySet[Ticket]:
 
 
 def get_ticket(request, number: str) -> Ticket:
-    ticket = (visible_tickets(request)
-              .select_related("service", "requester", "organisation", "group", "assignee",
-                              "merged_into", "incident_link__incident__service")
-              .filter(number=number.upper()).first())
+    """The caller's ticket by number, its own row alone (404 when they may not see it)."""
+    ticket = visible_tickets(request).filter(number=number.upper()).first()
     if ticket is None:
         raise not_found(_("Обращение %(number)s") % {"number": number})
     return ticket
+
+
+def shown_ticket(request, number: str) -> Ticket:
+    """``get_ticket`` with what ``serializers.ticket_out`` shows of its relations."""
+    return with_relations([get_ticket(request, number)])[0]
 
 
 def service_for(request, code: str) -> Service:

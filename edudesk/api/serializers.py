@@ -1,5 +1,6 @@
 """Model → response dictionaries (kept apart from the routers so each stays thin)."""
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from edudesk.incidents.public import known_problem_out
@@ -7,7 +8,20 @@ from edudesk.sla.notices import next_working_moment, off_hours_notice, remaining
 from edudesk.tickets.models import Consultation, Event, Message, Ticket
 
 
+def with_relations(tickets: list[Ticket]) -> list[Ticket]:
+    """The rows ``ticket_out`` reads besides the tickets' own (service, requester, organisation,
+    line, assignee, the ticket merged into, the mass incident), read by id after the tickets,
+    one small query each. Joined into the tickets' query they made ten tables, the ticket
+    table (26 indexes) twice: PostgreSQL took 24–48 ms to plan it at 1,000,000 tickets and
+    1.3 ms to run it."""
+    prefetch_related_objects(tickets, "service", "requester", "organisation", "group", "assignee",
+                             Prefetch("merged_into", Ticket.objects.only("number")),
+                             "incident_link__incident__service")
+    return tickets
+
+
 def ticket_out(ticket: Ticket) -> dict:
+    """A ticket as the API shows it (its relations read beforehand: ``with_relations``)."""
     requester = ticket.requester
     return {
         "number": ticket.number,

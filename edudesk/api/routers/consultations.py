@@ -42,4 +42,4 @@ def convert_consultation(request, consultation_id: int, payload: ConsultationCon
     if not outcome.ok:
         raise ApiError(422, "validation_error", _("Обращение не принято: проверьте данные."),
                        errors=outcome.errors)
-    return Status(201, ticket_out(access.get_ticket(request, outcome.ticket.number)))
+    return Status(201, ticket_out(access.shown_ticket(request, outcome.ticket.number)))

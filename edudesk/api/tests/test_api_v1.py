@@ -204,3 +204,49 @@ def test_a_requester_address_mail_cannot_reach_is_refused_and_nothing_is_created
     assert response.status_code == 422, response.json()
     assert "name@example.ru" in str(response.json())
     assert Ticket.objects.count() == 0
+
+
+def test_the_list_reads_its_tickets_alone_and_shows_their_relations_as_the_ticket_does(
+        client, agent_token, eschool, teacher, line1_agent):
+    """The tickets' query joins no other table: the ten it joined (the ticket table twice, 26
+    indexes each) took PostgreSQL 24–48 ms to plan at 1,000,000 tickets against 1.3 ms to run.
+    What an item shows of its relations is read after, by id, and is what the ticket's own
+    answer shows; the queries do not grow with the page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from edudesk.incidents import services as incidents
+    from edudesk.tickets import services
+
+    agent = factories.as_agent(line1_agent)
+
+    def make_some(title: str) -> list:
+        made = [factories.ticket(eschool, teacher) for _ in range(4)]
+        services.assign(made[0], actor=agent, assignee=line1_agent)
+        services.merge(made[1], made[2], actor=agent)
+        incidents.declare(service=eschool, agent=line1_agent, title=title,
+                          public_text=f"{title} с 8:15.", tickets_=[made[3]])
+        return made
+
+    def listed() -> tuple[dict, list[str]]:
+        with CaptureQueriesContext(connection) as captured:
+            answer = client.get("/api/v1/tickets?limit=50", **bearer(agent_token))
+        assert answer.status_code == 200
+        return answer.json(), [query["sql"] for query in captured.captured_queries]
+
+    make_some("Журнал не открывается")
+    listed()  # warms the per-process caches (calendars)
+    _few, few_queries = listed()
+    made = make_some("Дневник не открывается")
+    page, queries = listed()
+    assert len(queries) == len(few_queries)
+    [tickets_query] = [sql for sql in queries if 'FROM "tickets_ticket"' in sql and "ORDER BY" in sql]
+    assert " JOIN " not in tickets_query
+    for item in page["items"]:
+        alone = client.get(f"/api/v1/tickets/{item['number']}", **bearer(agent_token)).json()
+        item.pop("remaining_minutes"), alone.pop("remaining_minutes")
+        assert item == alone
+    shown = {item["number"]: item for item in page["items"]}
+    assert shown[made[0].number]["assignee"] == line1_agent.username
+    assert shown[made[1].number]["merged_into"] == made[2].number
+    assert shown[made[3].number]["known_problem"]["title"] == "Дневник не открывается"
