@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from edudesk.desk.inline import constant_in
 from edudesk.desk.keyset import Keyset
-from edudesk.tickets.models import SlaFlag
+from edudesk.tickets.models import SlaFlag, Ticket
 from edudesk.tickets.status import OPEN_STATUSES, Status
 
 PAGE_SIZE = 50
@@ -48,6 +48,9 @@ class Queue:
     keyset: Keyset
     condition: Callable[[Viewer], Q]
     due_sortable: bool = True
+    # The capped count's order and, named for SQLite, its index, when not the keyset's (counts()).
+    count_order: tuple[str, ...] = ()
+    count_index: str = ""
 
     def tickets(self, scope: QuerySet, viewer: Viewer) -> QuerySet:
         return scope.filter(self.condition(viewer))
@@ -60,21 +63,27 @@ class Queue:
         return self.keyset_for(sort).field == "due_at"
 
 
+# A queue of one status is counted along ticket_service_status (service, status, id): an
+# index-only read of COUNT_CAP + 1 entries. Along its keyset PostgreSQL read every open ticket
+# of the service in that status and sorted them (8 ms at 100,000 tickets, growing with N).
+_BY_SERVICE_STATUS = ("service_id", "status", "id")
+
 QUEUES: dict[str, Queue] = {
     queue.key: queue
     for queue in (
         Queue("new", _("Новые, не рассмотренные"), Keyset("review_due_at"),
-              lambda v: Q(status=Status.REGISTERED)),
+              lambda v: Q(status=Status.REGISTERED), count_order=_BY_SERVICE_STATUS),
         Queue("mine", _("Мои"), Keyset("due_at"),
               lambda v: Q(assignee=v.user) & _OPEN_Q),
         Queue("group", _("Моей линии"), Keyset("due_at"),
               lambda v: Q(group_id__in=sorted(v.group_ids)) & _OPEN_Q),
         Queue("waiting", _("Ждут заявителя"), Keyset("updated_at", descending=True, nullable=False),
-              lambda v: Q(status=Status.NEEDS_CLARIFICATION)),
+              lambda v: Q(status=Status.NEEDS_CLARIFICATION), count_order=_BY_SERVICE_STATUS),
         Queue("answered", _("С ответом"), Keyset("updated_at", descending=True, nullable=False),
-              lambda v: Q(status=Status.ANSWERED)),
+              lambda v: Q(status=Status.ANSWERED), count_order=_BY_SERVICE_STATUS),
         Queue("at_risk", _("Под угрозой и просроченные"), Keyset("due_at"),
-              lambda v: _OPEN_Q & _FLAGGED_Q),
+              lambda v: _OPEN_Q & _FLAGGED_Q,
+              count_order=("service_id", "id"), count_index="ticket_at_risk_service"),
         Queue("all", _("Все"), Keyset("id", descending=True), lambda v: Q(), due_sortable=False),
     )
 }
@@ -148,18 +157,29 @@ def _count_statement(scope: QuerySet, viewer: Viewer, queues: list[Queue], conne
         return found
     columns, params = [], []
     for queue in queues:
-        # Read in the queue's own index order: with no order PostgreSQL may choose a sequential
-        # scan that stops at the cap only if matching rows come early in the table.
-        capped = (queue.tickets(scope, viewer).order_by(*queue.keyset.index_order())
+        # Read in an index's order: with no order PostgreSQL may choose a sequential scan that
+        # stops at the cap only if matching rows come early in the table.
+        capped = (queue.tickets(scope, viewer).order_by(*(queue.count_order or queue.keyset.index_order()))
                   .values("pk")[: COUNT_CAP + 1])
         try:
             sql, capped_params = capped.query.get_compiler(connection=connection).as_sql()
         except EmptyResultSet:  # e.g. «Моей линии» for someone in no line
             columns.append("0")
             continue
+        if queue.count_index and connection.vendor == "sqlite":
+            sql = _indexed_by(sql, queue.count_index)
         columns.append(f"(SELECT COUNT(*) FROM ({sql}) capped_{queue.key})")
         params.extend(capped_params)
     _COUNT_STATEMENTS[key] = statement = (f"SELECT {', '.join(columns)}", params)
     while len(_COUNT_STATEMENTS) > _COUNT_STATEMENTS_KEPT:
         _COUNT_STATEMENTS.popitem(last=False)
     return statement
+
+
+def _indexed_by(sql: str, index: str) -> str:
+    """The count read through ``index`` on SQLite (``INDEXED BY``; an error, not a scan, should
+    the index ever not serve it). With statistics SQLite read «Под угрозой» from the board's
+    ticket_open_counts, every open ticket of the service, and sorted them: 22–37 ms of each
+    queue page at 100,000 tickets against 0.1 ms through ticket_at_risk_service."""
+    table = f'FROM "{Ticket._meta.db_table}"'
+    return sql.replace(table, f'{table} INDEXED BY "{index}"', 1)

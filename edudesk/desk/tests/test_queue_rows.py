@@ -160,11 +160,8 @@ def test_every_count_reads_a_bounded_range_of_an_index(eschool, teacher, line1_a
     reads = [step for step in plan if "tickets_ticket" in step]
     assert len(reads) == len(queues.QUEUES), plan
     assert all("USING" in step and "INDEX" in step for step in reads), "\n".join(plan)
-    # In index order, so the cap stops the read. «Под угрозой» is the exception on a database
-    # without statistics (here): SQLite then sorts the service's flagged open tickets; with
-    # ANALYZE it reads ticket_at_risk_due (bench/queue_bench.py, notes). Which index holds the
-    # service's open tickets by status (ticket_service_status, or the board's ticket_open_counts)
-    # is the planner's choice; either way the read is that one range.
-    sorted_counts = [plan[i - 1] for i, step in enumerate(plan) if "TEMP B-TREE" in step]
-    assert all("(service_id=? AND status=?)" in step for step in sorted_counts), "\n".join(plan)
-    assert len(sorted_counts) <= 1, "\n".join(plan)
+    # In index order, so the cap stops the read: nothing is sorted. «Под угрозой» is read through
+    # ticket_at_risk_service whatever the statistics (INDEXED BY): with ANALYZE SQLite chose the
+    # board's ticket_open_counts and sorted every open ticket of the service (22–37 ms at 100k).
+    assert not any("TEMP B-TREE" in step for step in plan), "\n".join(plan)
+    assert any("ticket_at_risk_service" in step for step in reads), "\n".join(plan)
