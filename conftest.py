@@ -31,6 +31,17 @@ def pytest_collection_modifyitems(config, items):
     items[:] = [item for item in items if uses_test_database(item)]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Every agent the factories make and every sign-in hashes a password: a real PBKDF2 round
+    costs ~0.3 s of CPU, MD5 nothing. PBKDF2 stays second, so a stored PBKDF2 hash still checks."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher",
+                                             "django.contrib.auth.hashers.PBKDF2PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _jobs_run_inline(settings, tmp_path):
     """Huey jobs run synchronously in tests; uploaded files go to a temporary folder."""
