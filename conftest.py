@@ -12,9 +12,11 @@ DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "dja
 
 def pytest_addoption(parser):
     parser.addoption(
-        "--database-free", choices=("run", "skip"), default="run",
-        help="skip: leave out the tests that use no test database; they behave the same whatever the "
-             "suite's database, so scripts/test.sh runs them once, in the SQLite run")
+        "--run-once", choices=("all", "sqlite", "postgresql"), default="all",
+        help="all: every test. sqlite, postgresql: this is make test's run on that database, beside "
+             "the other one: the tests that need one run only (no test database, or marked "
+             "any_database) run in the PostgreSQL run when marked postgres, in the SQLite run "
+             "otherwise (docs/testing.md)")
 
 
 def uses_test_database(item) -> bool:
@@ -24,11 +26,21 @@ def uses_test_database(item) -> bool:
             or not DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ())))
 
 
+def once_run(item) -> str | None:
+    """The one run of make test that takes this test, or None when both runs take it: a test
+    whose outcome may depend on the database runs on both."""
+    if uses_test_database(item) and item.get_closest_marker("any_database") is None:
+        return None
+    return "postgresql" if item.get_closest_marker("postgres") is not None else "sqlite"
+
+
 def pytest_collection_modifyitems(config, items):
-    if config.getoption("database_free") == "run":
+    run = config.getoption("run_once")
+    if run == "all":
         return
-    config.hook.pytest_deselected(items=[item for item in items if not uses_test_database(item)])
-    items[:] = [item for item in items if uses_test_database(item)]
+    kept = [item for item in items if once_run(item) in (None, run)]
+    config.hook.pytest_deselected(items=[item for item in items if once_run(item) not in (None, run)])
+    items[:] = kept
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -86,21 +86,24 @@ if [ -z "$pg_url" ]; then
   exit $status
 fi
 
-# Both databases at once, each in a process group of its own; the tests that use no test
-# database behave the same on both, so they run once, in the SQLite run.
+# Both databases at once, each in a process group of its own. The tests whose outcome cannot
+# depend on the database run once: in the PostgreSQL run when they drive PostgreSQL themselves
+# (marked postgres: tests/scale, tests/faults), in the SQLite run otherwise (docs/testing.md).
 set -m
-run sqlite "$sqlite_redis" EDUDESK_TEST_POSTGRES_URL="$pg_url" -- "$@" >"$work/sqlite.log" 2>&1 &
+run sqlite "$sqlite_redis" EDUDESK_TEST_POSTGRES_URL="$pg_url" -- --run-once=sqlite "$@" \
+  >"$work/sqlite.log" 2>&1 &
 pids+=($!)
-run postgresql "$pg_redis" DATABASE_URL="$pg_url" ${DATABASE_TEST_NAME:+DATABASE_TEST_NAME="$DATABASE_TEST_NAME"} -- --database-free=skip "$@" >"$work/postgresql.log" 2>&1 &
+run postgresql "$pg_redis" DATABASE_URL="$pg_url" ${DATABASE_TEST_NAME:+DATABASE_TEST_NAME="$DATABASE_TEST_NAME"} \
+  -- --run-once=postgresql "$@" >"$work/postgresql.log" 2>&1 &
 pids+=($!)
 set +m
 sqlite_status=0 pg_status=0
 wait "${pids[0]}" || sqlite_status=$?
 wait "${pids[1]}" || pg_status=$?
 pids=()
-echo "== test suite on SQLite (with the tests that use no database)"
+echo "== test suite on SQLite (with its share of the tests that run once)"
 cat "$work/sqlite.log"
-echo "== test suite on PostgreSQL (the tests that use the database)"
+echo "== test suite on PostgreSQL (with its share of the tests that run once)"
 cat "$work/postgresql.log"
 [ $sqlite_status = 0 ] || echo "!! SQLite run failed (exit $sqlite_status)"
 [ $pg_status = 0 ] || echo "!! PostgreSQL run failed (exit $pg_status)"

@@ -33,6 +33,7 @@ def _customer_page(browser, live_server, contact, ticket):
     return page
 
 
+@pytest.mark.any_database
 def test_review_clarify_customer_answers_agent_replies_customer_confirms(
         browser, desk, live_server, eschool, teacher):
     # GIVEN a teacher's error report without the browser's version, and a canned response
@@ -83,6 +84,7 @@ def test_review_clarify_customer_answers_agent_replies_customer_confirms(
     customer.context.close()
 
 
+@pytest.mark.any_database
 def test_merge_a_duplicate_and_split_a_second_problem(desk, live_server, eschool, teacher):
     original = factories.ticket(eschool, teacher, subject="Не сохраняются оценки")
     duplicate = factories.ticket(eschool, teacher, subject="Снова не сохраняются оценки",
@@ -111,6 +113,7 @@ def test_merge_a_duplicate_and_split_a_second_problem(desk, live_server, eschool
     assert new_ticket.links_in.filter(source=original).exists()
 
 
+@pytest.mark.any_database
 def test_a_phone_consultation_becomes_an_official_request(desk, live_server, eschool, teacher):
     # WHEN the agent logs a call, finding the caller as they type
     desk.goto(f"{live_server.url}/desk/consultations/")
@@ -145,6 +148,7 @@ def test_search_by_number_and_by_a_word_form(desk, live_server, eschool, teacher
     expect(desk.locator(".search-results")).to_contain_text(ticket.number)
 
 
+@pytest.mark.any_database
 def test_an_agent_is_warned_that_a_colleague_has_the_ticket_open(
         browser, desk, live_server, ticket, colleague):
     desk.goto(f"{live_server.url}/desk/t/{ticket.number}/")
@@ -156,6 +160,7 @@ def test_an_agent_is_warned_that_a_colleague_has_the_ticket_open(
     context.close()
 
 
+@pytest.mark.any_database
 def test_an_agent_of_another_service_cannot_open_the_ticket(browser, live_server, ticket, outsider_agent):
     context = browser.new_context(locale="ru-RU")
     page = context.new_page()
@@ -165,6 +170,7 @@ def test_an_agent_of_another_service_cannot_open_the_ticket(browser, live_server
     context.close()
 
 
+@pytest.mark.any_database
 def test_a_letter_with_several_problems_is_split_and_its_category_corrected_in_one_click(
         desk, live_server, eschool, tmp_path):
     """GIVEN a letter that describes two problems and came without a category

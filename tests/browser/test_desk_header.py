@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from edudesk.desk.tests.browser import sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.any_database, pytest.mark.django_db(transaction=True)]
 
 
 def box(page, selector: str) -> dict:

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from edudesk.desk.tests.browser import sign_in
 from edudesk.testing import factories
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.any_database, pytest.mark.django_db(transaction=True)]
 
 # Subjects as the web form makes them: the first line of the description, up to 120 characters.
 SUBJECT = ("Не сохраняются оценки в электронном журнале 5А класса после нажатия кнопки «Сохранить», "

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from edudesk.testing.tour import PAGES, open_page, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.any_database, pytest.mark.django_db(transaction=True)]
 
 PHONE_WIDTHS = (360, 390, 414)
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from edudesk.intake.tests import files
 from edudesk.tickets.models import Attachment, Ticket
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.any_database, pytest.mark.django_db(transaction=True)]
 
 ANSWERS = {
     "Регион": "Республика Татарстан",

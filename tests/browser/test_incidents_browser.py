@@ -17,7 +17,7 @@ from edudesk.testing import factories
 from edudesk.tickets.models import Channel
 from edudesk.tickets.status import Status
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.any_database, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Не открывается электронный журнал"
 PUBLIC_TEXT = "С 8:15 электронный журнал недоступен: ошибка 502. Сервер восстанавливают."

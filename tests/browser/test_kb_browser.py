@@ -15,7 +15,7 @@ from edudesk.testing import factories
 from edudesk.tickets import services as tickets
 from edudesk.tickets.models import Ticket
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.any_database, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Оценки не сохраняются в электронном журнале"
 BODY = ("Если оценка пропадает после обновления страницы, она не была сохранена.\n\n"

@@ -15,7 +15,7 @@ from edudesk.testing import factories
 from edudesk.tickets import services
 from edudesk.tickets.types import Actor
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.any_database, pytest.mark.django_db(transaction=True)]
 
 
 def customer_page(browser, live_server, contact, ticket):

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from edudesk.sla.calendars import forget_calendars, hours_for
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.any_database, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

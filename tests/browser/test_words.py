@@ -15,7 +15,7 @@ from edudesk.tickets.models import Consultation, Message
 from edudesk.tickets.status import Status
 from edudesk.tickets.types import Actor
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.any_database, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_status_has_one_name_on_the_ticket_in_the_queue_filter_and_on_the_board(
