@@ -1,4 +1,4 @@
-"""Fixtures shared by the browser tests: one headless Debian chromium per test module (each test
+"""Fixtures shared by the browser tests: one headless Debian chromium for the package (each test
 opens contexts of its own: no cookies or storage carry over from one test to the next)."""
 
 import pytest
@@ -8,8 +8,10 @@ from edudesk.desk.tests.browser import allow_database_calls_beside_playwright, l
 from edudesk.testing import factories
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def browser():
+    """Closed when the package's last test is done: Playwright's event loop stays in the thread
+    while chromium runs, and the tests after these must not find it there."""
     allow_database_calls_beside_playwright()
     with sync_playwright() as playwright:
         chromium = launch(playwright)

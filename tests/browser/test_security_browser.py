@@ -8,9 +8,6 @@ and an administrator use their pages in Chromium, THEN the browser reports no vi
 import pytest
 from playwright.sync_api import expect
 
-# The portal browser tests' LMS page (pytest imports test modules by their file name).
-from test_portal_browser import LmsSite, learner_token
-
 from edudesk.accounts.models import User
 from edudesk.desk.tests.browser import sign_in
 from edudesk.intake.tests import files
@@ -20,6 +17,9 @@ from edudesk.testing import factories
 from edudesk.tickets import services as tickets
 from edudesk.tickets.models import Channel
 from edudesk.tickets.types import Actor
+
+# The portal browser tests' LMS page.
+from .test_portal_browser import LmsSite, learner_token
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,6 +57,7 @@ def watched(browser):
         item.context.close()
 
 
+@pytest.mark.any_database
 def test_public_pages_work_under_the_policy(watched, live_server, eschool):
     visitor = watched()
     page = visitor.page
@@ -70,6 +71,7 @@ def test_public_pages_work_under_the_policy(watched, live_server, eschool):
     assert visitor.violations == []
 
 
+@pytest.mark.any_database
 def test_the_desk_works_and_a_mails_remote_images_load_only_on_request(watched, live_server, eschool,
                                                                      teacher, line1_agent, tmp_path):
     ticket = factories.ticket(eschool, teacher)
@@ -97,6 +99,7 @@ def test_the_desk_works_and_a_mails_remote_images_load_only_on_request(watched, 
     print("screenshots in", tmp_path)
 
 
+@pytest.mark.any_database
 def test_admin_and_api_docs_work_under_the_policy(watched, live_server, db):
     User.objects.create_superuser("chief", "chief@edudesk.example", "pass-12345-word")
     admin = watched()
@@ -113,6 +116,7 @@ def test_admin_and_api_docs_work_under_the_policy(watched, live_server, db):
     assert admin.violations == []
 
 
+@pytest.mark.any_database
 def test_only_the_services_lms_may_frame_the_widget(watched, live_server, uchipro):
     platform_site, copycat_site = LmsSite(), LmsSite()
     try:
@@ -135,6 +139,7 @@ def test_only_the_services_lms_may_frame_the_widget(watched, live_server, uchipr
         copycat_site.close()
 
 
+@pytest.mark.any_database
 def test_reports_work_under_the_policy(watched, live_server, eschool, teacher, supervisor):
     factories.ticket(eschool, teacher)
     chief = watched()
@@ -146,6 +151,7 @@ def test_reports_work_under_the_policy(watched, live_server, eschool, teacher, s
     assert chief.violations == []
 
 
+@pytest.mark.any_database
 def test_the_queue_does_not_refresh_while_tickets_are_ticked(watched, live_server, eschool, teacher,
                                                              line1_agent, settings):
     """queue.js polls without eval or inline script, and not while tickets are ticked (a
