@@ -209,3 +209,32 @@ def test_the_cached_filter_form_follows_the_services_agents_and_the_values_chose
     newcomer.full_name = "Новикова-Белова Ольга"
     newcomer.save()
     assert "Новикова-Белова Ольга" in agent_client.get(reverse("desk:queue")).content.decode()
+
+
+def test_the_queue_pages_cached_parts_show_what_changed(agent_client, eschool, teacher, line1_agent):
+    """The counts, the toolbar, the table's head and the keys' help are cached fragments
+    (desk.fragments): each is keyed on what it shows, so a new count, another page's address,
+    the denser layout or another language shows at once."""
+    import re
+
+    def page(**params) -> str:
+        return agent_client.get(reverse("desk:queue"), params).content.decode()
+
+    def count_of(html: str, key: str) -> str:
+        return re.search(rf'data-queue-count="{key}">([^<]*)<', html).group(1)
+
+    _many(eschool, teacher, 1)
+    assert count_of(page(queue="new"), "new") == "1"
+    _many(eschool, teacher, 2)
+    assert count_of(page(queue="new"), "new") == "3"
+    assert re.search(r'<li class="current">\s*<a href="\?queue=all"', page(queue="all"))
+    shown = page(queue="new", status="registered")
+    assert 'name="next" value="/desk/?queue=new&amp;status=registered"' in shown
+    assert 'name="query" value="queue=new&amp;status=registered"' in shown
+    assert 'aria-pressed="false"' in shown
+    agent_client.post(reverse("desk:queue_density"), {"dense": "1"})
+    assert 'aria-pressed="true"' in page(queue="new", status="registered")
+    assert 'id="sort-by-due"' in page(queue="new")
+    assert 'aria-sort="ascending"' in page(queue="new", sort="due")
+    english = agent_client.get(reverse("desk:queue"), {"queue": "new"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Queue keys" in english.content.decode() and "Клавиши очереди" in page(queue="new")

@@ -68,11 +68,14 @@ def _queue_context(request, dense: bool) -> dict:
                                     load=queues.listed)
     filter_query = _filter_query(request)
     rows = queue_rows(with_clocks(page))
+    counts = queues.counts(chosen.scope, chosen.viewer)
     return {
         "queue": queue,
         "sort": sort,
         "by_due": queue.sorted_by_due(sort),
-        "queue_counts": queues.counts(chosen.scope, chosen.viewer),
+        "queue_counts": counts,
+        # What the counts' cached fragment shows (desk/partials/queue_counts.html).
+        "counts_shown": tuple((count.queue.key, count.label) for count in counts),
         "tickets": page,
         "rows": rows,
         "rows_html": rows_html(rows),
