@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from django.db.models import F, Q, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import BigIntegerField, Q, Sum
+from django.db.models.functions import Cast
 
 from edudesk.reports import metrics as m
 from edudesk.reports.folding import fold
@@ -196,13 +198,26 @@ def report(scope: Scope, start: date, end: date, grouping: str = "day") -> list[
         raise ValueError(f"unknown grouping {grouping!r}")
     fold()
     result = periods(start, end, grouping)
-    by_start = {period_start(p.start, grouping): p for p in result}
+    # Each day of the range (a date, or its ISO text as SQLite gives it) -> its period and
+    # the period's histograms by metric (tens of thousands of rows are added up below).
+    of_day: dict[date | str, tuple[Period, dict[str, dict[int, int]]]] = {}
+    for period in result:
+        slots = (period, {metric: histogram(period) for metric, histogram in _HISTOGRAMS.items()})
+        day = period.start
+        while day <= period.end:
+            of_day[day] = of_day[day.isoformat()] = slots
+            day += timedelta(days=1)
     backlog_changes: dict[date, int] = defaultdict(int)
-    grains = () if grouping == "day" else (grouping,)
-    for when, metric, bucket, n in summed(scope, start, end, grains, grouping=grouping):
-        when = when.date() if isinstance(when, datetime) else when
-        period = by_start[period_start(when, grouping)]
-        _add(period, metric, bucket, n)
+    # Whole periods of the grouping from their roll-ups; by month, the whole weeks inside each
+    # month's edge days too (cut at the month's end, so no week counts in two months).
+    grains = {"day": (), "week": ("week",), "month": ("month", "week")}[grouping]
+    for day, metric, bucket, n in summed(scope, start, end, grains, by_day=True, within=grouping):
+        period, histograms = of_day[day]
+        histogram = histograms.get(metric)
+        if histogram is not None:
+            histogram[bucket] = histogram.get(bucket, 0) + n
+            continue
+        period.counts[metric] = period.counts.get(metric, 0) + n
         if metric == m.BACKLOG:
             backlog_changes[period.start] += n
     running = backlog_before(scope, start)
@@ -212,37 +227,50 @@ def report(scope: Scope, start: date, end: date, grouping: str = "day") -> list[
     return result
 
 
-def summed(scope: Scope, start: date, end: date, grains: tuple[str, ...], *, grouping: str = "",
-           fields: tuple[str, ...] = ("metric", "bucket"), metrics=None) -> list[tuple]:
-    """`count` summed per (period start, *fields) with a `grouping`, else per `fields`, over
-    the days `start`..`end` of the scope: whole periods of `grains` (coarsest first) from
-    their roll-ups, the days left at the edges from the daily figures, in one query. A scope
-    of several dimensions reads its facts (no roll-ups)."""
+def summed(scope: Scope, start: date, end: date, grains: tuple[str, ...], *, by_day: bool = False,
+           within: str = "", fields: tuple[str, ...] = ("metric", "bucket"), metrics=None) -> list[tuple]:
+    """`count` summed per (day, *fields) with `by_day` (a whole period's row carries its first
+    day), else per `fields`, over the days `start`..`end` of the scope: whole periods of
+    `grains` (coarsest first) from their roll-ups, the days left at the edges from the daily
+    figures, in one query. With `within` (a grouping), no period read spans two of its
+    periods. A scope of several dimensions reads its facts (no roll-ups).
+
+    A report folds ten thousand and more of these rows, so they come as the database driver
+    gives them, without Django's per-row conversions: the sums as integers, the days as dates
+    on PostgreSQL and as ISO text on SQLite."""
     daily, rollups = scope.rows(), scope.rollups()
     if metrics is not None:
         daily, rollups = daily.filter(metric__in=metrics), rollups.filter(metric__in=metrics)
     whole, days = Q(), Q()
-    for grain, first, last in _parts(start, end, grains if not scope.more else ()):
+    for grain, first, last in _parts(start, end, grains if not scope.more else (), within):
         if grain == "day":
             days |= Q(day__gte=first, day__lte=last)
         else:
             whole |= Q(grain=grain, start__gte=first, start__lte=last)
-    names = fields
-    if grouping:
-        names = ("period", *fields)
-        daily = daily.annotate(period=_TRUNC[grouping]("day"))
-        rollups = rollups.annotate(period=F("start"))
-    queries = [query.filter(where).values(*names).annotate(n=Sum("count")).order_by()
-               .values_list(*names, "n")
-               for query, where in ((daily, days), (rollups, whole)) if where]
+    queries = [query.filter(where).values(*((day,) if by_day else ()), *fields)
+               .annotate(n=Cast(Sum("count"), BigIntegerField())).order_by()
+               for query, where, day in ((daily, days, "day"), (rollups, whole, "start")) if where]
     if not queries:
         return []
-    return list(queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0])
+    return _raw(queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0])
 
 
-def _parts(start: date, end: date, grains: tuple[str, ...]) -> list[tuple[str, date, date]]:
+def _raw(queryset) -> list[tuple]:
+    """The rows of `queryset` as the driver returns them."""
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _parts(start: date, end: date, grains: tuple[str, ...],
+           within: str = "") -> list[tuple[str, date, date]]:
     """`start`..`end` as (grain, first period start, last period start) of whole periods,
-    coarsest grain first, and ("day", from, to) for the days left over."""
+    coarsest grain first, and ("day", from, to) for the days left over; the days left over
+    by a grain are cut at the ends of `within` periods before finer grains are tried."""
     if start > end:
         return []
     if not grains:
@@ -250,26 +278,29 @@ def _parts(start: date, end: date, grains: tuple[str, ...]) -> list[tuple[str, d
     cut = split(start, end, grains[0])
     out = [(grains[0], cut.first, cut.last)] if cut.first else []
     for first, last in cut.edges:
-        out += _parts(first, last, grains[1:])
+        while first <= last:
+            piece_end = min(last, period_end(period_start(first, within), within)) if within else last
+            out += _parts(first, piece_end, grains[1:], within)
+            first = piece_end + timedelta(days=1)
     return out
 
 
-_TRUNC = {"day": lambda name: F(name), "week": TruncWeek, "month": TruncMonth}
+# Histogram metric -> its {bucket: count} in a period.
+_HISTOGRAMS = {
+    **{m.sla_metric(clock, outcome): (lambda p, c=clock, o=outcome: getattr(p.sla[c], o).histogram)
+       for clock in m.CLOCKS for outcome in m.OUTCOMES},
+    m.CLARIFICATION_WAIT: lambda p: p.clarification_wait.histogram,
+    m.RATING: lambda p: p.satisfaction.histogram,
+}
 
 
 def _add(period: Period, metric: str, bucket: int, count: int) -> None:
-    if metric in m.SLA_METRICS:
-        clock, outcome = metric.removeprefix("sla_").rsplit("_", 1)
-        target = getattr(period.sla[clock], outcome)
-        target.histogram[bucket] = target.histogram.get(bucket, 0) + count
-    elif metric == m.CLARIFICATION_WAIT:
-        histogram = period.clarification_wait.histogram
-        histogram[bucket] = histogram.get(bucket, 0) + count
-    elif metric == m.RATING:
-        histogram = period.satisfaction.histogram
-        histogram[bucket] = histogram.get(bucket, 0) + count
-    else:
+    histogram = _HISTOGRAMS.get(metric)
+    if histogram is None:
         period.counts[metric] = period.counts.get(metric, 0) + count
+    else:
+        target = histogram(period)
+        target[bucket] = target.get(bucket, 0) + count
 
 
 def backlog_before(scope: Scope, day: date) -> int:

@@ -66,14 +66,16 @@ class DailyFigure(Figure):
         verbose_name = _("дневной показатель")
         verbose_name_plural = _("дневные показатели")
         constraints = [
+            # Also the index a report reads one slice's days by (a few edge days of a long
+            # range): the day right after the slice, so those days are one narrow range of the
+            # index whatever the history's length.
             models.UniqueConstraint(
-                fields=["dim", "value", "service_id", "metric", "day", "group_id", "bucket"],
+                fields=["dim", "value", "service_id", "day", "metric", "group_id", "bucket"],
                 name="uniq_daily_figure"),
         ]
         indexes = [
-            # A report reads every metric of a slice (or of every value of a dimension, for a
-            # breakdown) over a range of days, from the index alone on PostgreSQL (INCLUDE);
-            # one value of a dimension by the unique index.
+            # A breakdown reads every metric of every value of a dimension over a range of
+            # days, from the index alone on PostgreSQL (INCLUDE).
             models.Index(fields=["dim", "day", "service_id"], name="daily_figure_days",
                          include=["value", "metric", "group_id", "bucket", "count"]),
         ]
