@@ -170,7 +170,7 @@ def build(form) -> dict:
 
 def backlog_section(scope, drill: Drill, now) -> dict:
     """The backlog by age now: a stacked chart of the age buckets and the table beneath."""
-    age = backlog_age.backlog_age(scope, now)
+    age = backlog_age.recent(scope, now)
     series = [charts.Series(str(label), css) for (_key, label, _s), css
               in zip(backlog_age.GROUPS, ("bar-breached", "bar-b", "bar-a"), strict=True)]
     return {

@@ -168,6 +168,31 @@ def test_the_backlog_by_age_equals_each_open_tickets_working_age_from_the_calend
 
 
 @pytest.mark.django_db
+def test_the_pages_backlog_by_age_is_kept_a_minute_then_counts_the_change():
+    service, _first, _last = histories.build(seed=12, tickets=20, steps=60)
+    end = max(Ticket.objects.filter(service=service).values_list("updated_at", flat=True))
+    minute = end.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    scope = figures.Scope(service_ids=(service.pk,))
+    before = backlog_age.recent(scope, minute)
+    assert before.counts == _brute_force_backlog_age(service, minute)["counts"]
+
+    factories.ticket(service, factories.contact(service), now=minute + timedelta(seconds=10))
+
+    # within the same minute the counted table is kept (and says when it was counted)
+    kept = backlog_age.recent(scope, minute + timedelta(seconds=50))
+    assert kept.counts == before.counts and kept.at == minute
+    # the next minute counts again, with the new ticket, exactly
+    later = minute + timedelta(seconds=61)
+    after = backlog_age.recent(scope, later)
+    assert after.counts == _brute_force_backlog_age(service, later)["counts"] != before.counts
+    assert after.at == later
+    # another slice has its own table
+    narrowed = figures.Scope(service_ids=(service.pk,), dim="region", value="")
+    assert backlog_age.recent(narrowed, later).counts == _brute_force_backlog_age(
+        service, later, lambda t: not (t.organisation and t.organisation.region))["counts"]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("pair", [("category", "priority"), ("agent", "channel"), ("category", "region")])
 def test_a_report_filtered_by_two_dimensions_equals_the_brute_force_for_that_combination(pair):
     service, first, last = histories.build(seed=8)
