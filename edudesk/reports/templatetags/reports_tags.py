@@ -1,6 +1,6 @@
 from django import template
 
-from edudesk.reports import pages, satisfaction
+from edudesk.reports import pages, satisfaction, tables
 
 register = template.Library()
 
@@ -24,3 +24,23 @@ def score(value):
 def rating_url(ticket):
     """The signed link the customer rates a solved request with (None if the service does not ask)."""
     return satisfaction.rating_url(ticket)
+
+
+@register.simple_tag
+def flow_rows(periods):
+    return tables.flow(periods)
+
+
+@register.simple_tag
+def clarification_rows(periods):
+    return tables.clarifications(periods)
+
+
+@register.simple_tag
+def satisfaction_rows(rated_periods):
+    return tables.satisfaction(rated_periods)
+
+
+@register.simple_tag
+def sla_rows(rows):
+    return tables.sla(rows)
