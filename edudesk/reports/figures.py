@@ -309,6 +309,19 @@ def backlog_before(scope: Scope, day: date) -> int:
     return sum(n for _metric, n in rows)
 
 
+def whole(scope: Scope, start: date, end: date) -> Period:
+    """`start`..`end` as one period (what `total` gives for a report over it), summed from the
+    whole months and weeks inside it and its edge days: the comparison with the previous
+    period needs nothing per period, so a report by day reads a year of monthly rows for it
+    rather than 366 days."""
+    fold()
+    period = Period(start=start, end=end)
+    for metric, bucket, n in summed(scope, start, end, ("month", "week")):
+        _add(period, metric, bucket, n)
+    period.backlog = backlog_before(scope, end + timedelta(days=1))
+    return period
+
+
 def total(periods_: list[Period]) -> Period:
     """The whole range as one period (the backlog is the last period's)."""
     whole = Period(start=periods_[0].start, end=periods_[-1].end)

@@ -115,7 +115,7 @@ def build(form) -> dict:
     grouping, start, end = data["grouping"], data["date_from"], data["date_to"]
     periods = figures.report(scope, start, end, grouping)
     whole = figures.total(periods)
-    previous = figures.total(figures.report(scope, *form.previous_range(), grouping))
+    previous = figures.whole(scope, *form.previous_range())
     drill = Drill(data.get("service"), data.get("line"), scope.dimensions)
     labels = [period_label(p, grouping) for p in periods]
     by_value = figures.breakdown(scope, data["breakdown"], start, end)

@@ -149,12 +149,11 @@ def report_period(request, query: Query[PeriodQuery]):
     data = form.cleaned_data
     scope = form.scope()
     periods = figures.report(scope, data["date_from"], data["date_to"], data["grouping"])
-    previous = figures.report(scope, *form.previous_range(), data["grouping"])
     return {
         "grouping": data["grouping"],
         "periods": [serialize.period(p) for p in periods],
         "total": serialize.period(figures.total(periods)),
-        "previous_total": serialize.period(figures.total(previous)),
+        "previous_total": serialize.period(figures.whole(scope, *form.previous_range())),
     }
 
 

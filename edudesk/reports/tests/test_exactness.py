@@ -327,8 +327,14 @@ def test_reports_over_whole_and_partial_weeks_and_months_equal_the_brute_force()
     assert any(grain == "week" for start, end in ranges
                for grain, *_days in figures._parts(start, end, ("month", "week")))
     for start, end in ranges:
+        # the range as one period (the comparison with the previous period)
+        whole = figures.whole(scope, start, end)
+        assert _figures_of(whole) == _expected_in(expected, start, end), (start, end)
+        assert whole.backlog == sum(
+            n for (dim, _v, _g), n in brute_force.open_at_end_of(history, end).items() if dim == "")
         for grouping in figures.GROUPINGS:
             report = figures.report(scope, start, end, grouping)
+            assert _figures_of(figures.total(report)) == _figures_of(whole), (start, end, grouping)
             for period in report:
                 assert _figures_of(period) == _expected_in(expected, period.start, period.end), (
                     start, end, grouping, period.start)
