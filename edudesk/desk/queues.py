@@ -14,6 +14,7 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from edudesk.desk import directory
 from edudesk.desk.inline import constant_in
 from edudesk.desk.keyset import Keyset
 from edudesk.tickets.models import SlaFlag, Ticket
@@ -91,12 +92,14 @@ DEFAULT_QUEUE = "new"
 
 
 def viewer_for(user) -> Viewer:
-    """The agent and the support lines they work in or supervise (one query)."""
+    """The agent and the support lines they work in or supervise: one query, then kept until
+    the directory changes (``desk.directory``: a line, its members or supervisor saved). They
+    choose only which of the agent's own services' tickets «Моей линии» lists."""
     from edudesk.accounts.models import SupportGroup
 
-    group_ids = SupportGroup.objects.filter(Q(members=user) | Q(supervisor=user)).values_list(
-        "id", flat=True)
-    return Viewer(user=user, group_ids=frozenset(group_ids))
+    group_ids = directory.cached("lines-of", user.pk, lambda: frozenset(
+        SupportGroup.objects.filter(Q(members=user) | Q(supervisor=user)).values_list("id", flat=True)))
+    return Viewer(user=user, group_ids=group_ids)
 
 
 @dataclass(frozen=True)

@@ -63,10 +63,11 @@ def test_a_queue_page_costs_the_same_queries_with_few_and_many_tickets(agent_cli
     _many(eschool, teacher, queues.PAGE_SIZE + 30)
     assert queries_for_page() == few
     # session, user, the latest event (the page's version for its poll), served services (once:
-    # the filter's services and the ticket scope share them), lines, the page, the assignees,
-    # the SLA clocks, all the counts in one, saved filters, the version the bulk form acts on
-    # (desk.staleness). The filters' services and agents come from the cache (desk.directory).
-    assert few == 10
+    # the filter's services and the ticket scope share them), the page, the assignees, the SLA
+    # clocks, all the counts in one, saved filters, the version the bulk form acts on
+    # (desk.staleness). The filters' services and agents and the agent's lines come from the
+    # cache (desk.directory).
+    assert few == 9
 
 
 def test_counts_stop_at_the_cap_so_they_stay_cheap(eschool, teacher, line1_agent, monkeypatch):
@@ -238,3 +239,24 @@ def test_the_queue_pages_cached_parts_show_what_changed(agent_client, eschool, t
     assert 'aria-sort="ascending"' in page(queue="new", sort="due")
     english = agent_client.get(reverse("desk:queue"), {"queue": "new"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "Queue keys" in english.content.decode() and "Клавиши очереди" in page(queue="new")
+
+
+def test_an_agent_put_in_a_line_or_made_its_supervisor_sees_its_tickets_at_once(
+        client, eschool, teacher, line1_agent):
+    """The agent's lines are kept in the cache (desk.directory) and renewed when a line, its
+    members or its supervisor change."""
+    second_line = eschool.groups.create(name="Вторая линия")
+    escalated = factories.ticket(eschool, teacher, group=second_line)
+    client.force_login(line1_agent)
+
+    def in_my_lines() -> bool:
+        return escalated.number in _numbers(client.get(reverse("desk:queue"), {"queue": "group"}))
+
+    assert not in_my_lines()
+    second_line.members.add(line1_agent)
+    assert in_my_lines()
+    second_line.members.remove(line1_agent)
+    assert not in_my_lines()
+    second_line.supervisor = line1_agent
+    second_line.save()
+    assert in_my_lines()
