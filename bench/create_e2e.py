@@ -186,6 +186,24 @@ def _errors(response) -> str:
     return " | ".join(f"{key}: {text}" for key, text in found)[:600]
 
 
+class QueryCounter:
+    """Counts the statements this process sends to the database (``connection.execute_wrapper``)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def counting():
+    from django.db import connection
+
+    counter = QueryCounter()
+    return counter, connection.execute_wrapper(counter)
+
+
 def clocks() -> tuple[float, float]:
     return time.perf_counter(), time.process_time()
 
@@ -226,7 +244,8 @@ def findable_by_search(number: str, marker_word: str) -> bool:
     return number in {t.number for t in search_tickets(user, marker_word)}
 
 
-def rates(count: int, request: tuple[float, float], jobs: tuple[float, float]) -> dict:
+def rates(count: int, request: tuple[float, float], jobs: tuple[float, float],
+          queries: tuple[int, int] = (0, 0)) -> dict:
     def per_second(seconds: float) -> float:
         return round(count / seconds, 1) if seconds else 0.0
 
@@ -239,6 +258,7 @@ def rates(count: int, request: tuple[float, float], jobs: tuple[float, float]) -
         "request_ms": round(request[0] * 1000 / count, 2),
         "request_cpu_ms": round(request[1] * 1000 / count, 2),
         "jobs_ms": round(jobs[0] * 1000 / count, 2), "jobs_cpu_ms": round(jobs[1] * 1000 / count, 2),
+        "request_queries": round(queries[0] / count, 1), "jobs_queries": round(queries[1] / count, 1),
     }
 
 
@@ -249,14 +269,21 @@ def measure(client, token: str, huey, rng, count: int, marker: str, sink, *, one
     bodies = payloads(rng, count, marker)
     before = sink.received()
     request, jobs, jobs_run, numbers = [0.0, 0.0], [0.0, 0.0], 0, []
+    queries = [0, 0]
     for part in ([[b] for b in bodies] if one_by_one else [bodies]):
-        start = clocks()
-        numbers += create(client, token, part)
-        request = [a + b for a, b in zip(request, since(start), strict=True)]
-        start = clocks()
-        jobs_run += drain(huey)
-        jobs = [a + b for a, b in zip(jobs, since(start), strict=True)]
-    out = {**rates(count, request, jobs), "jobs_run": jobs_run}
+        counter, wrapper = counting()
+        with wrapper:
+            start = clocks()
+            numbers += create(client, token, part)
+            request = [a + b for a, b in zip(request, since(start), strict=True)]
+        queries[0] += counter.count
+        counter, wrapper = counting()
+        with wrapper:
+            start = clocks()
+            jobs_run += drain(huey)
+            jobs = [a + b for a, b in zip(jobs, since(start), strict=True)]
+        queries[1] += counter.count
+    out = {**rates(count, request, jobs, queries), "jobs_run": jobs_run}
     # The SMTP server writes its log a moment after answering.
     deadline = time.monotonic() + 10
     while sink.received() - before < count and time.monotonic() < deadline:
@@ -376,7 +403,9 @@ def main(argv=None) -> int:
                   f"(CPU {figures['committed_per_cpu_s']}/s), "
                   f"end to end {figures['end_to_end_per_s']}/s (CPU {figures['end_to_end_per_cpu_s']}/s); "
                   f"per ticket request {figures['request_cpu_ms']} ms CPU ({figures['request_ms']} wall), "
-                  f"jobs {figures['jobs_cpu_ms']} ms CPU ({figures['jobs_ms']} wall); {figures['check']}")
+                  f"jobs {figures['jobs_cpu_ms']} ms CPU ({figures['jobs_ms']} wall); "
+                  f"queries per ticket: request {figures['request_queries']}, "
+                  f"jobs {figures['jobs_queries']}; {figures['check']}")
         if args.profile:
             profile(client, token, huey, rng, args.profile, f"prof{stamp}x")
         path = OUT / "create-e2e-latest.json"

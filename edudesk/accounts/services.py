@@ -44,30 +44,39 @@ def find_or_create_organisation(service: Service, name: str, *, city: str = "",
     return organisation
 
 
+# ``find_or_create_contact(by_email=...)`` not given: the contact is looked up there.
+LOOK_UP = object()
+
+
 @transaction.atomic(savepoint=False)
 def find_or_create_contact(service: Service, *, email: str = "", full_name: str = "",
                            phone: str = "", login: str = "", role: str = "",
-                           organisation: Organisation | None = None) -> Contact:
+                           organisation: Organisation | None = None,
+                           by_email: Contact | object | None = LOOK_UP) -> Contact:
     """The contact with this e-mail (or, without one, this login, then this phone) in the
     service, or a new one.
 
     An e-mail that matches nobody makes a new contact: a login or phone given with it (a
     school's shared phone, a colleague's login) never hands the request to someone else.
     Known data is never overwritten by blanks; missing data is filled in.
+    ``by_email``: what the caller's own lookup of this e-mail in this service found a moment
+    ago (None: nobody), so it is not looked up twice.
     """
     email, phone = normalise_email(email), to_e164(phone)
     login = (login or "").strip()
     contacts = Contact.objects.select_for_update().filter(service=service).order_by("id")
     contact = None
     if email:
-        contact = contacts.filter(email_is(email)).first()
+        contact = contacts.filter(email_is(email)).first() if by_email is LOOK_UP else by_email
     if contact is None and login and not email:
         contact = contacts.filter(login=login).first()
     if contact is None and phone and not email:
         contact = contacts.filter(phone=phone).first()
     if role and role not in Role.values:
         role = Role.OTHER
-    if login and contacts.filter(login=login).exclude(pk=getattr(contact, "pk", None)).exists():
+    # Only when the login would be written (a contact's own login is not asked about again).
+    if (login and not getattr(contact, "login", "")
+            and contacts.filter(login=login).exclude(pk=getattr(contact, "pk", None)).exists()):
         login = ""  # a platform login belongs to one person: it stays with its owner
     if contact is None:
         return Contact.objects.create(service=service, email=email, full_name=full_name.strip(),

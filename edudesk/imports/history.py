@@ -40,7 +40,7 @@ from edudesk.sla.models import ClockState, SlaClock
 from edudesk.tickets import events
 from edudesk.tickets.events import EventKind
 from edudesk.tickets.models import Event, Message, Ticket
-from edudesk.tickets.services import set_status, sla_change
+from edudesk.tickets.services import prepare_new, set_status, sla_change
 from edudesk.tickets.status import ActorKind, Status
 from edudesk.tickets.types import Actor
 
@@ -169,6 +169,7 @@ class Replay:
 
     def _open(self) -> None:
         record, ticket = self.record, self.ticket
+        prepare_new(ticket, record.created_at)
         first = self._message(kind=Message.Kind.PUBLIC, body=record.description,
                               at=record.created_at, channel=record.channel)
         self.add(EventKind.CREATED, Actor.customer(self.requester), record.created_at,

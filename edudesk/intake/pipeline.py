@@ -192,7 +192,8 @@ def check(submission: Submission, schema: FormSchema | None = None) -> Checked:
 
     submission = _copy(submission)
     _normalise(submission)
-    submission.requester = requesters.with_known(submission.service, submission.requester)
+    submission.requester = requesters.with_known(submission.service, submission.requester,
+                                                 submission.found_contacts)
     schema = schema or schema_for(submission.service)
     lenient = _is_lenient(submission)
     category = submission.category
@@ -413,7 +414,7 @@ def _requester_errors(submission: Submission) -> dict[str, list[str]]:
 
 
 def _resolve_requester(submission: Submission):
-    return requesters.resolve(submission.service, submission.requester)
+    return requesters.resolve(submission.service, submission.requester, submission.found_contacts)
 
 
 __all__ = ["CATEGORY_ERROR_KEY", "Checked", "check", "register", "submit"]

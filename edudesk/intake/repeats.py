@@ -40,7 +40,7 @@ def repeated_ticket(submission: Submission) -> Ticket | None:
         return None
     if submission.actor is not None and submission.actor.kind != ActorKind.CUSTOMER:
         return None
-    contact = requesters.known(submission.service, submission.requester)
+    contact = requesters.known(submission.service, submission.requester, submission.found_contacts)
     if contact is None:
         return None
     candidates = list(

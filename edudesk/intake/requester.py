@@ -20,6 +20,7 @@ import dataclasses
 
 from edudesk.accounts.models import Contact, Service, email_is
 from edudesk.accounts.services import (
+    LOOK_UP,
     find_or_create_contact,
     find_or_create_organisation,
     normalise_email,
@@ -100,22 +101,39 @@ def combine(channel: RequesterData, form: RequesterData) -> RequesterData:
     return result
 
 
-def known(service: Service, who: RequesterData) -> Contact | None:
-    """The existing contact the channel's identity names (nothing is created)."""
+def known(service: Service, who: RequesterData, found: dict | None = None) -> Contact | None:
+    """The existing contact the channel's identity names (nothing is created).
+
+    `found`: the lookups of one submission by identity (``Submission.found_contacts``), so that
+    its steps (repeat check, validation, registration) look a requester up once."""
+    key = _identity(service, who)
+    if found is not None and key in found:
+        return found[key]
     contacts = Contact.objects.filter(service=service).select_related("organisation").order_by("id")
+    contact = None
     if who.email:
-        return contacts.filter(email_is(normalise_email(who.email))).first()
+        contact = contacts.filter(email_is(normalise_email(who.email))).first()
+    elif who.login:
+        contact = contacts.filter(login=who.login.strip()).first()
+    if found is not None and key is not None:
+        found[key] = contact
+    return contact
+
+
+def _identity(service: Service, who: RequesterData) -> tuple | None:
+    if who.email:
+        return service.pk, "email", normalise_email(who.email)
     if who.login:
-        return contacts.filter(login=who.login.strip()).first()
+        return service.pk, "login", who.login.strip()
     return None
 
 
-def with_known(service: Service, who: RequesterData) -> RequesterData:
+def with_known(service: Service, who: RequesterData, found: dict | None = None) -> RequesterData:
     """The channel's requester completed with what the desk already knows about them, so a
     known sender is not asked again for data they gave before."""
     if is_anonymous(who):
         return who
-    contact = known(service, who)
+    contact = known(service, who, found)
     return combine(who, from_contact(contact)) if contact is not None else who
 
 
@@ -125,10 +143,17 @@ def remember(contact: Contact, specs, values: dict[str, str]) -> Contact:
     return resolve(contact.service, combine(from_contact(contact), described(specs, values)))
 
 
-def resolve(service: Service, who: RequesterData) -> Contact:
-    """The contact (and organisation) for this requester, created or completed as needed."""
+def resolve(service: Service, who: RequesterData, found: dict | None = None) -> Contact:
+    """The contact (and organisation) for this requester, created or completed as needed.
+
+    `found`: as for ``known``; the contact its e-mail found then is not looked up again."""
     organisation = find_or_create_organisation(service, who.organisation, city=who.city,
                                                region=who.region)
-    return find_or_create_contact(service, email=who.email, full_name=who.full_name,
-                                  phone=who.phone, login=who.login, role=who.role,
-                                  organisation=organisation)
+    key = _identity(service, who) if who.email and found is not None else None
+    by_email = found[key] if key in (found or {}) else LOOK_UP
+    contact = find_or_create_contact(service, email=who.email, full_name=who.full_name,
+                                     phone=who.phone, login=who.login, role=who.role,
+                                     organisation=organisation, by_email=by_email)
+    if key is not None:
+        found[key] = contact  # a split request's next ticket: the contact this one made
+    return contact

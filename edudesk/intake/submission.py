@@ -73,6 +73,9 @@ class Submission:
     consultation: Consultation | None = None
     # The active mass incident the requester says they have («У меня та же проблема»).
     incident_id: int | None = None
+    # Set by the pipeline: the contacts it looked up by the requester's identity
+    # (``intake.requester.known``), shared by the submission's copies so it looks up once.
+    found_contacts: dict = field(default_factory=dict)
 
 
 class OutcomeKind(StrEnum):

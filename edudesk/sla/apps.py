@@ -12,11 +12,13 @@ class SlaConfig(AppConfig):
         from edudesk.accounts.models import Service
         from edudesk.sla import clocks, tasks  # noqa: F401 - tasks registers the periodic jobs
         from edudesk.sla.models import CalendarDay, ServiceHours, SlaPolicy
-        from edudesk.tickets.services import run_after_change
+        from edudesk.tickets.services import prepare_new_tickets, run_after_change
 
         # Clocks change in the same transaction as the ticket change that moves them: an
         # explicit step once the change is complete (tickets.services), not in its middle.
         run_after_change(clocks.on_ticket_event)
+        # A new ticket's due dates are written with its row.
+        prepare_new_tickets(clocks.prepare)
         # A changed calendar must not be served from this process's cache.
         for model in (CalendarDay, ServiceHours, Service):
             post_save.connect(_forget, sender=model, dispatch_uid=f"sla-forget-{model.__name__}")

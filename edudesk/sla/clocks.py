@@ -91,9 +91,10 @@ def on_ticket_event(event: Event, book: ClockBook | None = None) -> None:
     ticket, now = event.ticket, event.created_at
     if event.kind == EventKind.CREATED:
         # The ticket was inserted by this very transaction: its row is ours and the instance
-        # current, so the due dates are recorded without reading the clocks or the row again.
-        sync_ticket(ticket, now, clocks=book.start(ticket, new_clocks(ticket, now), now), current=True,
-                    book=book)
+        # current, so the due dates are recorded without reading the clocks or the row again
+        # (nothing to record when ``prepare`` put them into the ticket's INSERT).
+        clocks = ticket.__dict__.pop(PREPARED, None) or new_clocks(ticket, now)
+        sync_ticket(ticket, now, clocks=book.start(ticket, clocks, now), current=True, book=book)
         return
     if event.kind == EventKind.STATUS_CHANGED and (event.data or {}).get("undoes"):
         _restore(ticket, event.data["undoes"], now)
@@ -123,6 +124,20 @@ def on_ticket_event(event: Event, book: ClockBook | None = None) -> None:
     else:
         return
     sync_ticket(ticket, now, book=book)
+
+
+# The clocks ``prepare`` made for a new ticket, kept on the instance until its CREATED event.
+PREPARED = "_sla_prepared_clocks"
+
+
+def prepare(ticket: Ticket, now: datetime) -> None:
+    """Before a new ticket's INSERT (``tickets.services.prepare_new_tickets``): its clocks, and
+    the due dates and flag they give set on the instance, so the row is written with them."""
+    clocks = new_clocks(ticket, now)
+    setattr(ticket, PREPARED, clocks)
+    values = _ticket_values({clock.kind: clock for clock in clocks})
+    ticket.review_due_at, ticket.due_at = values["review_due_at"], values["due_at"]
+    ticket.sla_flag = SlaFlag(values["flag"]).value
 
 
 def new_clocks(ticket: Ticket, now: datetime) -> list[SlaClock]:
@@ -327,6 +342,16 @@ def ticket_flag(clocks: list[SlaClock]) -> str:
     return SlaFlag.NONE
 
 
+def _ticket_values(clocks: dict[str, SlaClock]) -> dict:
+    """The ticket's SLA columns as its clocks give them (review due, solution due, flag)."""
+    review, solution = clocks.get(ClockKind.REVIEW), clocks.get(ClockKind.SOLUTION)
+    return {
+        "review_due_at": review.due_at if review else None,
+        "due_at": solution.due_at if solution else None,
+        "flag": ticket_flag(list(clocks.values())),
+    }
+
+
 def sync_ticket(ticket: Ticket, now: datetime, *, clocks: list[SlaClock] | None = None,
                 current: bool = False, book: ClockBook | None = None) -> None:
     """Record the clocks' due dates and flag on the ticket.
@@ -337,13 +362,7 @@ def sync_ticket(ticket: Ticket, now: datetime, *, clocks: list[SlaClock] | None 
     book = book or STORED
     if clocks is None:
         clocks = book.all(ticket)
-    clocks = {clock.kind: clock for clock in clocks}
-    review, solution = clocks.get(ClockKind.REVIEW), clocks.get(ClockKind.SOLUTION)
-    values = {
-        "review_due_at": review.due_at if review else None,
-        "due_at": solution.due_at if solution else None,
-        "flag": ticket_flag(list(clocks.values())),
-    }
+    values = _ticket_values({clock.kind: clock for clock in clocks})
     book.record_sla(ticket, now, current, values)
     # The caller's ticket object is this very instance: keep it current for its response.
     ticket.review_due_at, ticket.due_at, ticket.sla_flag = (

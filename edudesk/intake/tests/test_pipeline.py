@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from edudesk.accounts.models import Contact
 from edudesk.intake import services
 from edudesk.intake.models import FormSchema, IntakeDecision
 from edudesk.intake.pipeline import check, submit
@@ -211,6 +212,19 @@ def test_split_registers_one_linked_ticket_per_problem(eschool):
     assert first.subject == "Не выставляются оценки" and second.description == "Пропало расписание 7Б."
     assert first.links_out.get().target == second
     assert second.attachments.count() == 1 and second.status == Status.REGISTERED
+
+
+def test_a_split_request_from_a_new_address_makes_one_requester(eschool):
+    """The pipeline looks a requester up once per submission: the second ticket of a split
+    finds the contact the first one made."""
+    submission = web(eschool, files_=[("s.png", files.png())])
+    submission.requester = RequesterData(email="A.Novikova@School5.example", full_name="Новикова Анна")
+    outcomes = services.submit_split(submission, ["Не выставляются оценки в 5А.", "Пропало расписание 7Б."],
+                                     ["Не выставляются оценки", "Пропало расписание"])
+    assert all(o.ok for o in outcomes), outcomes[0].errors
+    first, second = (o.ticket for o in outcomes)
+    assert first.requester_id == second.requester_id
+    assert Contact.objects.filter(email__iexact="a.novikova@school5.example").count() == 1
 
 
 def test_split_is_all_or_nothing(eschool):
