@@ -16,7 +16,7 @@ from edudesk.intake import pending_uploads
 from edudesk.intake import services as intake
 from edudesk.intake.multiproblem import detect_problems
 from edudesk.intake.pipeline import check, register
-from edudesk.intake.submission import Submission
+from edudesk.intake.submission import IncomingFile, Submission
 from edudesk.portal import auth
 from edudesk.portal.forms import category_views, field_views, incoming_files
 from edudesk.portal.useragent import browser_from_user_agent
@@ -154,7 +154,9 @@ def _form(request, visitor: Visitor):
         return _render_form(request, visitor, category=category, typed=request.POST,
                             incident=incident, token=token)
     schema = intake.schema_for(visitor.service)
-    submission = _submission(request, visitor, schema, category, incident, token)
+    # The screenshots kept from a failed submit (checked again with the new ones).
+    kept = pending_uploads.as_incoming(visitor.service, token)
+    submission = _submission(request, visitor, schema, category, incident, kept)
     wait = throttle.form_submission(request, visitor.service, visitor.contact, submission.fields)
     if wait is not None:  # before any work on the files; the typed text stays on the page
         response = _render_form(request, visitor, category=category, typed=request.POST,
@@ -184,7 +186,8 @@ def _form(request, visitor: Visitor):
         pending_uploads.keep(visitor.service, token, checked.images)
         return _render_form(request, visitor, category=category, typed=_typed(request, submission),
                             errors=outcome.errors, status=400, incident=incident, token=token)
-    pending_uploads.forget(visitor.service, token)
+    if kept:
+        pending_uploads.forget(visitor.service, token)
     return _to_receipt(visitor, [outcome.ticket])
 
 
@@ -194,7 +197,7 @@ def _typed(request, submission: Submission) -> dict:
 
 
 def _submission(request, visitor: Visitor, schema, category: str, incident=None,
-                token: str = "") -> Submission:
+                kept: list[IncomingFile] = ()) -> Submission:
     locked = visitor.locked_keys(schema)
     fields = {
         spec.key: request.POST.get(spec.key, "")
@@ -202,7 +205,7 @@ def _submission(request, visitor: Visitor, schema, category: str, incident=None,
         if spec.type != "file" and spec.key != "description" and spec.key not in locked
     }
     # The screenshots kept from a failed submit first (checked again), then the new ones.
-    files = pending_uploads.as_incoming(visitor.service, token) + incoming_files(request)
+    files = [*kept, *incoming_files(request)]
     description = request.POST.get("description", "")
     if incident is not None and not description.strip():
         description = known_problems.same_problem_text(incident)

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
+from edudesk.core import memo
 from edudesk.security.models import RateCounter, ServiceProtection
 
 
@@ -46,7 +47,9 @@ class Decision:
 
 def limit_for(scope: Scope, service=None) -> int:
     if service is not None:
-        protection = ServiceProtection.objects.filter(service=service).first()
+        # Read once for the scopes one request counts (``core.memo``: the form's two limits).
+        protection = memo.cached(("service_protection", service.pk),
+                                 lambda: ServiceProtection.objects.filter(service=service).first())
         own = getattr(protection, scope.name, None) if protection else None
         if own:
             return own

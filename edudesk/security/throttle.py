@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from edudesk.accounts.models import Service
+from edudesk.core import memo
 from edudesk.security import ratelimit
 from edudesk.security.client import client_address
 
@@ -15,14 +16,15 @@ from edudesk.security.client import client_address
 def form_submission(request, service, contact=None, typed: dict | None = None) -> int | None:
     """Seconds to wait when this address or this requester sent too many requests lately, else
     None. The requester is the signed-in contact, else the e-mail, phone or login typed."""
-    decision = ratelimit.hit(ratelimit.FORM_PER_ADDRESS, client_address(request), service)
-    if not decision.allowed:
-        return decision.retry_after
-    who = _requester_key(contact, typed or {})
-    if who:
-        decision = ratelimit.hit(ratelimit.FORM_PER_CONTACT, who, service)
+    with memo.scope():  # the service's own limits read once for both
+        decision = ratelimit.hit(ratelimit.FORM_PER_ADDRESS, client_address(request), service)
         if not decision.allowed:
             return decision.retry_after
+        who = _requester_key(contact, typed or {})
+        if who:
+            decision = ratelimit.hit(ratelimit.FORM_PER_CONTACT, who, service)
+            if not decision.allowed:
+                return decision.retry_after
     return None
 
 
