@@ -28,7 +28,13 @@ from edudesk.accounts.models import Service
 from edudesk.incidents.models import IncidentProposal
 from edudesk.incidents.services import policy_for
 from edudesk.intake import term_weights
-from edudesk.intake.similarity import LONE_CANDIDATE_THRESHOLD, Profile, pair_score, profile
+from edudesk.intake.similarity import (
+    LONE_CANDIDATE_THRESHOLD,
+    Profile,
+    pair_score,
+    pair_scores,
+    profile,
+)
 from edudesk.tickets.models import Ticket
 from edudesk.tickets.status import OPEN_STATUSES
 
@@ -72,6 +78,12 @@ class _Readings:
         """Alike at the score the intake trusts for a lone pair."""
         return pair_score(self.of(ticket), self.of(other)) >= LONE_CANDIDATE_THRESHOLD
 
+    def alike_of(self, ticket: Ticket | Request, others: list) -> list:
+        """The others ``alike`` the ticket, in their order (compared together)."""
+        scores = pair_scores(self.of(ticket), [self.of(other) for other in others])
+        return [other for other, score in zip(others, scores, strict=True)
+                if score >= LONE_CANDIDATE_THRESHOLD]
+
 
 def _groups(tickets: list[Request], readings: _Readings) -> list[list[Request]]:
     grouped: set[int] = set()
@@ -79,8 +91,8 @@ def _groups(tickets: list[Request], readings: _Readings) -> list[list[Request]]:
     for index, ticket in enumerate(tickets):
         if ticket.pk in grouped:
             continue
-        group = [ticket, *[t for t in tickets[index + 1:] if t.pk not in grouped and
-                           readings.alike(ticket, t)]]
+        group = [ticket, *readings.alike_of(ticket, [t for t in tickets[index + 1:]
+                                                     if t.pk not in grouped])]
         grouped.update(t.pk for t in group)
         groups.append(group)
     return groups
@@ -195,8 +207,7 @@ def _consider_arrivals(arrivals: list[Ticket], now: datetime) -> list[IncidentPr
                 window.named.add(ticket.pk)
                 outcomes.append(joined)
                 continue
-            group = [*reversed([t for t in window.others(ticket) if readings.alike(ticket, t)]),
-                     ticket]
+            group = [*reversed(readings.alike_of(ticket, window.others(ticket))), ticket]
             if not _enough(group, policy):
                 outcomes.append(None)
                 continue

@@ -29,13 +29,16 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Generic, TypeVar
 
+import numpy as np
 import pymorphy3
+from scipy.sparse import csr_matrix
 
 from edudesk.intake.text_features import STOP_LEMMAS, TermWeights, features
 from edudesk.search import lemmas
@@ -62,7 +65,7 @@ PAIR_WEIGHT = 0.5
 STEM_LENGTH = 6
 
 __all__ = ["DEFAULT_THRESHOLD", "Match", "Profile", "TermWeights", "confident_match", "pair_score",
-           "profile", "rank_similar", "similarity", "terms"]
+           "pair_scores", "profile", "rank_similar", "similarity", "terms"]
 
 
 def morph_analyzer() -> pymorphy3.MorphAnalyzer:
@@ -170,10 +173,19 @@ class Profile:
     chars: dict[str, float]
     words_norm: float = field(init=False, repr=False)
     chars_norm: float = field(init=False, repr=False)
+    # Each view as numbered terms and weights (``pair_scores``), made when first compared so.
+    _numbered: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "words_norm", _norm(self.words))
         object.__setattr__(self, "chars_norm", _norm(self.chars))
+
+    def numbered(self, view: str) -> tuple[int, np.ndarray, np.ndarray]:
+        """(numbering's generation, term numbers, weights) of the view ("words" or "chars")."""
+        kept = self._numbered.get(view)
+        if kept is None or kept[0] != _TERMS.generation:
+            kept = self._numbered[view] = _TERMS.number(getattr(self, view))
+        return kept
 
 
 def profile(text: str, *, weights: TermWeights | None = None) -> Profile:
@@ -190,6 +202,58 @@ def pair_score(first: Profile, second: Profile) -> float:
     return (WORD_SHARE * _cosine(first.words, first.words_norm, second.words, second.words_norm)
             + (1 - WORD_SHARE) * _cosine(first.chars, first.chars_norm, second.chars,
                                          second.chars_norm))
+
+
+class _TermNumbers:
+    """Terms numbered for ``pair_scores``, process-wide; numbered afresh (a new generation) once
+    ``MOST`` are known, so the numbering never grows without bound."""
+
+    MOST = 500_000
+
+    def __init__(self):
+        self.generation, self.numbers, self.lock = 0, {}, threading.Lock()
+
+    def number(self, vector: dict[str, float]) -> tuple[int, np.ndarray, np.ndarray]:
+        with self.lock:
+            if len(self.numbers) + len(vector) > self.MOST:
+                self.generation, self.numbers = self.generation + 1, {}
+            numbers = self.numbers
+            columns = np.fromiter((numbers.setdefault(term, len(numbers)) for term in vector),
+                                  dtype=np.int64, count=len(vector))
+            return self.generation, columns, np.fromiter(vector.values(), dtype=np.float64,
+                                                         count=len(vector))
+
+
+_TERMS = _TermNumbers()
+
+
+def pair_scores(first: Profile, others: Sequence[Profile]) -> list[float]:
+    """``pair_score(first, other)`` for each of the others, computed together: each view's
+    cosines are one sparse matrix product (a request compared with a window of hundreds)."""
+    if not others:
+        return []
+    while True:
+        generation = _TERMS.generation
+        scores = (WORD_SHARE * _cosines_together(first, others, "words")
+                  + (1 - WORD_SHARE) * _cosines_together(first, others, "chars"))
+        if generation == _TERMS.generation:  # else numbered afresh meanwhile: again
+            return scores.tolist()
+
+
+def _cosines_together(first: Profile, others: Sequence[Profile], view: str) -> np.ndarray:
+    rows = [other.numbered(view) for other in others]
+    _generation, columns, weights = first.numbered(view)
+    numbers = np.concatenate([columns, *(row[1] for row in rows)])
+    width = int(numbers.max(initial=-1)) + 1
+    lengths = np.fromiter((len(row[1]) for row in rows), dtype=np.int64, count=len(rows))
+    matrix = csr_matrix((np.concatenate([row[2] for row in rows]), numbers[len(columns):],
+                         np.concatenate(([0], np.cumsum(lengths)))), shape=(len(rows), width))
+    query = np.zeros(width)
+    query[columns] = weights
+    norms = np.fromiter((getattr(other, f"{view}_norm") for other in others), dtype=np.float64,
+                        count=len(others)) * getattr(first, f"{view}_norm")
+    dots = matrix @ query
+    return np.divide(dots, norms, out=np.zeros(len(others)), where=norms > 0)
 
 
 @dataclass(frozen=True)

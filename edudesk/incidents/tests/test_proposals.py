@@ -107,3 +107,16 @@ def test_a_pair_scores_the_same_from_profiles_as_from_texts():
     for first in texts:
         for second in texts:
             assert pair_score(profile(first), profile(second)) == similarity(first, second)
+
+
+def test_a_request_scores_the_same_against_many_as_pair_by_pair():
+    """``pair_scores`` (one sparse product per view, as arrival compares a window) is
+    ``pair_score`` for each pair, to rounding."""
+    from edudesk.intake.similarity import pair_score, pair_scores, profile
+
+    texts = [*SAME_OUTAGE, OTHER_PROBLEM, "", "оценки"]
+    profiles = [profile(text) for text in texts]
+    for first in profiles:
+        together = pair_scores(first, profiles)
+        assert together == pytest.approx([pair_score(first, other) for other in profiles], abs=1e-12)
+    assert pair_scores(profiles[0], []) == []
