@@ -202,7 +202,9 @@ def _run_event_entries(entries: list[PendingEffect]) -> int:
 
     if not entries:
         return 0
-    loaded = Event.objects.select_related("ticket", "ticket__service").in_bulk(
+    # With what most handlers read first: the service, and the requester the customer's mail
+    # goes to.
+    loaded = Event.objects.select_related("ticket", "ticket__service", "ticket__requester").in_bulk(
         [entry.event_id for entry in entries])
     remaining = {entry.pk: list(entry.handlers) for entry in entries}
     failed: set[int] = set()
