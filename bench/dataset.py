@@ -214,7 +214,7 @@ class TicketGenerator:
         chunk.tickets.append({
             "id": ticket_id, "number": f"{service.prefix}{number:07d}", "service_id": service.id,
             "organisation_id": org_id, "requester_id": contact_id, "subject": subject,
-            "description": description, "category": rng.choice(CATEGORIES),
+            "category": rng.choice(CATEGORIES),
             "priority": weighted(rng, PRIORITIES), "status": status, "channel": weighted(rng, CHANNELS),
             "group_id": service.group_id, "assignee_id": assignee,
             "fields": {"region": "", "initiator_login": login, "browser": rng.choice(BROWSERS)},
@@ -241,7 +241,7 @@ class TicketGenerator:
             row = {"id": ids.message, "ticket_id": ticket_id, "created_at": at, "channel": "email",
                    "kind": "public", "author_user_id": None, "author_contact_id": None}
             if n == 0:
-                row.update(body=description, author_contact_id=contact_id)
+                row.update(body=description, author_contact_id=contact_id, opens_id=ticket_id)
             elif n % 2 == 1 and assignee is not None:
                 internal = rng.random() < 0.1
                 row.update(kind="internal" if internal else "public", author_user_id=assignee,

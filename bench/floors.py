@@ -66,7 +66,8 @@ def insert_ticket(conn, inserter: Inserter, statements, rows, now: datetime) -> 
     number = _insert(cursor, inserter, statements, TicketNumber, {"allocated_at": now}, now)
     ticket_id = _insert(cursor, inserter, statements, Ticket,
                         {**ticket, "number": f"FLR{number:07d}"}, now)
-    message_id = _insert(cursor, inserter, statements, Message, {**message, "ticket_id": ticket_id}, now)
+    message_id = _insert(cursor, inserter, statements, Message,
+                         {**message, "ticket_id": ticket_id, "opens_id": ticket_id}, now)
     _insert(cursor, inserter, statements, Event,
             {**event, "ticket_id": ticket_id, "data": {"message_id": message_id}}, now)
     for clock in clocks:

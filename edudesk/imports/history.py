@@ -119,7 +119,7 @@ class Replay:
         self.ticket = Ticket(
             pk=next(ids.ticket), number=number, service=record.service, organisation=organisation,
             requester=requester, subject=record.subject[:300] or _("Без темы"),
-            description=record.description, category=record.category, priority=record.priority,
+            category=record.category, priority=record.priority,
             status=Status.REGISTERED, channel=record.channel, group=record.group,
             assignee=record.assignee, fields=record.fields, created_at=created, updated_at=created,
         )
@@ -134,9 +134,10 @@ class Replay:
         self.rows.events.append(event)
         return event
 
-    def _message(self, *, kind: str, body: str, at: datetime, channel: str, agent=None) -> Message:
+    def _message(self, *, kind: str, body: str, at: datetime, channel: str, agent=None,
+                 opens: Ticket | None = None) -> Message:
         message = Message(pk=next(self.ids.message), ticket=self.ticket, kind=kind, body=body,
-                          author_user=agent, channel=channel, created_at=at,
+                          author_user=agent, channel=channel, created_at=at, opens=opens,
                           author_contact=self.requester if agent is None else None)
         self.rows.messages.append(message)
         return message
@@ -171,7 +172,7 @@ class Replay:
         record, ticket = self.record, self.ticket
         prepare_new(ticket, record.created_at)
         first = self._message(kind=Message.Kind.PUBLIC, body=record.description,
-                              at=record.created_at, channel=record.channel)
+                              at=record.created_at, channel=record.channel, opens=ticket)
         self.add(EventKind.CREATED, Actor.customer(self.requester), record.created_at,
                  new={"status": ticket.status, "priority": ticket.priority,
                       "category": ticket.category, "channel": ticket.channel},

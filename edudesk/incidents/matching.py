@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from edudesk.incidents.models import Incident
 from edudesk.intake import term_weights
 from edudesk.intake.similarity import confident_match, rank_similar
+from edudesk.tickets import selectors
 
 # The first requests of an incident whose words stand for it.
 SAMPLE_CHILDREN = 3
@@ -57,7 +58,8 @@ def _samples(incidents: list[Incident]) -> dict[int, list[str]]:
 
     samples: dict[int, list[str]] = {incident.pk: [] for incident in incidents}
     children = (IncidentChild.objects.filter(incident__in=incidents)
-                .order_by("incident_id", "id").values_list("incident_id", "ticket__description"))
+                .annotate(text=selectors.description("ticket"))
+                .order_by("incident_id", "id").values_list("incident_id", "text"))
     for incident_id, description in children:
         if len(samples[incident_id]) < SAMPLE_CHILDREN:
             samples[incident_id].append(description)

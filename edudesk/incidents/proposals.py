@@ -36,6 +36,7 @@ from edudesk.intake.similarity import (
     profile,
 )
 from edudesk.tickets.models import Ticket
+from edudesk.tickets.selectors import with_description
 from edudesk.tickets.status import OPEN_STATUSES
 
 CANDIDATES = 200
@@ -53,6 +54,7 @@ class Request(NamedTuple):
 
 
 def _requests(tickets) -> list[Request]:
+    """``tickets``: a queryset of ``with_description``."""
     return [Request(*row) for row in tickets.values_list("id", "subject", "description",
                                                           "organisation_id")]
 
@@ -112,7 +114,7 @@ def _open_proposal_like(ticket: Ticket | Request, service: Service,
     """The open proposal whose first request reads like ``ticket``."""
     for proposal in (IncidentProposal.objects.filter(service=service, state=IncidentProposal.State.OPEN)
                      .order_by("-created_at", "-id")[:OPEN_PROPOSALS]):
-        first = _requests(proposal.tickets.order_by("id")[:1])
+        first = _requests(with_description(proposal.tickets.order_by("id"))[:1])
         if first and readings.alike(ticket, first[0]):
             return proposal
     return None
@@ -165,10 +167,11 @@ class _Window:
             (proposal, first[0]) for proposal in
             IncidentProposal.objects.filter(service=service, state=IncidentProposal.State.OPEN)
             .order_by("-created_at", "-id")[:OPEN_PROPOSALS]
-            if (first := _requests(proposal.tickets.order_by("id")[:1]))]
+            if (first := _requests(with_description(proposal.tickets.order_by("id"))[:1]))]
 
     def reread(self) -> None:
-        self.requests = _requests(_candidates(self.service, self.policy, self.now)[:self.size])
+        self.requests = _requests(with_description(_candidates(self.service, self.policy, self.now))
+                                  [:self.size])
         self.pks = {request.pk for request in self.requests}
 
     def is_candidate(self, ticket: Ticket) -> bool:
@@ -237,7 +240,7 @@ def propose(service: Service, now: datetime | None = None) -> list[IncidentPropo
     now = now or timezone.now()
     policy = policy_for(service)
     readings = _Readings(term_weights.for_service(service.pk))
-    recent = _requests(_candidates(service, policy, now)[:CANDIDATES])
+    recent = _requests(with_description(_candidates(service, policy, now))[:CANDIDATES])
     recent.reverse()
     made = []
     for group in _groups(recent, readings):

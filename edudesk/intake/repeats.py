@@ -23,6 +23,7 @@ from edudesk.intake import term_weights, writer_history
 from edudesk.intake.similarity import confident_match
 from edudesk.intake.submission import Submission
 from edudesk.tickets.models import Channel, Ticket
+from edudesk.tickets.selectors import with_description
 from edudesk.tickets.status import OPEN_STATUSES, ActorKind
 
 # Channels that add a repeat by themselves (the web form and the widget ask instead).
@@ -44,8 +45,8 @@ def repeated_ticket(submission: Submission) -> Ticket | None:
     if contact is None:
         return None
     candidates = list(
-        Ticket.objects.filter(requester=contact, service=submission.service,
-                              status__in=OPEN_STATUSES, merged_into__isnull=True)
+        with_description(Ticket.objects.filter(requester=contact, service=submission.service,
+                                               status__in=OPEN_STATUSES, merged_into__isnull=True))
         .select_related("service").order_by("-id")[:CANDIDATES])
     text = f"{submission.subject}\n{submission.description}"
     # Added without asking anybody: only a match that clearly beats the requester's other

@@ -24,7 +24,7 @@ from edudesk.intake.similarity import rank_similar
 from edudesk.intake.submission import IncomingFile, Outcome, RequesterData, Submission
 from edudesk.tickets import services as tickets
 from edudesk.tickets.models import Ticket
-from edudesk.tickets.selectors import visible_to_contact
+from edudesk.tickets.selectors import visible_to_contact, with_description
 from edudesk.tickets.status import OPEN_STATUSES
 from edudesk.tickets.types import Actor
 
@@ -77,8 +77,8 @@ def similar_open_tickets(contact: Contact, text: str, limit: int = 5) -> list[Si
     if contact.organisation_id:
         mine |= Q(organisation_id=contact.organisation_id)
     candidates = list(
-        Ticket.objects.filter(mine, service_id=contact.service_id, status__in=OPEN_STATUSES,
-                              merged_into__isnull=True)
+        with_description(Ticket.objects.filter(mine, service_id=contact.service_id,
+                                               status__in=OPEN_STATUSES, merged_into__isnull=True))
         .select_related("service")
         .order_by("-id")[:SIMILAR_CANDIDATES]
     )
@@ -279,7 +279,8 @@ def registered_problems(ticket: Ticket, data: dict | None = None) -> RegisteredP
         texts, subjects = items, [item.split("\n")[0][:80] for item in items]
     numbers = [(event.new or {}).get("ticket") for event in
                ticket.events.filter(kind=EventKind.SPLIT_INTO).only("new")]
-    split_into = list(Ticket.objects.filter(number__in=numbers, description__in=texts[1:])
+    split_into = list(with_description(Ticket.objects.filter(number__in=numbers))
+                      .filter(description__in=texts[1:])
                       .order_by("id").values_list("number", flat=True))
     return RegisteredProblems(items, texts, subjects, split_into)
 

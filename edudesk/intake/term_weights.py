@@ -15,6 +15,7 @@ import time
 
 from edudesk.intake.text_features import TermWeights
 from edudesk.tickets.models import Ticket
+from edudesk.tickets.selectors import with_description
 
 SAMPLE = 1000
 LIFETIME = 3600.0
@@ -30,7 +31,7 @@ def for_service(service_id: int, *, now: float | None = None) -> TermWeights:
         kept = _weights.get(service_id)
     if kept is not None and now - kept[0] < LIFETIME:
         return kept[1]
-    rows = (Ticket.objects.filter(service_id=service_id).order_by("-id")
+    rows = (with_description(Ticket.objects.filter(service_id=service_id)).order_by("-id")
             .values_list("subject", "description")[:SAMPLE])
     weights = TermWeights.from_texts(f"{subject}\n{description}" for subject, description in rows)
     with _lock:

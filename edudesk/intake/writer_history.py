@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from edudesk.tickets.models import Ticket
+from edudesk.tickets.selectors import with_description
 
 EARLIER_TICKETS = 10
 
 
 def earlier_texts(contact_id: int, service_id: int, exclude: Iterable[int] = ()) -> list[str]:
     """The subject and description of the requester's latest other tickets in the service."""
-    rows = (Ticket.objects.filter(requester_id=contact_id, service_id=service_id)
+    rows = (with_description(Ticket.objects.filter(requester_id=contact_id, service_id=service_id))
             .exclude(pk__in=list(exclude)).order_by("-id")
             .values_list("subject", "description")[:EARLIER_TICKETS])
     return [f"{subject}\n{description}" for subject, description in rows]

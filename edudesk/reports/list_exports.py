@@ -70,7 +70,7 @@ def _queue_tickets(user, params: QueryDict) -> Iterator[Ticket]:
     from edudesk.desk.queue_filters import chosen_queue
 
     ordered = chosen_queue(user, params).ordered()
-    return ordered.select_related(*SHOWN).defer("description", "fields").iterator(chunk_size=500)
+    return ordered.select_related(*SHOWN).defer("fields").iterator(chunk_size=500)
 
 
 def _queue_count(user, params: QueryDict, cap: int | None) -> int:

@@ -87,9 +87,7 @@ def search_tickets(user, query: str, limit: int = 50) -> list[Ticket]:
         ranking.extend(step(), reason)
     if not ranking.ids:
         return []
-    # The description is the first message again and can be long: results never show it.
-    tickets = (visible.filter(pk__in=ranking.ids).select_related("service", "requester", "assignee")
-               .defer("description"))
+    tickets = visible.filter(pk__in=ranking.ids).select_related("service", "requester", "assignee")
     by_id = {ticket.pk: ticket for ticket in tickets}
     found = [by_id[ticket_id] for ticket_id in ranking.ids if ticket_id in by_id]
     for ticket in found:

@@ -7,6 +7,7 @@ from edudesk.tickets.models import Attachment, Consultation, Event, Message, Pen
 
 class MessageInline(admin.TabularInline):
     model = Message
+    fk_name = "ticket"
     extra = 0
     fields = ["kind", "author_user", "author_contact", "body", "created_at"]
     readonly_fields = fields

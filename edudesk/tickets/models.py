@@ -95,7 +95,7 @@ class Ticket(models.Model):
     requester = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="tickets",
                                   verbose_name=_("заявитель"))
     subject = models.CharField(_("тема"), max_length=300)
-    description = models.TextField(_("описание"))
+    # The description is the opening message's text (``Message.opens``), kept once.
     category = models.CharField(_("категория"), max_length=40, blank=True)
     priority = models.CharField(_("приоритет"), max_length=10, choices=Priority.choices,
                                 default=Priority.NORMAL)
@@ -170,6 +170,20 @@ class Ticket(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def description(self) -> str:
+        """The text the ticket was opened with: the body of its opening message
+        (``Message.opens``). Querysets that read it load it in the same query
+        (``selectors.with_description``); otherwise it is read once, on first use."""
+        if "_description" not in self.__dict__:
+            bodies = Message.objects.filter(opens_id=self.pk).order_by().values_list("body", flat=True)
+            self._description = next(iter(bodies[:1]), "")
+        return self._description
+
+    @description.setter
+    def description(self, value: str) -> None:
+        self._description = value
+
     def status_label(self) -> str:
         """The status's name (``status.status_label``); a merged duplicate is
         «объединено с INC…», not «Обращение отменено» (which the seed keeps for the customer's
@@ -208,12 +222,22 @@ class Message(models.Model):
     # The Message-ID of the mail this message came from or was sent as (most messages have
     # none: the index holds only those that have one).
     external_id = models.CharField(max_length=255, blank=True)
+    # Set on a ticket's opening message only: its body is that ticket's description. It stays
+    # when a merge moves the message into the original ticket (``ticket`` changes, not this).
+    opens = models.ForeignKey(Ticket, on_delete=models.SET_NULL, null=True, blank=True,
+                              db_index=False, related_name="+", related_query_name="opening",
+                              verbose_name=_("открывает обращение"))
     created_at = models.DateTimeField(_("создано"), default=timezone.now)
 
     class Meta:
         verbose_name = _("сообщение")
         verbose_name_plural = _("сообщения")
         ordering = ["created_at", "id"]
+        constraints = [
+            # One opening message per ticket; the index holds opening messages only.
+            models.UniqueConstraint(fields=["opens"], condition=models.Q(opens__isnull=False),
+                                    name="message_opens"),
+        ]
         indexes = [
             models.Index(fields=["ticket", "created_at", "id"], name="message_ticket"),
             # Mail threading looks up Message-IDs (with the same condition, so the planners

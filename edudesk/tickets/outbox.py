@@ -36,6 +36,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from edudesk.tickets import selectors
 from edudesk.tickets.models import Event, PendingEffect
 
 log = logging.getLogger(__name__)
@@ -202,10 +203,13 @@ def _run_event_entries(entries: list[PendingEffect]) -> int:
 
     if not entries:
         return 0
-    # With what most handlers read first: the service, and the requester the customer's mail
-    # goes to.
-    loaded = Event.objects.select_related("ticket", "ticket__service", "ticket__requester").in_bulk(
-        [entry.event_id for entry in entries])
+    # With what most handlers read first: the service, the requester the customer's mail goes
+    # to, and the description (the opening message's text).
+    loaded = (Event.objects.select_related("ticket", "ticket__service", "ticket__requester")
+              .annotate(ticket_description=selectors.description("ticket"))
+              .in_bulk([entry.event_id for entry in entries]))
+    for event in loaded.values():
+        event.ticket.description = event.ticket_description
     remaining = {entry.pk: list(entry.handlers) for entry in entries}
     failed: set[int] = set()
     names = list(dict.fromkeys(name for entry in entries for name in entry.handlers))

@@ -1,9 +1,9 @@
-"""Who may see which tickets: one place for the visibility rules."""
+"""Who may see which tickets: one place for the visibility rules; and the description."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from edudesk.accounts.models import Contact
-from edudesk.tickets.models import Ticket
+from edudesk.tickets.models import Message, Ticket
 
 
 def visible_to_user(user, service_ids=None) -> QuerySet[Ticket]:
@@ -20,3 +20,29 @@ def visible_to_contact(contact: Contact) -> QuerySet[Ticket]:
     if contact.is_org_admin and contact.organisation_id and contact.service.org_admins_see_org_tickets:
         condition |= Q(organisation_id=contact.organisation_id)
     return Ticket.objects.filter(Q(service_id=contact.service_id) & condition)
+
+
+
+def description(via: str = "") -> F:
+    """The description as an expression: the opening message's text (``Message.opens``), of
+    the tickets queried or of the ticket ``via`` names (``description("ticket")`` on events)."""
+    return F(f"{via}__opening__body" if via else "opening__body")
+
+
+def with_description(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """The tickets with their description, joined in the same query (no query per ticket).
+    Every query that reads descriptions goes through here or ``description``;
+    ``values_list("description")`` and ``filter(description=…)`` work on the result."""
+    return tickets.annotate(description=description())
+
+
+def load_descriptions(tickets: list[Ticket]) -> list[Ticket]:
+    """Give tickets read alone (their relations after, by id: the API) their descriptions in
+    one query; a ticket that has it already (just opened, or ``with_description``) keeps it."""
+    missing = {ticket.pk: ticket for ticket in tickets if "_description" not in ticket.__dict__}
+    if missing:
+        bodies = dict(Message.objects.filter(opens_id__in=list(missing)).order_by()
+                      .values_list("opens_id", "body"))
+        for pk, ticket in missing.items():
+            ticket.description = bodies.get(pk, "")
+    return tickets

@@ -169,7 +169,6 @@ def open_ticket(
         organisation=organisation or requester.organisation,
         requester=requester,
         subject=subject.strip()[:300] or _("Без темы"),
-        description=description,
         category=category,
         priority=priority,
         status=Status.REGISTERED,
@@ -180,11 +179,13 @@ def open_ticket(
         created_at=now,
         updated_at=now,
     )
+    ticket.description = description  # kept as the opening message's text, below
     prepare_new(ticket, now)
     ticket.save(force_insert=True)
     message = Message.objects.create(
-        ticket=ticket, kind=Message.Kind.PUBLIC, author_contact=requester, body=description,
-        body_html=body_html, channel=channel, external_id=external_id, created_at=now,
+        ticket=ticket, opens=ticket, kind=Message.Kind.PUBLIC, author_contact=requester,
+        body=description, body_html=body_html, channel=channel, external_id=external_id,
+        created_at=now,
     )
     _store_attachments(ticket, message, attachments, now)
     _record(ticket, EventKind.CREATED, actor, now=now,
