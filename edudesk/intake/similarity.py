@@ -206,17 +206,23 @@ def pair_score(first: Profile, second: Profile) -> float:
 
 class _TermNumbers:
     """Terms numbered for ``pair_scores``, process-wide; numbered afresh (a new generation) once
-    ``MOST`` are known, so the numbering never grows without bound."""
+    ``MOST`` are known, so the numbering never grows without bound (about 100 bytes a term: the
+    job consumer keeps at most ~20 MB; web processes never compare so)."""
 
-    MOST = 500_000
+    MOST = 200_000
 
     def __init__(self):
         self.generation, self.numbers, self.lock = 0, {}, threading.Lock()
 
+    def begin(self) -> int:
+        """Before a comparison (never during one): numbered afresh when full; the generation."""
+        with self.lock:
+            if len(self.numbers) > self.MOST:
+                self.generation, self.numbers = self.generation + 1, {}
+            return self.generation
+
     def number(self, vector: dict[str, float]) -> tuple[int, np.ndarray, np.ndarray]:
         with self.lock:
-            if len(self.numbers) + len(vector) > self.MOST:
-                self.generation, self.numbers = self.generation + 1, {}
             numbers = self.numbers
             columns = np.fromiter((numbers.setdefault(term, len(numbers)) for term in vector),
                                   dtype=np.int64, count=len(vector))
@@ -233,10 +239,10 @@ def pair_scores(first: Profile, others: Sequence[Profile]) -> list[float]:
     if not others:
         return []
     while True:
-        generation = _TERMS.generation
+        generation = _TERMS.begin()
         scores = (WORD_SHARE * _cosines_together(first, others, "words")
                   + (1 - WORD_SHARE) * _cosines_together(first, others, "chars"))
-        if generation == _TERMS.generation:  # else numbered afresh meanwhile: again
+        if generation == _TERMS.generation:  # else another thread numbered afresh: again
             return scores.tolist()
 
 

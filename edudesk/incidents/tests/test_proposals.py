@@ -120,3 +120,17 @@ def test_a_request_scores_the_same_against_many_as_pair_by_pair():
         together = pair_scores(first, profiles)
         assert together == pytest.approx([pair_score(first, other) for other in profiles], abs=1e-12)
     assert pair_scores(profiles[0], []) == []
+
+
+def test_pair_scores_stay_right_when_the_terms_are_numbered_afresh(monkeypatch):
+    """The process's term numbering starts again once full (between comparisons, never inside
+    one, however many terms one comparison brings)."""
+    from edudesk.intake import similarity
+
+    monkeypatch.setattr(similarity._TERMS, "MOST", 10)
+    profiles = [similarity.profile(text) for text in [*SAME_OUTAGE, OTHER_PROBLEM]]
+    for first in profiles:
+        generation = similarity._TERMS.generation
+        assert similarity.pair_scores(first, profiles) == pytest.approx(
+            [similarity.pair_score(first, other) for other in profiles], abs=1e-12)
+        assert similarity._TERMS.generation in (generation, generation + 1)
