@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from edudesk.accounts.models import Contact, Organisation, Role, Service, email_is
+from edudesk.accounts.models import Contact, Organisation, Role, Service, email_is, name_is
 from edudesk.accounts.phones import to_e164
 
 
@@ -29,7 +29,7 @@ def find_or_create_organisation(service: Service, name: str, *, city: str = "",
     name = (name or "").strip()
     if not name:
         return None
-    organisation = (Organisation.objects.filter(service=service, name__iexact=name)
+    organisation = (Organisation.objects.filter(name_is(name), service=service)
                     .order_by("id").first())
     if organisation is None:
         organisation = Organisation.objects.create(service=service, name=name, city=city.strip(),
